@@ -1,0 +1,412 @@
+//! The demo plan, built from the article's numbers (domain §4): a 5,000万 company target, five
+//! account managers in two regions (1,000万 each), product lines A 40% / B 30% / C 30%, three
+//! years of contract history averaging exactly 100万 a contract, a 10% win rate, customers in
+//! finance, manufacturing and healthcare. Deterministic: the same file every time.
+
+use std::path::Path;
+
+use crate::domain::funnel::reverse_funnel;
+use crate::domain::model::{FunnelDefaults, LineId, Metric, NodeId, ProductId, UnitKind};
+use crate::domain::money::Money;
+use crate::domain::period::Period;
+use crate::domain::ratio::Ratio;
+use crate::domain::{seasonality, split};
+use crate::store::{
+    Bulk, CustomerFields, HistorySale, NewPlan, PersonFields, ProductFields, ProductLineFields,
+    Result, Store, StoreError,
+};
+
+/// The demo's fiscal year.
+pub const DEMO_YEAR: i32 = 2026;
+/// The demo's company target: 5,000万元.
+pub const DEMO_TARGET: Money = Money::from_fen(5_000_000_000);
+
+const WAN: i64 = 1_000_000; // fen in 1万元
+
+/// A small deterministic generator (SplitMix64), so the demo is identical on every machine.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `lo..=hi`.
+    fn between(&mut self, lo: i64, hi: i64) -> i64 {
+        let span = (hi - lo + 1).max(1) as u64;
+        lo + (self.next() % span) as i64
+    }
+
+    /// An index picked with the given weights.
+    fn pick(&mut self, weights: &[u32]) -> usize {
+        let total: u64 = weights.iter().map(|&w| u64::from(w)).sum();
+        let mut roll = self.next() % total.max(1);
+        for (i, &w) in weights.iter().enumerate() {
+            if roll < u64::from(w) {
+                return i;
+            }
+            roll -= u64::from(w);
+        }
+        weights.len().saturating_sub(1)
+    }
+}
+
+/// Monthly pattern of the history (percent of a year's contracts): quiet around the Spring
+/// Festival, busy at the end of each quarter and above all in December.
+const MONTH_PATTERN: [u32; 12] = [5, 4, 8, 7, 7, 10, 7, 6, 10, 8, 9, 19];
+
+struct Person {
+    name: &'static str,
+    email: &'static str,
+    region: usize,
+    /// Relative share of past contracts.
+    history_weight: u32,
+}
+
+const REGIONS: [&str; 2] = ["华东大区", "华北大区"];
+
+const PEOPLE: [Person; 5] = [
+    Person {
+        name: "张伟",
+        email: "zhang.wei@example.com",
+        region: 0,
+        history_weight: 24,
+    },
+    Person {
+        name: "李娜",
+        email: "li.na@example.com",
+        region: 0,
+        history_weight: 19,
+    },
+    Person {
+        name: "王强",
+        email: "wang.qiang@example.com",
+        region: 1,
+        history_weight: 21,
+    },
+    Person {
+        name: "刘洋",
+        email: "liu.yang@example.com",
+        region: 1,
+        history_weight: 18,
+    },
+    Person {
+        name: "陈静",
+        email: "chen.jing@example.com",
+        region: 1,
+        history_weight: 18,
+    },
+];
+
+struct Line {
+    name: &'static str,
+    code: &'static str,
+    description: &'static str,
+    share_percent: i64,
+    products: [(&'static str, i64); 2],
+}
+
+const LINES: [Line; 3] = [
+    Line {
+        name: "定制软件",
+        code: "A",
+        description: "高端创新：大型客户的定制开发与系统集成",
+        share_percent: 40,
+        products: [("定制开发项目", 0), ("系统集成服务", 300)],
+    },
+    Line {
+        name: "ERP 套件",
+        code: "B",
+        description: "大众市场：制造与流通企业的 ERP",
+        share_percent: 30,
+        products: [("ERP 标准版", 80), ("ERP 企业版", 200)],
+    },
+    Line {
+        name: "CRM 云",
+        code: "C",
+        description: "大众市场：客户关系管理订阅",
+        share_percent: 30,
+        products: [("CRM 标准版", 30), ("CRM 移动版", 50)],
+    },
+];
+
+/// (name, industry, region, credit rating, owner index into PEOPLE)
+const CUSTOMERS: [(&str, &str, &str, &str, usize); 18] = [
+    ("瑞丰银行", "金融", "上海", "A", 0),
+    ("汇通证券", "金融", "上海", "A", 1),
+    ("安泰保险", "金融", "北京", "A", 2),
+    ("恒远信托", "金融", "北京", "B", 3),
+    ("金桥农商银行", "金融", "天津", "B", 4),
+    ("鼎盛基金", "金融", "杭州", "A", 0),
+    ("宏达机械", "制造", "苏州", "B", 1),
+    ("精工汽车零部件", "制造", "宁波", "A", 0),
+    ("华美家电", "制造", "天津", "B", 2),
+    ("远航船舶", "制造", "大连", "C", 3),
+    ("联创电子", "制造", "无锡", "A", 1),
+    ("天工钢铁", "制造", "唐山", "C", 4),
+    ("仁和医院", "医疗", "上海", "A", 0),
+    ("康宁医药", "医疗", "北京", "B", 2),
+    ("安康医疗器械", "医疗", "南京", "B", 1),
+    ("博济生物", "医疗", "石家庄", "C", 3),
+    ("济民中医院", "医疗", "北京", "A", 4),
+    ("同心体检", "医疗", "济南", "B", 2),
+];
+
+/// Contracts per history year; with the 100万 average the years total 3,200万, 3,800万 and
+/// 4,400万 (growth of 18.75% and 15.79%).
+const HISTORY: [(i32, i64); 3] = [(2023, 32), (2024, 38), (2025, 44)];
+
+/// China's 2026 public holidays and make-up working days (调休), as a user would enter them.
+const HOLIDAYS_2026: [(&str, bool, &str); 38] = [
+    ("2026-01-01", true, "元旦"),
+    ("2026-01-02", true, "元旦"),
+    ("2026-01-03", true, "元旦"),
+    ("2026-01-04", false, "元旦调休"),
+    ("2026-02-14", false, "春节调休"),
+    ("2026-02-15", true, "春节"),
+    ("2026-02-16", true, "春节"),
+    ("2026-02-17", true, "春节"),
+    ("2026-02-18", true, "春节"),
+    ("2026-02-19", true, "春节"),
+    ("2026-02-20", true, "春节"),
+    ("2026-02-21", true, "春节"),
+    ("2026-02-22", true, "春节"),
+    ("2026-02-23", true, "春节"),
+    ("2026-02-28", false, "春节调休"),
+    ("2026-04-04", true, "清明节"),
+    ("2026-04-05", true, "清明节"),
+    ("2026-04-06", true, "清明节"),
+    ("2026-05-01", true, "劳动节"),
+    ("2026-05-02", true, "劳动节"),
+    ("2026-05-03", true, "劳动节"),
+    ("2026-05-04", true, "劳动节"),
+    ("2026-05-05", true, "劳动节"),
+    ("2026-05-09", false, "劳动节调休"),
+    ("2026-06-19", true, "端午节"),
+    ("2026-06-20", true, "端午节"),
+    ("2026-06-21", true, "端午节"),
+    ("2026-09-20", false, "国庆节调休"),
+    ("2026-09-25", true, "中秋节"),
+    ("2026-09-26", true, "中秋节"),
+    ("2026-09-27", true, "中秋节"),
+    ("2026-10-01", true, "国庆节"),
+    ("2026-10-02", true, "国庆节"),
+    ("2026-10-03", true, "国庆节"),
+    ("2026-10-04", true, "国庆节"),
+    ("2026-10-05", true, "国庆节"),
+    ("2026-10-06", true, "国庆节"),
+    ("2026-10-07", true, "国庆节"),
+];
+
+/// The plan row of the demo.
+pub fn demo_plan() -> NewPlan {
+    NewPlan {
+        name: format!("{DEMO_YEAR} 年度销售计划"),
+        organisation: "云帆软件有限公司".to_owned(),
+        fiscal_year: DEMO_YEAR,
+        fiscal_start_month: 1,
+        company: "云帆软件".to_owned(),
+        version_name: format!("{DEMO_YEAR} 年度目标（草案）"),
+        channels: ["直销".to_owned(), "分销".to_owned(), "电商".to_owned()],
+    }
+}
+
+/// Writes the demo plan to a new file at `path`.
+pub fn create_demo(path: &Path) -> Result<Store> {
+    Store::create_with(path, &demo_plan(), fill_demo)
+}
+
+fn internal(what: &str) -> StoreError {
+    StoreError::Sqlite {
+        detail: format!("demo data: {what}"),
+    }
+}
+
+/// Contract sizes for one year in whole 万: `count` values between 30万 and 300万 that add up to
+/// exactly `count` × 100万.
+fn contract_sizes(dice: &mut Dice, count: usize) -> Vec<i64> {
+    let mut sizes: Vec<i64> = (0..count).map(|_| dice.between(35, 170)).collect();
+    let target = count as i64 * 100;
+    let mut diff = target - sizes.iter().sum::<i64>();
+    // Move the total onto the target one 万 at a time, keeping every contract in range.
+    while diff != 0 {
+        let i = dice.between(0, count as i64 - 1) as usize;
+        if diff > 0 && sizes[i] < 300 {
+            sizes[i] += 1;
+            diff -= 1;
+        } else if diff < 0 && sizes[i] > 30 {
+            sizes[i] -= 1;
+            diff += 1;
+        }
+    }
+    sizes
+}
+
+fn fill_demo(b: &Bulk) -> Result<()> {
+    let mut dice = Dice(20_260_101);
+    let root = b.root()?;
+
+    // Organisation: two regions, five account managers.
+    let regions: Vec<NodeId> = REGIONS
+        .iter()
+        .map(|r| b.add_node(root, UnitKind::Region, r))
+        .collect::<Result<_>>()?;
+    let mut people = Vec::new();
+    for p in &PEOPLE {
+        let id = b.add_node(regions[p.region], UnitKind::Person, p.name)?;
+        b.update_person(
+            id,
+            &PersonFields {
+                title: "大客户经理".to_owned(),
+                email: p.email.to_owned(),
+                visits_per_week: Some(10),
+            },
+        )?;
+        people.push(id);
+    }
+
+    // Product lines and products.
+    let mut lines: Vec<LineId> = Vec::new();
+    let mut products: Vec<[ProductId; 2]> = Vec::new();
+    for l in &LINES {
+        let line = b.add_line(&ProductLineFields {
+            name: l.name.to_owned(),
+            code: l.code.to_owned(),
+            description: l.description.to_owned(),
+        })?;
+        let mut ids = Vec::new();
+        for (name, price_wan) in l.products {
+            ids.push(b.add_product(&ProductFields {
+                line,
+                name: name.to_owned(),
+                list_price: Money::from_fen(price_wan * WAN),
+            })?);
+        }
+        lines.push(line);
+        products.push([ids[0], ids[1]]);
+    }
+
+    // Customers.
+    let mut customers_of: Vec<Vec<crate::domain::model::CustomerId>> =
+        vec![Vec::new(); PEOPLE.len()];
+    for (name, industry, region, rating, owner) in CUSTOMERS {
+        let id = b.add_customer(&CustomerFields {
+            name: name.to_owned(),
+            industry: industry.to_owned(),
+            region: region.to_owned(),
+            credit_rating: rating.to_owned(),
+            owner: Some(people[owner]),
+        })?;
+        customers_of[owner].push(id);
+    }
+
+    // Three years of contracts.
+    let person_weights: Vec<u32> = PEOPLE.iter().map(|p| p.history_weight).collect();
+    let mut sales = Vec::new();
+    let mut monthly_by_year: Vec<[i64; 12]> = Vec::new();
+    for (year, count) in HISTORY {
+        let mut months = [0i64; 12];
+        for (n, size) in contract_sizes(&mut dice, count as usize)
+            .into_iter()
+            .enumerate()
+        {
+            let person = dice.pick(&person_weights);
+            // Big contracts are custom projects, mid-sized ERP, small CRM.
+            let line = match size {
+                130.. => 0,
+                70..=129 => 1,
+                _ => 2,
+            };
+            let product = products[line][dice.between(0, 1) as usize];
+            let owned = &customers_of[person];
+            let customer = owned[dice.between(0, owned.len() as i64 - 1) as usize];
+            let month = dice.pick(&MONTH_PATTERN) as i8 + 1;
+            let day = dice.between(1, 28) as i8;
+            let date = jiff::civil::Date::new(year as i16, month, day)
+                .map_err(|e| internal(&e.to_string()))?;
+            months[(month - 1) as usize] += size * WAN;
+            sales.push(HistorySale {
+                date,
+                amount: Money::from_fen(size * WAN),
+                line: Some(lines[line]),
+                product: Some(product),
+                node: Some(people[person]),
+                customer: Some(customer),
+                reference: format!("HT-{year}-{:03}", n + 1),
+            });
+        }
+        monthly_by_year.push(months);
+    }
+    sales.sort_by_key(|s| s.date);
+    b.add_history(&sales)?;
+
+    // Funnel assumptions of the article.
+    let funnel = FunnelDefaults::default();
+    b.set_funnel_defaults(&funnel)?;
+
+    // Working-day calendar.
+    for (date, holiday, name) in HOLIDAYS_2026 {
+        let d: jiff::civil::Date = date.parse().map_err(|_| internal(date))?;
+        b.set_calendar_day(d, holiday, name)?;
+    }
+
+    // Targets of the draft version.
+    let amount = Metric::ContractAmount;
+    let line_weights: Vec<Ratio> = LINES
+        .iter()
+        .map(|l| Ratio::percent(l.share_percent))
+        .collect();
+    let total = DEMO_TARGET;
+    b.set_target(root, None, Period::Year, amount, total.fen())?;
+    let by_line = split::split_money(total, &line_weights, &[None, None, None])
+        .map_err(|e| internal(&e.to_string()))?;
+    for (line, part) in lines.iter().zip(&by_line) {
+        b.set_target(root, Some(*line), Period::Year, amount, part.fen())?;
+    }
+    let per_person = split::split_money(
+        total,
+        &vec![Ratio::ONE; PEOPLE.len()],
+        &vec![None; PEOPLE.len()],
+    )
+    .map_err(|e| internal(&e.to_string()))?;
+    for (r, region) in regions.iter().enumerate() {
+        let region_total: Money = PEOPLE
+            .iter()
+            .zip(&per_person)
+            .filter(|(p, _)| p.region == r)
+            .map(|(_, m)| *m)
+            .sum();
+        b.set_target(*region, None, Period::Year, amount, region_total.fen())?;
+    }
+    let season =
+        seasonality::from_history(&monthly_by_year).ok_or_else(|| internal("no seasonality"))?;
+    let season = seasonality::as_ratios(&season);
+    for (person, target) in people.iter().zip(&per_person) {
+        b.set_target(*person, None, Period::Year, amount, target.fen())?;
+        let parts = split::split_money(*target, &line_weights, &[None, None, None])
+            .map_err(|e| internal(&e.to_string()))?;
+        for (line, part) in lines.iter().zip(parts) {
+            b.set_target(*person, Some(*line), Period::Year, amount, part.fen())?;
+        }
+        let months = split::split_money(*target, &season, &[None; 12])
+            .map_err(|e| internal(&e.to_string()))?;
+        for (m, part) in months.into_iter().enumerate() {
+            b.set_target(
+                *person,
+                None,
+                Period::Month(m as u8 + 1),
+                amount,
+                part.fen(),
+            )?;
+        }
+        let f = reverse_funnel(*target, funnel.deal_size, funnel.win_rate)
+            .map_err(|e| internal(&format!("{e:?}")))?;
+        b.set_target(*person, None, Period::Year, Metric::Deals, f.deals)?;
+        b.set_target(*person, None, Period::Year, Metric::Leads, f.leads)?;
+    }
+    Ok(())
+}

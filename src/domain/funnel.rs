@@ -1,0 +1,103 @@
+//! The reverse funnel (目标倒推, domain §4) in its basic form: from a target to the deals and
+//! leads it needs, with exact whole counts.
+
+use serde::Serialize;
+
+use crate::domain::money::Money;
+use crate::domain::ratio::{Ratio, ceil_div};
+
+/// What a target needs: `deals = ceil(target / deal size)`, `leads = ceil(deals / win rate)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ReverseFunnel {
+    pub target: Money,
+    pub deal_size: Money,
+    pub win_rate: Ratio,
+    pub deals: i64,
+    pub leads: i64,
+}
+
+/// Why a funnel cannot be computed from its inputs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FunnelInputError {
+    DealSizeNotPositive,
+    WinRateOutOfRange,
+    NegativeTarget,
+    TooLarge,
+}
+
+/// The article's decomposition for one person: e.g. 1,000万 at 100万 a deal and a 10% win rate
+/// needs 10 deals and 100 leads.
+pub fn reverse_funnel(
+    target: Money,
+    deal_size: Money,
+    win_rate: Ratio,
+) -> Result<ReverseFunnel, FunnelInputError> {
+    if deal_size.fen() <= 0 {
+        return Err(FunnelInputError::DealSizeNotPositive);
+    }
+    if win_rate.is_negative() || win_rate.is_zero() || win_rate > Ratio::ONE {
+        return Err(FunnelInputError::WinRateOutOfRange);
+    }
+    if target.is_negative() {
+        return Err(FunnelInputError::NegativeTarget);
+    }
+    let per_deal = Ratio::new(i128::from(target.fen()), i128::from(deal_size.fen()))
+        .ok_or(FunnelInputError::DealSizeNotPositive)?;
+    let deals = per_deal.ceil();
+    let leads = ceil_div(deals, win_rate).ok_or(FunnelInputError::TooLarge)?;
+    Ok(ReverseFunnel {
+        target,
+        deal_size,
+        win_rate,
+        deals: i64::try_from(deals).map_err(|_| FunnelInputError::TooLarge)?,
+        leads: i64::try_from(leads).map_err(|_| FunnelInputError::TooLarge)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reproduces_the_articles_per_person_funnel() {
+        let f = reverse_funnel(
+            Money::from_fen(1_000_000_000),
+            Money::from_fen(100_000_000),
+            Ratio::percent(10),
+        )
+        .unwrap();
+        assert_eq!((f.deals, f.leads), (10, 100));
+    }
+
+    #[test]
+    fn counts_are_exact_not_float_ceilings() {
+        // 57 deals at a 57% win rate need exactly 100 leads.
+        let f = reverse_funnel(
+            Money::from_fen(57 * 100),
+            Money::from_fen(100),
+            Ratio::percent(57),
+        )
+        .unwrap();
+        assert_eq!((f.deals, f.leads), (57, 100));
+        // A part of a deal is still a whole deal.
+        let f = reverse_funnel(Money::from_fen(101), Money::from_fen(100), Ratio::ONE).unwrap();
+        assert_eq!((f.deals, f.leads), (2, 2));
+    }
+
+    #[test]
+    fn refuses_impossible_inputs() {
+        let t = Money::from_fen(100);
+        assert_eq!(
+            reverse_funnel(t, Money::ZERO, Ratio::percent(10)),
+            Err(FunnelInputError::DealSizeNotPositive)
+        );
+        assert_eq!(
+            reverse_funnel(t, t, Ratio::ZERO),
+            Err(FunnelInputError::WinRateOutOfRange)
+        );
+        assert_eq!(
+            reverse_funnel(t, t, Ratio::percent(101)),
+            Err(FunnelInputError::WinRateOutOfRange)
+        );
+    }
+}

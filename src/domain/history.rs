@@ -1,0 +1,118 @@
+//! Reading the sales history: growth from year to year.
+
+use crate::domain::model::HistoryYear;
+use crate::domain::money::Money;
+use crate::domain::ratio::Ratio;
+
+/// Growth from `previous` to `current`: (current − previous) / previous; `None` when the
+/// previous year had no sales.
+pub fn growth(previous: Money, current: Money) -> Option<Ratio> {
+    if previous.fen() <= 0 {
+        return None;
+    }
+    Ratio::new(
+        i128::from(current.fen()) - i128::from(previous.fen()),
+        i128::from(previous.fen()),
+    )
+}
+
+/// Each year with its growth over the year before (none for the first, or after a gap).
+pub fn year_over_year(years: &[HistoryYear]) -> Vec<(i32, Money, Option<Ratio>)> {
+    years
+        .iter()
+        .enumerate()
+        .map(|(i, y)| {
+            let g = i
+                .checked_sub(1)
+                .and_then(|p| years.get(p))
+                .filter(|p| p.year + 1 == y.year)
+                .and_then(|p| growth(p.total, y.total));
+            (y.year, y.total, g)
+        })
+        .collect()
+}
+
+/// One year of history as the views show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct YearSummary {
+    pub year: i32,
+    pub total: Money,
+    pub contracts: u64,
+    /// total / contracts, rounded to the fen (half away from zero); `None` without contracts.
+    pub average_contract: Option<Money>,
+    /// Growth over the year before, when that year is present.
+    pub growth: Option<Ratio>,
+}
+
+pub fn summaries(years: &[HistoryYear]) -> Vec<YearSummary> {
+    year_over_year(years)
+        .into_iter()
+        .zip(years)
+        .map(|((year, total, growth), h)| YearSummary {
+            year,
+            total,
+            contracts: h.contracts,
+            average_contract: (h.contracts > 0)
+                .then(|| Ratio::new(i128::from(total.fen()), i128::from(h.contracts)))
+                .flatten()
+                .and_then(|r| i64::try_from(r.round_half_away()).ok())
+                .map(Money::from_fen),
+            growth,
+        })
+        .collect()
+}
+
+/// Average contract size over all the years: total / number of contracts.
+pub fn average_contract(years: &[HistoryYear]) -> Option<Ratio> {
+    let total: i128 = years.iter().map(|y| i128::from(y.total.fen())).sum();
+    let count: i128 = years.iter().map(|y| i128::from(y.contracts)).sum();
+    if count == 0 {
+        return None;
+    }
+    Ratio::new(total, count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn year(year: i32, wan: i64, contracts: u64) -> HistoryYear {
+        HistoryYear {
+            year,
+            total: Money::from_fen(wan * 1_000_000),
+            contracts,
+            by_line: Vec::new(),
+            by_month: [Money::ZERO; 12],
+        }
+    }
+
+    #[test]
+    fn growth_is_exact() {
+        let ys = [
+            year(2023, 3200, 32),
+            year(2024, 3800, 38),
+            year(2025, 4400, 44),
+        ];
+        let g = year_over_year(&ys);
+        assert_eq!(g[0].2, None);
+        assert_eq!(g[1].2, Ratio::new(600, 3200)); // 18.75%
+        assert_eq!(g[2].2, Ratio::new(600, 3800)); // 15.789…%
+        assert_eq!(
+            average_contract(&ys),
+            Some(Ratio::from_integer(100_000_000))
+        );
+        let s = summaries(&ys);
+        assert_eq!(s[2].average_contract, Some(Money::from_fen(100_000_000)));
+        assert_eq!(
+            s[2].growth.map(|g| g.format_percent(2)),
+            Some("15.79%".into())
+        );
+    }
+
+    #[test]
+    fn no_growth_after_a_missing_year_or_from_zero() {
+        let ys = [year(2021, 100, 1), year(2023, 200, 2)];
+        assert_eq!(year_over_year(&ys)[1].2, None);
+        assert_eq!(growth(Money::ZERO, Money::from_fen(5)), None);
+    }
+}

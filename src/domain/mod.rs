@@ -1,0 +1,24 @@
+//! Pure planning logic: plain data in, plain data out. No I/O, no SQL, no egui.
+
+/// The reverse funnel: from a target to deals and leads.
+pub mod funnel;
+/// Sales history: growth, average contract.
+pub mod history;
+/// The plan's data model (plan, versions, organisation, products, targets).
+pub mod model;
+/// Money as integer fen: parsing, formatting.
+pub mod money;
+/// The organisation tree and the rules its changes keep.
+pub mod org;
+/// Fiscal years, periods, working days.
+pub mod period;
+/// Exact rational rates and weights.
+pub mod ratio;
+/// The review calendar.
+pub mod reviews;
+/// Monthly seasonality from history.
+pub mod seasonality;
+/// Largest-remainder splits that always add up.
+pub mod split;
+/// Reading target cells: values, roll-ups, splits, gaps.
+pub mod targets;

@@ -1,0 +1,418 @@
+//! The plan's data model (domain §1): plan, versions, organisation nodes, product lines and
+//! products, channels, customers, target cells and the plan-wide settings, as plain data.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::money::Money;
+use crate::domain::period::{FiscalYear, Period, WorkCalendar};
+use crate::domain::ratio::Ratio;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+    };
+}
+
+id_type!(
+    /// A node of the organisation tree (a unit or a person).
+    NodeId
+);
+id_type!(
+    /// A product line.
+    LineId
+);
+id_type!(
+    /// A product.
+    ProductId
+);
+id_type!(
+    /// A sales channel.
+    ChannelId
+);
+id_type!(
+    /// A customer.
+    CustomerId
+);
+id_type!(
+    /// A plan version (draft, negotiation round, confirmed version, revision).
+    VersionId
+);
+
+/// The plan's identity: one fiscal year of one organisation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanInfo {
+    pub name: String,
+    pub organisation: String,
+    pub fiscal_year: FiscalYear,
+    pub current_version: VersionId,
+    pub created_at: String,
+}
+
+/// What a version is in the plan's life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VersionKind {
+    Draft,
+    Round,
+    Confirmed,
+    Revision,
+}
+
+impl VersionKind {
+    pub const ALL: [VersionKind; 4] = [Self::Draft, Self::Round, Self::Confirmed, Self::Revision];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Round => "round",
+            Self::Confirmed => "confirmed",
+            Self::Revision => "revision",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// Translation key of the kind's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Self::Draft => "version.kind.draft",
+            Self::Round => "version.kind.round",
+            Self::Confirmed => "version.kind.confirmed",
+            Self::Revision => "version.kind.revision",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Version {
+    pub id: VersionId,
+    pub name: String,
+    pub kind: VersionKind,
+    pub parent: Option<VersionId>,
+    pub created_at: String,
+    pub note: String,
+    /// A locked version (confirmed, or superseded round) is never edited.
+    pub locked: bool,
+}
+
+/// The kinds of node in the organisation tree, from the company down to the person.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitKind {
+    Company,
+    BusinessUnit,
+    Region,
+    Province,
+    City,
+    County,
+    Town,
+    Store,
+    Team,
+    Department,
+    Person,
+}
+
+impl UnitKind {
+    pub const ALL: [UnitKind; 11] = [
+        Self::Company,
+        Self::BusinessUnit,
+        Self::Region,
+        Self::Province,
+        Self::City,
+        Self::County,
+        Self::Town,
+        Self::Store,
+        Self::Team,
+        Self::Department,
+        Self::Person,
+    ];
+
+    /// Kinds a user can give to a unit (everything but a person).
+    pub fn unit_kinds() -> impl Iterator<Item = UnitKind> {
+        Self::ALL.into_iter().filter(|k| *k != Self::Person)
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Company => "company",
+            Self::BusinessUnit => "business_unit",
+            Self::Region => "region",
+            Self::Province => "province",
+            Self::City => "city",
+            Self::County => "county",
+            Self::Town => "town",
+            Self::Store => "store",
+            Self::Team => "team",
+            Self::Department => "department",
+            Self::Person => "person",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Self::Company => "unit.kind.company",
+            Self::BusinessUnit => "unit.kind.business_unit",
+            Self::Region => "unit.kind.region",
+            Self::Province => "unit.kind.province",
+            Self::City => "unit.kind.city",
+            Self::County => "unit.kind.county",
+            Self::Town => "unit.kind.town",
+            Self::Store => "unit.kind.store",
+            Self::Team => "unit.kind.team",
+            Self::Department => "unit.kind.department",
+            Self::Person => "unit.kind.person",
+        }
+    }
+
+    pub fn is_person(self) -> bool {
+        self == Self::Person
+    }
+}
+
+/// A unit or a person in the organisation tree.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgNode {
+    pub id: NodeId,
+    pub parent: Option<NodeId>,
+    pub kind: UnitKind,
+    pub name: String,
+    pub sort_order: i64,
+    /// People only: job title, e.g. 大客户经理.
+    pub title: String,
+    pub email: String,
+    /// People only: most customer visits a week (domain §4 capacity); `None` = the default.
+    pub visits_per_week: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductLine {
+    pub id: LineId,
+    pub name: String,
+    pub code: String,
+    pub description: String,
+    pub sort_order: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Product {
+    pub id: ProductId,
+    pub line: LineId,
+    pub name: String,
+    pub list_price: Money,
+    pub sort_order: i64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelKind {
+    Direct,
+    Distribution,
+    Ecommerce,
+    Other,
+}
+
+impl ChannelKind {
+    pub const ALL: [ChannelKind; 4] = [
+        Self::Direct,
+        Self::Distribution,
+        Self::Ecommerce,
+        Self::Other,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Direct => "direct",
+            Self::Distribution => "distribution",
+            Self::Ecommerce => "ecommerce",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Self::Direct => "channel.kind.direct",
+            Self::Distribution => "channel.kind.distribution",
+            Self::Ecommerce => "channel.kind.ecommerce",
+            Self::Other => "channel.kind.other",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Channel {
+    pub id: ChannelId,
+    pub name: String,
+    pub kind: ChannelKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer {
+    pub id: CustomerId,
+    pub name: String,
+    pub industry: String,
+    pub region: String,
+    pub credit_rating: String,
+    pub owner: Option<NodeId>,
+}
+
+/// What a target cell measures (domain §1 metrics).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// 签约额, the main revenue target (money).
+    ContractAmount,
+    /// 回款额 (money).
+    Collections,
+    /// 签约量: number of deals.
+    Deals,
+    /// 信息获取量: leads.
+    Leads,
+    /// 拜访量: customer visits.
+    Visits,
+    /// 投标量: bids.
+    Bids,
+    /// New key accounts won.
+    NewAccounts,
+}
+
+impl Metric {
+    pub const ALL: [Metric; 7] = [
+        Self::ContractAmount,
+        Self::Collections,
+        Self::Deals,
+        Self::Leads,
+        Self::Visits,
+        Self::Bids,
+        Self::NewAccounts,
+    ];
+
+    /// Money metrics hold fen; the others hold whole counts.
+    pub fn is_money(self) -> bool {
+        matches!(self, Self::ContractAmount | Self::Collections)
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::ContractAmount => "contract_amount",
+            Self::Collections => "collections",
+            Self::Deals => "deals",
+            Self::Leads => "leads",
+            Self::Visits => "visits",
+            Self::Bids => "bids",
+            Self::NewAccounts => "new_accounts",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.code() == code)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Self::ContractAmount => "metric.contract_amount",
+            Self::Collections => "metric.collections",
+            Self::Deals => "metric.deals",
+            Self::Leads => "metric.leads",
+            Self::Visits => "metric.visits",
+            Self::Bids => "metric.bids",
+            Self::NewAccounts => "metric.new_accounts",
+        }
+    }
+}
+
+/// One planned figure: unit × product line × period × metric, in one version.
+/// `line == None` is the figure over all product lines.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetCell {
+    pub version: VersionId,
+    pub node: NodeId,
+    pub line: Option<LineId>,
+    pub period: Period,
+    pub metric: Metric,
+    /// Fen for money metrics, a count otherwise.
+    pub value: i64,
+}
+
+/// Which way amounts are shown.
+pub use crate::domain::money::AmountUnit;
+
+/// Funnel figures the plan assumes until history says otherwise (domain §4: the article's
+/// average contract of 100万 and win rate of 10%).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FunnelDefaults {
+    pub deal_size: Money,
+    pub win_rate: Ratio,
+    pub visits_per_week: u32,
+}
+
+impl Default for FunnelDefaults {
+    fn default() -> Self {
+        FunnelDefaults {
+            deal_size: Money::from_fen(100_000_000),
+            win_rate: Ratio::percent(10),
+            visits_per_week: 10,
+        }
+    }
+}
+
+/// One year of recorded sales, summed (from the history table).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryYear {
+    pub year: i32,
+    pub total: Money,
+    pub contracts: u64,
+    /// Amount per product line (lines with no sales are absent).
+    pub by_line: Vec<(LineId, Money)>,
+    /// Amount per calendar month 1..=12.
+    pub by_month: [Money; 12],
+}
+
+/// Everything the views show, loaded in one go from the plan file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanSnapshot {
+    pub plan: PlanInfo,
+    pub versions: Vec<Version>,
+    pub nodes: Vec<OrgNode>,
+    pub lines: Vec<ProductLine>,
+    pub products: Vec<Product>,
+    pub channels: Vec<Channel>,
+    pub customers: Vec<Customer>,
+    /// Target cells of the current version.
+    pub targets: Vec<TargetCell>,
+    pub calendar: WorkCalendar,
+    pub funnel: FunnelDefaults,
+    pub history: Vec<HistoryYear>,
+}
+
+impl PlanSnapshot {
+    pub fn current_version(&self) -> Option<&Version> {
+        self.versions
+            .iter()
+            .find(|v| v.id == self.plan.current_version)
+    }
+
+    pub fn node(&self, id: NodeId) -> Option<&OrgNode> {
+        self.nodes.iter().find(|n| n.id == id)
+    }
+
+    pub fn line(&self, id: LineId) -> Option<&ProductLine> {
+        self.lines.iter().find(|l| l.id == id)
+    }
+
+    pub fn people(&self) -> impl Iterator<Item = &OrgNode> {
+        self.nodes.iter().filter(|n| n.kind.is_person())
+    }
+}

@@ -1,0 +1,302 @@
+//! Split: dividing a whole (fen, deals, leads) into parts by weights, exactly, by largest remainder.
+//!
+//! Each unlocked part gets the floor of its exact quota; the units left over go one each to the
+//! parts with the largest fractional remainders, ties to the earlier part. The parts always add
+//! up to the total, so a yearly target split into months never gains or loses a fen.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use crate::domain::money::{Money, format_fen_i128, group_thousands};
+use crate::domain::ratio::{Ratio, mul_div_rem};
+use crate::i18n::{Lang, Localized};
+
+/// An amount quoted in a split error: a plain count, or fen shown as money.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SplitAmount {
+    Units(i128),
+    Fen(i128),
+}
+
+impl SplitAmount {
+    fn shown(self) -> String {
+        match self {
+            SplitAmount::Units(n) => {
+                let sign = if n < 0 { "-" } else { "" };
+                format!("{sign}{}", group_thousands(n.unsigned_abs()))
+            }
+            SplitAmount::Fen(fen) => format_fen_i128(fen),
+        }
+    }
+}
+
+/// Why a split could not be made. Indexes are 0-based; messages count parts from 1.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SplitError {
+    NegativeWeight {
+        index: usize,
+    },
+    LengthMismatch {
+        weights: usize,
+        locked: usize,
+    },
+    /// The locked parts together are larger in size than the total.
+    LockedExceedTotal {
+        locked: SplitAmount,
+        total: SplitAmount,
+    },
+    /// A locked part points the other way from the total (or the total is 0 and it is negative).
+    LockedOppositeSign {
+        index: usize,
+        locked: SplitAmount,
+        total: SplitAmount,
+    },
+    /// Something is left after the locked parts but no unlocked part has a positive weight.
+    CannotPlace {
+        remaining: SplitAmount,
+    },
+    /// The weights or amounts are too large to compute exactly.
+    Overflow,
+}
+
+impl Localized for SplitError {
+    fn message_key(&self) -> &'static str {
+        match self {
+            SplitError::NegativeWeight { .. } => "err.split.negative_weight",
+            SplitError::LengthMismatch { .. } => "err.split.length_mismatch",
+            SplitError::LockedExceedTotal { .. } => "err.split.locked_exceed_total",
+            SplitError::LockedOppositeSign { .. } => "err.split.locked_opposite_sign",
+            SplitError::CannotPlace { .. } => "err.split.cannot_place",
+            SplitError::Overflow => "err.split.overflow",
+        }
+    }
+
+    fn message_args(&self) -> Vec<(&'static str, String)> {
+        match *self {
+            SplitError::NegativeWeight { index } => vec![("position", position(index))],
+            SplitError::LengthMismatch { weights, locked } => vec![
+                ("weights", weights.to_string()),
+                ("locked", locked.to_string()),
+            ],
+            SplitError::LockedExceedTotal { locked, total } => {
+                vec![("locked", locked.shown()), ("total", total.shown())]
+            }
+            SplitError::LockedOppositeSign {
+                index,
+                locked,
+                total,
+            } => vec![
+                ("position", position(index)),
+                ("locked", locked.shown()),
+                ("total", total.shown()),
+            ],
+            SplitError::CannotPlace { remaining } => vec![("remaining", remaining.shown())],
+            SplitError::Overflow => Vec::new(),
+        }
+    }
+}
+
+fn position(index: usize) -> String {
+    index.saturating_add(1).to_string()
+}
+
+impl fmt::Display for SplitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.localize(Lang::En))
+    }
+}
+
+impl std::error::Error for SplitError {}
+
+/// Splits `total` into one part per weight, in proportion to the weights.
+pub fn split_by_weights(total: i64, weights: &[Ratio]) -> Result<Vec<i64>, SplitError> {
+    split_core(
+        total,
+        weights,
+        &vec![None; weights.len()],
+        SplitAmount::Units,
+    )
+}
+
+/// Like `split_by_weights`, but parts with `Some(amount)` in `locked` keep that amount and the
+/// rest of the total is spread over the others.
+pub fn split_with_locks(
+    total: i64,
+    weights: &[Ratio],
+    locked: &[Option<i64>],
+) -> Result<Vec<i64>, SplitError> {
+    split_core(total, weights, locked, SplitAmount::Units)
+}
+
+/// Splits `total` into `n` parts differing by at most 1, the larger ones first (the same result
+/// as `split_by_weights` with equal weights). For `n == 0` the result is empty and `total` is
+/// dropped, so the caller must only ask that for a total of 0.
+pub fn split_even(total: i64, n: usize) -> Vec<i64> {
+    if n == 0 {
+        return Vec::new();
+    }
+    // A Vec longer than i64::MAX cannot exist, so the fallback is never used.
+    let count = i64::try_from(n).unwrap_or(i64::MAX);
+    let base = total / count;
+    let extra = (total % count).unsigned_abs();
+    let step = total.signum();
+    (0..n)
+        .map(|i| {
+            if (i as u64) < extra {
+                base + step
+            } else {
+                base
+            }
+        })
+        .collect()
+}
+
+/// `split_with_locks` for money; error messages show amounts in 元.
+pub fn split_money(
+    total: Money,
+    weights: &[Ratio],
+    locked: &[Option<Money>],
+) -> Result<Vec<Money>, SplitError> {
+    let locked: Vec<Option<i64>> = locked.iter().map(|m| m.map(Money::fen)).collect();
+    let parts = split_core(total.fen(), weights, &locked, SplitAmount::Fen)?;
+    Ok(parts.into_iter().map(Money::from_fen).collect())
+}
+
+fn split_core(
+    total: i64,
+    weights: &[Ratio],
+    locked: &[Option<i64>],
+    amount: fn(i128) -> SplitAmount,
+) -> Result<Vec<i64>, SplitError> {
+    if weights.len() != locked.len() {
+        return Err(SplitError::LengthMismatch {
+            weights: weights.len(),
+            locked: locked.len(),
+        });
+    }
+    if let Some(index) = weights.iter().position(|w| w.is_negative()) {
+        return Err(SplitError::NegativeWeight { index });
+    }
+
+    // Work on the magnitude and mirror back, so a negative total splits like its absolute value.
+    let negative = total < 0;
+    let mirror = |v: i128| if negative { -v } else { v };
+    let whole = i128::from(total).abs();
+    let mut parts = vec![0i128; weights.len()];
+    let mut locked_sum: i128 = 0;
+    for (index, lock) in locked.iter().enumerate() {
+        if let Some(value) = *lock {
+            let value = mirror(i128::from(value));
+            if value < 0 {
+                return Err(SplitError::LockedOppositeSign {
+                    index,
+                    locked: amount(mirror(value)),
+                    total: amount(i128::from(total)),
+                });
+            }
+            parts[index] = value;
+            locked_sum += value;
+        }
+    }
+    if locked_sum > whole {
+        return Err(SplitError::LockedExceedTotal {
+            locked: amount(mirror(locked_sum)),
+            total: amount(i128::from(total)),
+        });
+    }
+
+    let remaining = whole - locked_sum;
+    if remaining > 0 {
+        let unlocked: Vec<usize> = (0..weights.len())
+            .filter(|&i| locked[i].is_none())
+            .collect();
+        let mut weight_sum = Ratio::ZERO;
+        for &i in &unlocked {
+            weight_sum = weight_sum
+                .checked_add(weights[i])
+                .ok_or(SplitError::Overflow)?;
+        }
+        if weight_sum.is_zero() {
+            return Err(SplitError::CannotPlace {
+                remaining: amount(mirror(remaining)),
+            });
+        }
+        distribute(remaining, weights, &unlocked, weight_sum, &mut parts)?;
+    }
+
+    // Guards the arithmetic above; unreachable when it is right.
+    if parts.iter().sum::<i128>() != whole {
+        return Err(SplitError::Overflow);
+    }
+    parts
+        .into_iter()
+        .map(|p| i64::try_from(mirror(p)).map_err(|_| SplitError::Overflow))
+        .collect()
+}
+
+/// Adds `remaining` to the `unlocked` parts by largest remainder.
+fn distribute(
+    remaining: i128,
+    weights: &[Ratio],
+    unlocked: &[usize],
+    weight_sum: Ratio,
+    parts: &mut [i128],
+) -> Result<(), SplitError> {
+    let remaining_magnitude = remaining.unsigned_abs();
+    let mut fractions: Vec<(usize, Ratio)> = Vec::with_capacity(unlocked.len());
+    let mut given: i128 = 0;
+    for &i in unlocked {
+        // share = p/q in [0, 1]; quota = remaining·p/q, computed in 256 bits so large totals
+        // with fine-grained weights do not overflow.
+        let share = weights[i]
+            .checked_div(weight_sum)
+            .ok_or(SplitError::Overflow)?;
+        let (p, q) = (share.num().unsigned_abs(), share.den().unsigned_abs());
+        let (floor, rest) = mul_div_rem(remaining_magnitude, p, q).ok_or(SplitError::Overflow)?;
+        let floor = i128::try_from(floor).map_err(|_| SplitError::Overflow)?;
+        let fraction = Ratio::new(
+            i128::try_from(rest).map_err(|_| SplitError::Overflow)?,
+            share.den(),
+        )
+        .ok_or(SplitError::Overflow)?;
+        parts[i] = floor;
+        given += floor;
+        fractions.push((i, fraction));
+    }
+    // The fractions add up to the leftover, an integer, and each is below 1, so at least that
+    // many parts have a non-zero fraction: zero-weight parts never get a unit.
+    let leftover = usize::try_from(remaining - given).map_err(|_| SplitError::Overflow)?;
+    fractions.sort_by(|(i, a), (j, b)| match b.cmp(a) {
+        Ordering::Equal => i.cmp(j),
+        other => other,
+    });
+    for &(i, _) in fractions.iter().take(leftover) {
+        parts[i] += 1;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn count_errors_show_plain_numbers_and_money_errors_show_yuan() {
+        let count = SplitError::CannotPlace {
+            remaining: SplitAmount::Units(-12_345),
+        };
+        assert!(count.to_string().contains("-12,345"));
+        let money = SplitError::CannotPlace {
+            remaining: SplitAmount::Fen(123_456),
+        };
+        assert!(money.to_string().contains("1,234.56元"));
+    }
+
+    #[test]
+    fn i64_min_total_splits_without_overflow() {
+        let parts = split_by_weights(i64::MIN, &[Ratio::ONE, Ratio::ONE]).unwrap();
+        assert_eq!(parts, vec![i64::MIN / 2, i64::MIN / 2]);
+        let parts = split_by_weights(i64::MIN, &[Ratio::ONE]).unwrap();
+        assert_eq!(parts, vec![i64::MIN]);
+    }
+}

@@ -1,0 +1,543 @@
+//! The plan file: one SQLite database per plan. The only place SQL lives.
+//!
+//! Opening checks that the file is a plan file this build understands *before* writing
+//! anything to it (a newer or foreign file is left byte-for-byte unchanged), then applies
+//! pending migrations, turns on WAL and foreign keys, and runs `quick_check`. Every user change
+//! is one transaction that also records its undo step (see [`undo`]).
+
+mod read;
+pub mod schema;
+pub mod undo;
+mod write;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+use crate::domain::org::OrgError;
+use crate::domain::period::PeriodError;
+use crate::i18n::{Lang, Localized};
+pub use undo::ChangeLabel;
+pub use write::{
+    Bulk, CustomerFields, DeleteImpact, HistorySale, NewPlan, PersonFields, ProductFields,
+    ProductLineFields,
+};
+
+/// The file name extension of plan files.
+pub const FILE_EXTENSION: &str = "salesplan";
+
+/// Why the plan file could not be opened, read or changed.
+#[derive(Debug)]
+pub enum StoreError {
+    NotFound {
+        path: PathBuf,
+    },
+    AlreadyExists {
+        path: PathBuf,
+    },
+    EmptyFile {
+        path: PathBuf,
+    },
+    NotSqlite {
+        path: PathBuf,
+    },
+    ForeignDatabase {
+        path: PathBuf,
+    },
+    TooNew {
+        path: PathBuf,
+        file_version: i64,
+        supported: i64,
+    },
+    Corrupt {
+        path: PathBuf,
+        detail: String,
+    },
+    Busy {
+        path: PathBuf,
+    },
+    Io {
+        path: PathBuf,
+        detail: String,
+    },
+    Org(OrgError),
+    Period(PeriodError),
+    DuplicateName {
+        name: String,
+    },
+    InvalidValue {
+        field: &'static str,
+        value: String,
+    },
+    Missing {
+        what: &'static str,
+        id: i64,
+    },
+    VersionLocked {
+        name: String,
+    },
+    InUse {
+        what: String,
+        count: i64,
+    },
+    Sqlite {
+        detail: String,
+    },
+}
+
+impl Localized for StoreError {
+    fn message_key(&self) -> &'static str {
+        match self {
+            Self::NotFound { .. } => "err.store.not_found",
+            Self::AlreadyExists { .. } => "err.store.already_exists",
+            Self::EmptyFile { .. } => "err.store.empty_file",
+            Self::NotSqlite { .. } => "err.store.not_sqlite",
+            Self::ForeignDatabase { .. } => "err.store.foreign",
+            Self::TooNew { .. } => "err.store.too_new",
+            Self::Corrupt { .. } => "err.store.corrupt",
+            Self::Busy { .. } => "err.store.busy",
+            Self::Io { .. } => "err.store.io",
+            Self::Org(e) => e.message_key(),
+            Self::Period(e) => e.message_key(),
+            Self::DuplicateName { .. } => "err.store.duplicate_name",
+            Self::InvalidValue { .. } => "err.store.invalid_value",
+            Self::Missing { .. } => "err.store.missing",
+            Self::VersionLocked { .. } => "err.store.version_locked",
+            Self::InUse { .. } => "err.store.in_use",
+            Self::Sqlite { .. } => "err.store.sqlite",
+        }
+    }
+
+    fn message_args(&self) -> Vec<(&'static str, String)> {
+        let path = |p: &PathBuf| ("path", p.display().to_string());
+        match self {
+            Self::NotFound { path: p }
+            | Self::AlreadyExists { path: p }
+            | Self::EmptyFile { path: p }
+            | Self::NotSqlite { path: p }
+            | Self::ForeignDatabase { path: p }
+            | Self::Busy { path: p } => vec![path(p)],
+            Self::TooNew {
+                path: p,
+                file_version,
+                supported,
+            } => vec![
+                path(p),
+                ("file_version", file_version.to_string()),
+                ("supported", supported.to_string()),
+            ],
+            Self::Corrupt { path: p, detail } | Self::Io { path: p, detail } => {
+                vec![path(p), ("detail", detail.clone())]
+            }
+            Self::Org(e) => e.message_args(),
+            Self::Period(e) => e.message_args(),
+            Self::DuplicateName { name } => vec![("name", name.clone())],
+            Self::InvalidValue { field, value } => {
+                vec![("field", (*field).to_owned()), ("value", value.clone())]
+            }
+            Self::Missing { what, id } => {
+                vec![("what", (*what).to_owned()), ("id", id.to_string())]
+            }
+            Self::VersionLocked { name } => vec![("name", name.clone())],
+            Self::InUse { what, count } => {
+                vec![("what", what.clone()), ("count", count.to_string())]
+            }
+            Self::Sqlite { detail } => vec![("detail", detail.clone())],
+        }
+    }
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.localize(Lang::En))
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Sqlite {
+            detail: e.to_string(),
+        }
+    }
+}
+
+impl From<OrgError> for StoreError {
+    fn from(e: OrgError) -> Self {
+        StoreError::Org(e)
+    }
+}
+
+impl From<PeriodError> for StoreError {
+    fn from(e: PeriodError) -> Self {
+        StoreError::Period(e)
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// What `check` found in a plan file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckReport {
+    pub schema_version: i64,
+    pub plan_name: String,
+    pub integrity: String,
+}
+
+/// An open plan file.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// What the first bytes and pragmas of a file say it is.
+struct Probe {
+    user_version: i64,
+}
+
+/// Looks at a file without changing it: its SQLite header, then (read-only) its application id
+/// and schema version.
+fn probe(path: &Path) -> Result<Probe> {
+    use std::io::Read;
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(StoreError::NotFound {
+                path: path.to_owned(),
+            });
+        }
+        Err(e) => {
+            return Err(StoreError::Io {
+                path: path.to_owned(),
+                detail: e.to_string(),
+            });
+        }
+    };
+    let mut header = [0u8; 100];
+    let mut read = 0;
+    while read < header.len() {
+        match file.read(&mut header[read..]) {
+            Ok(0) => break,
+            Ok(n) => read += n,
+            Err(e) => {
+                return Err(StoreError::Io {
+                    path: path.to_owned(),
+                    detail: e.to_string(),
+                });
+            }
+        }
+    }
+    drop(file);
+    if read == 0 {
+        return Err(StoreError::EmptyFile {
+            path: path.to_owned(),
+        });
+    }
+    if read < 100 || &header[..16] != b"SQLite format 3\0" {
+        return Err(StoreError::NotSqlite {
+            path: path.to_owned(),
+        });
+    }
+    // Read through SQLite rather than the raw header: after a crash the newest header may
+    // still be in the write-ahead log. A read-only connection never checkpoints into the file.
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| corrupt_or_busy(path, e))?;
+    let app_id: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(|e| corrupt_or_busy(path, e))?;
+    let user_version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| corrupt_or_busy(path, e))?;
+    drop(conn);
+    if app_id != schema::APPLICATION_ID {
+        return Err(StoreError::ForeignDatabase {
+            path: path.to_owned(),
+        });
+    }
+    if user_version > schema::LATEST_VERSION {
+        return Err(StoreError::TooNew {
+            path: path.to_owned(),
+            file_version: user_version,
+            supported: schema::LATEST_VERSION,
+        });
+    }
+    Ok(Probe { user_version })
+}
+
+fn corrupt_or_busy(path: &Path, e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked) => {
+            StoreError::Busy {
+                path: path.to_owned(),
+            }
+        }
+        Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotSqlite {
+            path: path.to_owned(),
+        },
+        _ => StoreError::Corrupt {
+            path: path.to_owned(),
+            detail: e.to_string(),
+        },
+    }
+}
+
+fn configure(conn: &Connection, path: &Path) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(|e| corrupt_or_busy(path, e))?;
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .map_err(|e| corrupt_or_busy(path, e))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::Io {
+            path: path.to_owned(),
+            detail: format!("journal mode {mode}"),
+        });
+    }
+    // FULL: a change reported as saved survives a crash or power loss.
+    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+        .map_err(|e| corrupt_or_busy(path, e))?;
+    Ok(())
+}
+
+fn quick_check(conn: &Connection, path: &Path) -> Result<()> {
+    let result: String = conn
+        .query_row("PRAGMA quick_check", [], |r| r.get(0))
+        .map_err(|e| corrupt_or_busy(path, e))?;
+    if result != "ok" {
+        return Err(StoreError::Corrupt {
+            path: path.to_owned(),
+            detail: result,
+        });
+    }
+    Ok(())
+}
+
+fn migrate(conn: &mut Connection, from: i64, path: &Path) -> Result<()> {
+    for (index, sql) in schema::MIGRATIONS
+        .iter()
+        .enumerate()
+        .skip(from.max(0) as usize)
+    {
+        let to = index as i64 + 1;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| corrupt_or_busy(path, e))?;
+        tx.execute_batch(sql)?;
+        tx.execute_batch(&format!(
+            "PRAGMA application_id = {}; PRAGMA user_version = {to};",
+            schema::APPLICATION_ID
+        ))?;
+        if from > 0 {
+            undo::clear(&tx)?;
+        }
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Opens an existing plan file, upgrading it if it was written by an older version.
+    pub fn open(path: &Path) -> Result<Store> {
+        let probe = probe(path)?;
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| corrupt_or_busy(path, e))?;
+        configure(&conn, path)?;
+        quick_check(&conn, path)?;
+        if probe.user_version < schema::LATEST_VERSION {
+            migrate(&mut conn, probe.user_version, path)?;
+        }
+        undo::install(&conn)?;
+        let store = Store {
+            conn,
+            path: path.to_owned(),
+        };
+        // A plan file must have its plan row; anything else is a damaged file.
+        store.plan_info().map_err(|e| StoreError::Corrupt {
+            path: path.to_owned(),
+            detail: e.to_string(),
+        })?;
+        Ok(store)
+    }
+
+    /// Creates a new plan file; refuses to overwrite an existing file.
+    pub fn create(path: &Path, plan: &NewPlan) -> Result<Store> {
+        Self::create_with(path, plan, |_| Ok(()))
+    }
+
+    /// Creates a file with the schema only (the plan row is written by the caller in one
+    /// transaction with its content).
+    pub(crate) fn create_schema(path: &Path) -> Result<Store> {
+        if path.exists() {
+            return Err(StoreError::AlreadyExists {
+                path: path.to_owned(),
+            });
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Io {
+                path: dir.to_owned(),
+                detail: e.to_string(),
+            })?;
+        }
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| StoreError::Io {
+            path: path.to_owned(),
+            detail: e.to_string(),
+        })?;
+        configure(&conn, path)?;
+        migrate(&mut conn, 0, path)?;
+        undo::install(&conn)?;
+        Ok(Store {
+            conn,
+            path: path.to_owned(),
+        })
+    }
+
+    /// Checks a plan file without changing it: that it is a plan file this version reads, and
+    /// SQLite's full integrity check.
+    pub fn check(path: &Path) -> Result<CheckReport> {
+        let probe = probe(path)?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| corrupt_or_busy(path, e))?;
+        let integrity: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(|e| corrupt_or_busy(path, e))?;
+        if integrity != "ok" {
+            return Err(StoreError::Corrupt {
+                path: path.to_owned(),
+                detail: integrity,
+            });
+        }
+        let fk_problems: i64 = conn
+            .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| corrupt_or_busy(path, e))?;
+        if fk_problems > 0 {
+            return Err(StoreError::Corrupt {
+                path: path.to_owned(),
+                detail: format!("{fk_problems} broken references"),
+            });
+        }
+        let plan_name: String = if probe.user_version == 0 {
+            String::new()
+        } else {
+            conn.query_row("SELECT name FROM plan WHERE id = 1", [], |r| r.get(0))
+                .map_err(|e| StoreError::Corrupt {
+                    path: path.to_owned(),
+                    detail: e.to_string(),
+                })?
+        };
+        Ok(CheckReport {
+            schema_version: probe.user_version,
+            plan_name,
+            integrity,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// Writes a consistent copy of the whole plan to `target` (replacing it if it exists) by
+    /// way of a temporary file, so a failed copy never leaves half a file behind.
+    pub fn save_copy(&self, target: &Path) -> Result<()> {
+        let io = |e: std::io::Error| StoreError::Io {
+            path: target.to_owned(),
+            detail: e.to_string(),
+        };
+        let same = target.canonicalize().ok() == self.path.canonicalize().ok() && target.exists();
+        if same {
+            return Ok(());
+        }
+        let mut tmp = target.as_os_str().to_owned();
+        tmp.push(".partial");
+        let tmp = PathBuf::from(tmp);
+        if tmp.exists() {
+            std::fs::remove_file(&tmp).map_err(io)?;
+        }
+        self.conn
+            .execute("VACUUM INTO ?1", [tmp.to_string_lossy().as_ref()])?;
+        std::fs::rename(&tmp, target).map_err(io)?;
+        Ok(())
+    }
+
+    /// Runs one user change as one transaction with its undo step.
+    pub(crate) fn change<T>(
+        &mut self,
+        label: ChangeLabel,
+        f: impl FnOnce(&Transaction) -> Result<T>,
+    ) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| corrupt_or_busy(&self.path, e))?;
+        let step = undo::begin_change(&tx)?;
+        let out = f(&tx)?;
+        undo::end_change(&tx, step, &label)?;
+        tx.commit().map_err(|e| corrupt_or_busy(&self.path, e))?;
+        Ok(out)
+    }
+
+    /// Runs a batch of writes (creating a plan, loading the demo) as one transaction that is
+    /// not an undo step.
+    pub(crate) fn bulk<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| corrupt_or_busy(&self.path, e))?;
+        let out = f(&tx)?;
+        tx.commit().map_err(|e| corrupt_or_busy(&self.path, e))?;
+        Ok(out)
+    }
+
+    /// The change `undo` would reverse.
+    pub fn undo_label(&self) -> Result<Option<ChangeLabel>> {
+        Ok(undo::top(&self.conn, undo::Stack::Undo)?)
+    }
+
+    /// The change `redo` would bring back.
+    pub fn redo_label(&self) -> Result<Option<ChangeLabel>> {
+        Ok(undo::top(&self.conn, undo::Stack::Redo)?)
+    }
+
+    /// Reverses the last change; `None` when there is nothing to undo.
+    pub fn undo(&mut self) -> Result<Option<ChangeLabel>> {
+        self.replay(undo::Stack::Undo)
+    }
+
+    /// Brings back the last undone change; `None` when there is nothing to redo.
+    pub fn redo(&mut self) -> Result<Option<ChangeLabel>> {
+        self.replay(undo::Stack::Redo)
+    }
+
+    fn replay(&mut self, stack: undo::Stack) -> Result<Option<ChangeLabel>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| corrupt_or_busy(&self.path, e))?;
+        let label = undo::replay(&tx, stack)?;
+        tx.commit().map_err(|e| corrupt_or_busy(&self.path, e))?;
+        Ok(label)
+    }
+}

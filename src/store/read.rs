@@ -1,0 +1,315 @@
+//! Reading the plan file into domain types.
+
+use rusqlite::{Connection, Row};
+
+use super::{Result, Store, StoreError};
+use crate::domain::model::{
+    Channel, ChannelId, ChannelKind, Customer, CustomerId, FunnelDefaults, HistoryYear, LineId,
+    Metric, NodeId, OrgNode, PlanInfo, PlanSnapshot, Product, ProductId, ProductLine, TargetCell,
+    UnitKind, Version, VersionId, VersionKind,
+};
+use crate::domain::money::Money;
+use crate::domain::period::{FiscalYear, Period, WorkCalendar};
+use crate::domain::ratio::Ratio;
+
+/// A value in the file that this version cannot read: the file was damaged or edited by hand.
+fn bad(field: &'static str, value: impl ToString) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        0,
+        rusqlite::types::Type::Text,
+        Box::new(StoreError::InvalidValue {
+            field,
+            value: value.to_string(),
+        }),
+    )
+}
+
+fn collect<T>(
+    conn: &Connection,
+    sql: &str,
+    f: impl FnMut(&Row) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map([], f)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<T>>>()?)
+}
+
+pub(super) fn plan_info(conn: &Connection) -> Result<PlanInfo> {
+    Ok(conn.query_row(
+        "SELECT name, organisation, fiscal_year, fiscal_start_month, current_version_id, created_at
+         FROM plan WHERE id = 1",
+        [],
+        |r| {
+            let year: i32 = r.get(2)?;
+            let start: u8 = r.get(3)?;
+            let fiscal_year = FiscalYear::new(year, start).map_err(|_| bad("fiscal_year", year))?;
+            Ok(PlanInfo {
+                name: r.get(0)?,
+                organisation: r.get(1)?,
+                fiscal_year,
+                current_version: VersionId(r.get(4)?),
+                created_at: r.get(5)?,
+            })
+        },
+    )?)
+}
+
+pub(super) fn nodes(conn: &Connection) -> Result<Vec<OrgNode>> {
+    collect(
+        conn,
+        "SELECT id, parent_id, kind, name, sort_order, title, email, visits_per_week
+         FROM org_nodes ORDER BY sort_order, id",
+        |r| {
+            let kind: String = r.get(2)?;
+            Ok(OrgNode {
+                id: NodeId(r.get(0)?),
+                parent: r.get::<_, Option<i64>>(1)?.map(NodeId),
+                kind: UnitKind::from_code(&kind).ok_or_else(|| bad("org_nodes.kind", &kind))?,
+                name: r.get(3)?,
+                sort_order: r.get(4)?,
+                title: r.get(5)?,
+                email: r.get(6)?,
+                visits_per_week: r.get(7)?,
+            })
+        },
+    )
+}
+
+pub(super) fn lines(conn: &Connection) -> Result<Vec<ProductLine>> {
+    collect(
+        conn,
+        "SELECT id, name, code, description, sort_order FROM product_lines ORDER BY sort_order, id",
+        |r| {
+            Ok(ProductLine {
+                id: LineId(r.get(0)?),
+                name: r.get(1)?,
+                code: r.get(2)?,
+                description: r.get(3)?,
+                sort_order: r.get(4)?,
+            })
+        },
+    )
+}
+
+pub(super) fn products(conn: &Connection) -> Result<Vec<Product>> {
+    collect(
+        conn,
+        "SELECT id, line_id, name, list_price, sort_order FROM products ORDER BY sort_order, id",
+        |r| {
+            Ok(Product {
+                id: ProductId(r.get(0)?),
+                line: LineId(r.get(1)?),
+                name: r.get(2)?,
+                list_price: Money::from_fen(r.get(3)?),
+                sort_order: r.get(4)?,
+            })
+        },
+    )
+}
+
+fn versions(conn: &Connection) -> Result<Vec<Version>> {
+    collect(
+        conn,
+        "SELECT id, name, kind, parent_id, created_at, note, locked FROM versions ORDER BY id",
+        |r| {
+            let kind: String = r.get(2)?;
+            Ok(Version {
+                id: VersionId(r.get(0)?),
+                name: r.get(1)?,
+                kind: VersionKind::from_code(&kind).ok_or_else(|| bad("versions.kind", &kind))?,
+                parent: r.get::<_, Option<i64>>(3)?.map(VersionId),
+                created_at: r.get(4)?,
+                note: r.get(5)?,
+                locked: r.get(6)?,
+            })
+        },
+    )
+}
+
+fn channels(conn: &Connection) -> Result<Vec<Channel>> {
+    collect(
+        conn,
+        "SELECT id, name, kind FROM channels ORDER BY id",
+        |r| {
+            let kind: String = r.get(2)?;
+            Ok(Channel {
+                id: ChannelId(r.get(0)?),
+                name: r.get(1)?,
+                kind: ChannelKind::from_code(&kind).ok_or_else(|| bad("channels.kind", &kind))?,
+            })
+        },
+    )
+}
+
+fn customers(conn: &Connection) -> Result<Vec<Customer>> {
+    collect(
+        conn,
+        "SELECT id, name, industry, region, credit_rating, owner_id FROM customers ORDER BY id",
+        |r| {
+            Ok(Customer {
+                id: CustomerId(r.get(0)?),
+                name: r.get(1)?,
+                industry: r.get(2)?,
+                region: r.get(3)?,
+                credit_rating: r.get(4)?,
+                owner: r.get::<_, Option<i64>>(5)?.map(NodeId),
+            })
+        },
+    )
+}
+
+fn targets(conn: &Connection, version: VersionId) -> Result<Vec<TargetCell>> {
+    let mut stmt = conn.prepare(
+        "SELECT node_id, line_id, period, metric, value FROM target_cells
+         WHERE version_id = ?1 ORDER BY node_id, line_id, period, metric",
+    )?;
+    let rows = stmt.query_map([version.0], |r| {
+        let period: String = r.get(2)?;
+        let metric: String = r.get(3)?;
+        Ok(TargetCell {
+            version,
+            node: NodeId(r.get(0)?),
+            line: r.get::<_, Option<i64>>(1)?.map(LineId),
+            period: Period::parse_code(&period).map_err(|_| bad("target_cells.period", &period))?,
+            metric: Metric::from_code(&metric)
+                .ok_or_else(|| bad("target_cells.metric", &metric))?,
+            value: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+fn calendar(conn: &Connection) -> Result<WorkCalendar> {
+    let days = collect(
+        conn,
+        "SELECT date, kind FROM calendar_days ORDER BY date",
+        |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+    )?;
+    let mut cal = WorkCalendar::new();
+    for (date, kind) in days {
+        let d: jiff::civil::Date = date.parse().map_err(|_| StoreError::InvalidValue {
+            field: "calendar_days.date",
+            value: date.clone(),
+        })?;
+        match kind.as_str() {
+            "holiday" => cal.add_holiday(d)?,
+            _ => cal.add_makeup_workday(d)?,
+        }
+    }
+    Ok(cal)
+}
+
+pub(super) fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+pub(super) const SETTING_DEAL_SIZE: &str = "funnel.deal_size_fen";
+pub(super) const SETTING_WIN_RATE: &str = "funnel.win_rate";
+pub(super) const SETTING_VISITS_PER_WEEK: &str = "funnel.visits_per_week";
+
+fn funnel_defaults(conn: &Connection) -> Result<FunnelDefaults> {
+    let mut d = FunnelDefaults::default();
+    if let Some(v) = setting(conn, SETTING_DEAL_SIZE)? {
+        d.deal_size = Money::from_fen(v.parse().map_err(|_| StoreError::InvalidValue {
+            field: SETTING_DEAL_SIZE,
+            value: v.clone(),
+        })?);
+    }
+    if let Some(v) = setting(conn, SETTING_WIN_RATE)? {
+        d.win_rate = Ratio::parse(&v).map_err(|_| StoreError::InvalidValue {
+            field: SETTING_WIN_RATE,
+            value: v.clone(),
+        })?;
+    }
+    if let Some(v) = setting(conn, SETTING_VISITS_PER_WEEK)? {
+        d.visits_per_week = v.parse().map_err(|_| StoreError::InvalidValue {
+            field: SETTING_VISITS_PER_WEEK,
+            value: v.clone(),
+        })?;
+    }
+    Ok(d)
+}
+
+fn history(conn: &Connection) -> Result<Vec<HistoryYear>> {
+    let rows = collect(
+        conn,
+        "SELECT CAST(substr(date, 1, 4) AS INTEGER), CAST(substr(date, 6, 2) AS INTEGER),
+                line_id, SUM(amount), COUNT(*)
+         FROM history_sales GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        |r| {
+            Ok((
+                r.get::<_, i32>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
+            ))
+        },
+    )?;
+    let mut years: Vec<HistoryYear> = Vec::new();
+    for (year, month, line, amount, count) in rows {
+        if !(1..=12).contains(&month) {
+            return Err(StoreError::InvalidValue {
+                field: "history_sales.date",
+                value: format!("{year}-{month}"),
+            });
+        }
+        if years.last().map(|y| y.year) != Some(year) {
+            years.push(HistoryYear {
+                year,
+                total: Money::ZERO,
+                contracts: 0,
+                by_line: Vec::new(),
+                by_month: [Money::ZERO; 12],
+            });
+        }
+        let Some(y) = years.last_mut() else { continue };
+        let amount = Money::from_fen(amount);
+        y.total += amount;
+        y.contracts += count.max(0) as u64;
+        y.by_month[(month - 1) as usize] += amount;
+        if let Some(line) = line {
+            match y.by_line.iter_mut().find(|(l, _)| l.0 == line) {
+                Some((_, m)) => *m += amount,
+                None => y.by_line.push((LineId(line), amount)),
+            }
+        }
+    }
+    for y in &mut years {
+        y.by_line.sort_by_key(|(l, _)| *l);
+    }
+    Ok(years)
+}
+
+impl Store {
+    pub fn plan_info(&self) -> Result<PlanInfo> {
+        plan_info(&self.conn)
+    }
+
+    /// Everything the views show, in one consistent read.
+    pub fn snapshot(&self) -> Result<PlanSnapshot> {
+        // One read transaction, so the parts come from the same state of the file.
+        let tx = self.conn.unchecked_transaction()?;
+        let plan = plan_info(&tx)?;
+        let snapshot = PlanSnapshot {
+            versions: versions(&tx)?,
+            nodes: nodes(&tx)?,
+            lines: lines(&tx)?,
+            products: products(&tx)?,
+            channels: channels(&tx)?,
+            customers: customers(&tx)?,
+            targets: targets(&tx, plan.current_version)?,
+            calendar: calendar(&tx)?,
+            funnel: funnel_defaults(&tx)?,
+            history: history(&tx)?,
+            plan,
+        };
+        tx.finish()?;
+        Ok(snapshot)
+    }
+}

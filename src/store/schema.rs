@@ -1,0 +1,137 @@
+//! The plan file's schema as numbered migrations. `PRAGMA user_version` holds the number of
+//! migrations applied; each runs in its own transaction together with the version bump, so a
+//! file is always at one whole version. New tables are added by appending a migration, never by
+//! editing an old one.
+
+/// Identifies a SalesPlan plan file (`PRAGMA application_id`): "SPLN".
+pub const APPLICATION_ID: i32 = 0x5350_4C4E;
+
+/// Migration `i` brings a file from version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the plan workbench — plan, versions, organisation, products, channels, customers,
+    // target cells, settings, working-day calendar, sales history, undo log.
+    r#"
+CREATE TABLE versions (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('draft', 'round', 'confirmed', 'revision')),
+    parent_id   INTEGER REFERENCES versions(id),
+    created_at  TEXT NOT NULL,
+    note        TEXT NOT NULL DEFAULT '',
+    locked      INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1))
+);
+
+CREATE TABLE plan (
+    id                  INTEGER PRIMARY KEY CHECK (id = 1),
+    name                TEXT NOT NULL,
+    organisation        TEXT NOT NULL DEFAULT '',
+    fiscal_year         INTEGER NOT NULL CHECK (fiscal_year BETWEEN 1900 AND 2999),
+    fiscal_start_month  INTEGER NOT NULL DEFAULT 1 CHECK (fiscal_start_month BETWEEN 1 AND 12),
+    current_version_id  INTEGER NOT NULL REFERENCES versions(id),
+    created_at          TEXT NOT NULL
+);
+
+CREATE TABLE org_nodes (
+    id               INTEGER PRIMARY KEY,
+    parent_id        INTEGER REFERENCES org_nodes(id),
+    kind             TEXT NOT NULL,
+    name             TEXT NOT NULL,
+    sort_order       INTEGER NOT NULL DEFAULT 0,
+    title            TEXT NOT NULL DEFAULT '',
+    email            TEXT NOT NULL DEFAULT '',
+    visits_per_week  INTEGER CHECK (visits_per_week IS NULL OR visits_per_week >= 0)
+);
+CREATE UNIQUE INDEX org_nodes_sibling_name ON org_nodes (IFNULL(parent_id, 0), name);
+CREATE INDEX org_nodes_parent ON org_nodes (parent_id);
+
+CREATE TABLE product_lines (
+    id           INTEGER PRIMARY KEY,
+    name         TEXT NOT NULL UNIQUE,
+    code         TEXT NOT NULL DEFAULT '',
+    description  TEXT NOT NULL DEFAULT '',
+    sort_order   INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE products (
+    id          INTEGER PRIMARY KEY,
+    line_id     INTEGER NOT NULL REFERENCES product_lines(id),
+    name        TEXT NOT NULL UNIQUE,
+    list_price  INTEGER NOT NULL DEFAULT 0 CHECK (list_price >= 0),
+    sort_order  INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX products_line ON products (line_id);
+
+CREATE TABLE channels (
+    id    INTEGER PRIMARY KEY,
+    name  TEXT NOT NULL UNIQUE,
+    kind  TEXT NOT NULL CHECK (kind IN ('direct', 'distribution', 'ecommerce', 'other'))
+);
+
+CREATE TABLE customers (
+    id             INTEGER PRIMARY KEY,
+    name           TEXT NOT NULL UNIQUE,
+    industry       TEXT NOT NULL DEFAULT '',
+    region         TEXT NOT NULL DEFAULT '',
+    credit_rating  TEXT NOT NULL DEFAULT '',
+    owner_id       INTEGER REFERENCES org_nodes(id)
+);
+CREATE INDEX customers_owner ON customers (owner_id);
+
+CREATE TABLE target_cells (
+    id          INTEGER PRIMARY KEY,
+    version_id  INTEGER NOT NULL REFERENCES versions(id),
+    node_id     INTEGER NOT NULL REFERENCES org_nodes(id),
+    line_id     INTEGER REFERENCES product_lines(id),
+    period      TEXT NOT NULL,
+    metric      TEXT NOT NULL,
+    value       INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX target_cells_key
+    ON target_cells (version_id, node_id, IFNULL(line_id, 0), period, metric);
+CREATE INDEX target_cells_node ON target_cells (node_id);
+CREATE INDEX target_cells_line ON target_cells (line_id);
+
+CREATE TABLE settings (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+);
+
+CREATE TABLE calendar_days (
+    date  TEXT PRIMARY KEY,
+    kind  TEXT NOT NULL CHECK (kind IN ('holiday', 'workday')),
+    name  TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE history_sales (
+    id           INTEGER PRIMARY KEY,
+    date         TEXT NOT NULL,
+    amount       INTEGER NOT NULL,
+    line_id      INTEGER REFERENCES product_lines(id),
+    product_id   INTEGER REFERENCES products(id),
+    node_id      INTEGER REFERENCES org_nodes(id),
+    customer_id  INTEGER REFERENCES customers(id),
+    reference    TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX history_sales_date ON history_sales (date);
+CREATE INDEX history_sales_node ON history_sales (node_id);
+CREATE INDEX history_sales_line ON history_sales (line_id);
+CREATE INDEX history_sales_customer ON history_sales (customer_id);
+
+CREATE TABLE undo_steps (
+    step    INTEGER PRIMARY KEY,
+    kind    TEXT NOT NULL CHECK (kind IN ('undo', 'redo')),
+    label   TEXT NOT NULL,
+    detail  TEXT NOT NULL DEFAULT '',
+    at      TEXT NOT NULL
+);
+CREATE TABLE undo_log (
+    seq   INTEGER PRIMARY KEY,
+    step  INTEGER NOT NULL,
+    sql   TEXT NOT NULL
+);
+CREATE INDEX undo_log_step ON undo_log (step);
+"#,
+];
+
+/// The schema version this build writes and reads.
+pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

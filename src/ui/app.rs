@@ -1,0 +1,919 @@
+//! The app object: the open plan file, the user's preferences, the current view and dialogs.
+//! Each frame it draws the menu, navigation, status bar and current view, then applies the
+//! actions the view handed back — each change one store transaction, stored at once.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, channel};
+
+use egui::{RichText, Ui};
+
+use crate::domain::model::{LineId, NodeId, PlanSnapshot};
+use crate::domain::org::OrgTree;
+use crate::domain::targets::TargetTable;
+use crate::i18n::{self, Localized};
+use crate::store::{ChangeLabel, DeleteImpact, NewPlan, Store, StoreError};
+use crate::ui::commands::Command;
+use crate::ui::prefs::Prefs;
+use crate::ui::theme;
+use crate::ui::views::{self, Action, View, ViewCtx};
+
+/// The open plan file and the plan as last loaded from it.
+pub struct Document {
+    pub store: Store,
+    pub snap: PlanSnapshot,
+    pub tree: OrgTree,
+    pub table: TargetTable,
+    pub undo: Option<ChangeLabel>,
+    pub redo: Option<ChangeLabel>,
+    /// When the last change was stored (local time, HH:MM:SS).
+    pub saved_at: Option<String>,
+}
+
+impl Document {
+    pub fn open(path: &Path) -> Result<Document, StoreError> {
+        Self::from_store(Store::open(path)?)
+    }
+
+    pub fn from_store(store: Store) -> Result<Document, StoreError> {
+        let snap = store.snapshot()?;
+        let mut doc = Document {
+            tree: OrgTree::new(&snap.nodes),
+            table: TargetTable::new(&snap.targets),
+            undo: store.undo_label()?,
+            redo: store.redo_label()?,
+            snap,
+            store,
+            saved_at: None,
+        };
+        doc.saved_at = None;
+        Ok(doc)
+    }
+
+    /// Reloads everything after a change.
+    pub fn reload(&mut self) -> Result<(), StoreError> {
+        self.snap = self.store.snapshot()?;
+        self.tree = OrgTree::new(&self.snap.nodes);
+        self.table = TargetTable::new(&self.snap.targets);
+        self.undo = self.store.undo_label()?;
+        self.redo = self.store.redo_label()?;
+        self.saved_at = Some(now_hms());
+        Ok(())
+    }
+}
+
+fn now_hms() -> String {
+    let now = jiff::Zoned::now();
+    format!("{:02}:{:02}:{:02}", now.hour(), now.minute(), now.second())
+}
+
+/// The default plan file: `plan.salesplan` in the user's data folder.
+pub fn default_plan_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("com", "SalesPlan", "SalesPlan").map(|d| {
+        d.data_dir()
+            .join(format!("plan.{}", crate::store::FILE_EXTENSION))
+    })
+}
+
+/// Opens `path`, creating the demo plan there when no file exists yet (first run).
+pub fn open_or_create_demo(path: &Path) -> Result<(Document, bool), StoreError> {
+    if path.exists() {
+        Ok((Document::open(path)?, false))
+    } else {
+        let store = crate::demo::create_demo(path)?;
+        Ok((Document::from_store(store)?, true))
+    }
+}
+
+/// A modal dialog on top of the window.
+enum Dialog {
+    Error {
+        title: String,
+        message: String,
+    },
+    ConfirmDeleteNode {
+        id: NodeId,
+        name: String,
+        impact: DeleteImpact,
+    },
+    ConfirmDeleteLine {
+        id: LineId,
+        name: String,
+        products: i64,
+        cells: i64,
+    },
+    NewPlan(NewPlanForm),
+    About,
+}
+
+struct NewPlanForm {
+    name: String,
+    organisation: String,
+    company: String,
+    year: String,
+    start_month: u8,
+}
+
+/// A native file dialog running on its own thread, so the window keeps drawing.
+enum FileTask {
+    Open(Receiver<Option<PathBuf>>),
+    SaveAs(Receiver<Option<PathBuf>>),
+    Create(Receiver<Option<PathBuf>>, NewPlan),
+}
+
+pub struct SalesPlanApp {
+    pub prefs: Prefs,
+    pub doc: Option<Document>,
+    pub view: View,
+    states: views::States,
+    dialog: Option<Dialog>,
+    toast: Option<(String, f64)>,
+    file_task: Option<FileTask>,
+    /// Why no plan is open (shown in place of the views).
+    open_error: Option<String>,
+    window_title: String,
+}
+
+impl SalesPlanApp {
+    /// The app as eframe starts it: preferences from the last run, fonts, the plan file.
+    pub fn new(cc: &eframe::CreationContext<'_>, start: Option<PathBuf>) -> Self {
+        let prefs = cc
+            .storage
+            .and_then(|s| eframe::get_value::<Prefs>(s, Prefs::STORAGE_KEY))
+            .unwrap_or_default();
+        Self::with_prefs(&cc.egui_ctx, prefs, start)
+    }
+
+    /// The app with the given preferences, opening `start` (or the default plan file).
+    pub fn with_prefs(ctx: &egui::Context, prefs: Prefs, start: Option<PathBuf>) -> Self {
+        crate::ui::fonts::install(ctx);
+        ctx.set_theme(prefs.theme.preference());
+        let mut app = SalesPlanApp {
+            prefs,
+            doc: None,
+            view: View::Overview,
+            states: views::States::default(),
+            dialog: None,
+            toast: None,
+            file_task: None,
+            open_error: None,
+            window_title: String::new(),
+        };
+        let path = start.or_else(default_plan_path);
+        match path {
+            Some(path) => match open_or_create_demo(&path) {
+                Ok((doc, created)) => {
+                    if created {
+                        app.toast(app.tr("toast.demo_created").into_owned(), 6.0);
+                    }
+                    app.set_document(doc);
+                }
+                Err(e) => app.open_error = Some(e.localize(app.prefs.lang)),
+            },
+            None => app.open_error = Some(app.tr("err.no_data_folder").into_owned()),
+        }
+        app
+    }
+
+    fn tr(&self, key: &str) -> std::borrow::Cow<'static, str> {
+        i18n::tr(self.prefs.lang, key)
+    }
+
+    fn set_document(&mut self, doc: Document) {
+        self.prefs.remember(doc.store.path());
+        self.doc = Some(doc);
+        self.open_error = None;
+        self.states = views::States::default();
+    }
+
+    fn toast(&mut self, text: String, seconds: f64) {
+        // The expiry is set on the next frame, when the time is known.
+        self.toast = Some((text, -seconds));
+    }
+
+    fn show_error(&mut self, title_key: &str, message: String) {
+        self.dialog = Some(Dialog::Error {
+            title: self.tr(title_key).into_owned(),
+            message,
+        });
+    }
+
+    fn change_label_text(&self, label: &ChangeLabel) -> String {
+        let what = self.tr(&label.key);
+        if label.detail.is_empty() {
+            what.into_owned()
+        } else {
+            format!("{what}「{}」", label.detail)
+        }
+    }
+
+    /// Runs one change against the store, then reloads; errors are shown, nothing is half-done
+    /// (the store rolls the transaction back).
+    fn change(&mut self, f: impl FnOnce(&mut Store) -> Result<(), StoreError>) {
+        let lang = self.prefs.lang;
+        let Some(doc) = &mut self.doc else { return };
+        let result = f(&mut doc.store).and_then(|()| doc.reload());
+        if let Err(e) = result {
+            self.show_error("dialog.change_failed", e.localize(lang));
+        }
+    }
+
+    fn open_path(&mut self, path: &Path) {
+        match Document::open(path) {
+            Ok(doc) => {
+                self.set_document(doc);
+                let text = i18n::trf(
+                    self.prefs.lang,
+                    "toast.opened",
+                    &[("path", path.display().to_string())],
+                );
+                self.toast(text, 4.0);
+            }
+            Err(e) => {
+                if matches!(e, StoreError::NotFound { .. }) {
+                    self.prefs.forget(path);
+                }
+                self.show_error("dialog.open_failed", e.localize(self.prefs.lang));
+            }
+        }
+    }
+
+    fn spawn_file_dialog(
+        &self,
+        ctx: &egui::Context,
+        save: bool,
+        file_name: String,
+    ) -> Receiver<Option<PathBuf>> {
+        let (tx, rx) = channel();
+        let ctx = ctx.clone();
+        let filter_name = self.tr("file.filter_name").into_owned();
+        let dir = self
+            .doc
+            .as_ref()
+            .and_then(|d| d.store.path().parent().map(Path::to_owned));
+        std::thread::spawn(move || {
+            let mut dialog =
+                rfd::FileDialog::new().add_filter(filter_name, &[crate::store::FILE_EXTENSION]);
+            if let Some(dir) = dir {
+                dialog = dialog.set_directory(dir);
+            }
+            let picked = if save {
+                dialog.set_file_name(file_name).save_file()
+            } else {
+                dialog.pick_file()
+            };
+            let _ = tx.send(picked);
+            ctx.request_repaint();
+        });
+        rx
+    }
+
+    fn with_extension(path: PathBuf) -> PathBuf {
+        if path.extension().is_some() {
+            path
+        } else {
+            path.with_extension(crate::store::FILE_EXTENSION)
+        }
+    }
+
+    fn poll_file_task(&mut self) {
+        let Some(task) = self.file_task.take() else {
+            return;
+        };
+        let received = match &task {
+            FileTask::Open(rx) | FileTask::SaveAs(rx) | FileTask::Create(rx, _) => rx.try_recv(),
+        };
+        let picked = match received {
+            Ok(picked) => picked,
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                self.file_task = Some(task);
+                return;
+            }
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => None,
+        };
+        let Some(path) = picked else { return };
+        match task {
+            FileTask::Open(_) => self.open_path(&path),
+            FileTask::SaveAs(_) => {
+                let path = Self::with_extension(path);
+                let Some(doc) = &self.doc else { return };
+                match doc.store.save_copy(&path) {
+                    Ok(()) => self.open_path(&path),
+                    Err(e) => self.show_error("dialog.save_failed", e.localize(self.prefs.lang)),
+                }
+            }
+            FileTask::Create(_, plan) => {
+                let path = Self::with_extension(path);
+                if path.exists() {
+                    let msg = StoreError::AlreadyExists { path }.localize(self.prefs.lang);
+                    self.show_error("dialog.create_failed", msg);
+                    return;
+                }
+                match Store::create(&path, &plan).and_then(Document::from_store) {
+                    Ok(doc) => {
+                        self.set_document(doc);
+                        self.view = View::Organisation;
+                    }
+                    Err(e) => self.show_error("dialog.create_failed", e.localize(self.prefs.lang)),
+                }
+            }
+        }
+    }
+
+    pub fn run_command(&mut self, command: Command, ctx: &egui::Context) {
+        match command {
+            Command::NewPlan => {
+                let year = jiff::Zoned::now().year() as i32 + 1;
+                self.dialog = Some(Dialog::NewPlan(NewPlanForm {
+                    name: i18n::trf(
+                        self.prefs.lang,
+                        "new_plan.default_name",
+                        &[("year", year.to_string())],
+                    ),
+                    organisation: String::new(),
+                    company: self.tr("new_plan.default_company").into_owned(),
+                    year: year.to_string(),
+                    start_month: 1,
+                }));
+            }
+            Command::OpenPlan => {
+                if self.file_task.is_none() {
+                    self.file_task = Some(FileTask::Open(self.spawn_file_dialog(
+                        ctx,
+                        false,
+                        String::new(),
+                    )));
+                }
+            }
+            Command::SaveAs => {
+                if self.doc.is_some() && self.file_task.is_none() {
+                    let name = self
+                        .doc
+                        .as_ref()
+                        .map(|d| format!("{}.{}", d.snap.plan.name, crate::store::FILE_EXTENSION))
+                        .unwrap_or_default();
+                    self.file_task =
+                        Some(FileTask::SaveAs(self.spawn_file_dialog(ctx, true, name)));
+                }
+            }
+            Command::OpenRecent(path) => self.open_path(&path),
+            Command::OpenDemo => {
+                if let Some(path) = default_plan_path() {
+                    match open_or_create_demo(&path) {
+                        Ok((doc, _)) => self.set_document(doc),
+                        Err(e) => {
+                            self.show_error("dialog.open_failed", e.localize(self.prefs.lang))
+                        }
+                    }
+                }
+            }
+            Command::Undo | Command::Redo => {
+                let lang = self.prefs.lang;
+                let Some(doc) = &mut self.doc else { return };
+                let result = if command == Command::Undo {
+                    doc.store.undo()
+                } else {
+                    doc.store.redo()
+                };
+                match result.and_then(|label| doc.reload().map(|()| label)) {
+                    Ok(Some(label)) => {
+                        let key = if command == Command::Undo {
+                            "toast.undone"
+                        } else {
+                            "toast.redone"
+                        };
+                        let text =
+                            i18n::trf(lang, key, &[("what", self.change_label_text(&label))]);
+                        self.toast(text, 3.0);
+                    }
+                    Ok(None) => {}
+                    Err(e) => self.show_error("dialog.change_failed", e.localize(lang)),
+                }
+            }
+            Command::Show(view) => self.view = view,
+            Command::About => self.dialog = Some(Dialog::About),
+            Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+        }
+    }
+
+    fn apply(&mut self, action: Action, ctx: &egui::Context) {
+        match action {
+            Action::Command(c) => self.run_command(c, ctx),
+            Action::Navigate(v) => self.view = v,
+            Action::InputError(message) => self.show_error("dialog.invalid_input", message),
+            Action::SetPrefs(p) => {
+                ctx.set_theme(p.theme.preference());
+                self.prefs = p;
+            }
+            Action::DeleteNode { id } => {
+                let Some(doc) = &self.doc else { return };
+                let name = doc.tree.get(id).map(|n| n.name.clone()).unwrap_or_default();
+                match doc.store.delete_node_impact(id) {
+                    Ok(impact) if impact.needs_confirmation() => {
+                        self.dialog = Some(Dialog::ConfirmDeleteNode { id, name, impact });
+                    }
+                    Ok(_) => self.change(|s| s.delete_node(id)),
+                    Err(e) => self.show_error("dialog.change_failed", e.localize(self.prefs.lang)),
+                }
+            }
+            Action::DeleteLine { id } => {
+                let Some(doc) = &self.doc else { return };
+                let name = doc
+                    .snap
+                    .line(id)
+                    .map(|l| l.name.clone())
+                    .unwrap_or_default();
+                match doc.store.delete_line_impact(id) {
+                    Ok((0, 0)) => self.change(|s| s.delete_product_line(id)),
+                    Ok((products, cells)) => {
+                        self.dialog = Some(Dialog::ConfirmDeleteLine {
+                            id,
+                            name,
+                            products,
+                            cells,
+                        });
+                    }
+                    Err(e) => self.show_error("dialog.change_failed", e.localize(self.prefs.lang)),
+                }
+            }
+            Action::ConfirmedDeleteNode(id) => self.change(|s| s.delete_node(id)),
+            Action::ConfirmedDeleteLine(id) => self.change(|s| s.delete_product_line(id)),
+            Action::AddNode { parent, kind, name } => {
+                self.change(|s| s.add_node(parent, kind, &name).map(drop));
+            }
+            Action::RenameNode { id, name } => self.change(|s| s.rename_node(id, &name)),
+            Action::SetNodeKind { id, kind } => self.change(|s| s.set_node_kind(id, kind)),
+            Action::MoveNode { id, parent } => self.change(|s| s.move_node(id, parent)),
+            Action::ReorderNode { id, delta } => self.change(|s| s.reorder_node(id, delta)),
+            Action::UpdatePerson { id, fields } => self.change(|s| s.update_person(id, &fields)),
+            Action::AddLine(fields) => self.change(|s| s.add_product_line(&fields).map(drop)),
+            Action::UpdateLine { id, fields } => {
+                self.change(|s| s.update_product_line(id, &fields));
+            }
+            Action::AddProduct(fields) => self.change(|s| s.add_product(&fields).map(drop)),
+            Action::UpdateProduct { id, fields } => self.change(|s| s.update_product(id, &fields)),
+            Action::DeleteProduct { id } => self.change(|s| s.delete_product(id)),
+            Action::RenamePlan { name, organisation } => {
+                self.change(|s| s.rename_plan(&name, &organisation));
+            }
+            Action::SetFiscalYear { year, start_month } => {
+                self.change(|s| s.set_fiscal_year(year, start_month));
+            }
+            Action::SetFunnelDefaults(d) => self.change(|s| s.set_funnel_defaults(&d)),
+            Action::SetCalendarDay {
+                date,
+                holiday,
+                name,
+            } => self.change(|s| s.set_calendar_day(date, holiday, &name)),
+            Action::RemoveCalendarDay(date) => self.change(|s| s.remove_calendar_day(date)),
+        }
+    }
+
+    fn handle_shortcuts(&mut self, ctx: &egui::Context) {
+        // While a dialog is open its keys belong to it.
+        if self.dialog.is_some() {
+            return;
+        }
+        let mut fired = Vec::new();
+        ctx.input_mut(|input| {
+            // Shortcuts with Shift first: Ctrl+Z would also match Ctrl+Shift+Z.
+            let mut candidates: Vec<(egui::KeyboardShortcut, Command)> = Vec::new();
+            for c in Command::with_shortcuts() {
+                if let Some(s) = c.alternative_shortcut() {
+                    candidates.push((s, c.clone()));
+                }
+                if let Some(s) = c.shortcut() {
+                    candidates.push((s, c));
+                }
+            }
+            candidates.sort_by_key(|(s, _)| !s.modifiers.shift);
+            for (s, c) in candidates {
+                if input.consume_shortcut(&s) {
+                    fired.push(c);
+                }
+            }
+        });
+        for c in fired {
+            self.run_command(c, ctx);
+        }
+    }
+
+    fn shortcut_text(ctx: &egui::Context, c: &Command) -> String {
+        c.shortcut()
+            .map(|s| ctx.format_shortcut(&s))
+            .unwrap_or_default()
+    }
+
+    fn menu_item(&self, ui: &mut Ui, c: Command, enabled: bool) -> Option<Command> {
+        let text = self.tr(c.label_key());
+        let button =
+            egui::Button::new(text.as_ref()).shortcut_text(Self::shortcut_text(ui.ctx(), &c));
+        if ui.add_enabled(enabled, button).clicked() {
+            ui.close();
+            return Some(c);
+        }
+        None
+    }
+
+    fn menu_bar(&mut self, ui: &mut Ui) -> Vec<Command> {
+        let mut out = Vec::new();
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button(self.tr("menu.file").as_ref(), |ui| {
+                out.extend(self.menu_item(ui, Command::NewPlan, true));
+                out.extend(self.menu_item(ui, Command::OpenPlan, self.file_task.is_none()));
+                out.extend(self.menu_item(
+                    ui,
+                    Command::SaveAs,
+                    self.doc.is_some() && self.file_task.is_none(),
+                ));
+                ui.menu_button(self.tr("menu.file.recent").as_ref(), |ui| {
+                    if self.prefs.recent.is_empty() {
+                        ui.label(RichText::new(self.tr("menu.file.recent_empty")).weak());
+                    }
+                    for path in self.prefs.recent.clone() {
+                        if ui.button(path.display().to_string()).clicked() {
+                            ui.close();
+                            out.push(Command::OpenRecent(path));
+                        }
+                    }
+                });
+                out.extend(self.menu_item(ui, Command::OpenDemo, true));
+                ui.separator();
+                out.extend(self.menu_item(ui, Command::Quit, true));
+            });
+            ui.menu_button(self.tr("menu.edit").as_ref(), |ui| {
+                let undo = self.doc.as_ref().and_then(|d| d.undo.clone());
+                let redo = self.doc.as_ref().and_then(|d| d.redo.clone());
+                for (c, label) in [(Command::Undo, undo), (Command::Redo, redo)] {
+                    let mut text = self.tr(c.label_key()).into_owned();
+                    if let Some(l) = &label {
+                        text = format!("{text}：{}", self.change_label_text(l));
+                    }
+                    let button =
+                        egui::Button::new(text).shortcut_text(Self::shortcut_text(ui.ctx(), &c));
+                    if ui.add_enabled(label.is_some(), button).clicked() {
+                        ui.close();
+                        out.push(c);
+                    }
+                }
+            });
+            ui.menu_button(self.tr("menu.view").as_ref(), |ui| {
+                for v in View::ALL {
+                    out.extend(self.menu_item(ui, Command::Show(v), self.doc.is_some()));
+                }
+            });
+            ui.menu_button(self.tr("menu.help").as_ref(), |ui| {
+                out.extend(self.menu_item(ui, Command::About, true));
+            });
+        });
+        out
+    }
+
+    fn navigation(&mut self, ui: &mut Ui) {
+        ui.add_space(6.0);
+        for v in View::ALL {
+            let selected = self.view == v;
+            let text = RichText::new(self.tr(v.label_key())).size(15.0);
+            let response = ui.add_sized(
+                [ui.available_width(), 30.0],
+                egui::Button::selectable(selected, text),
+            );
+            let response = match Command::Show(v).shortcut() {
+                Some(s) => response.on_hover_text(ui.ctx().format_shortcut(&s)),
+                None => response,
+            };
+            if response.clicked() {
+                self.view = v;
+            }
+        }
+    }
+
+    fn status_bar(&mut self, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            let Some(doc) = &self.doc else {
+                ui.label(self.tr("status.no_file"));
+                return;
+            };
+            ui.label(RichText::new(doc.store.path().display().to_string()).monospace())
+                .on_hover_text(self.tr("status.file_hover"));
+            ui.separator();
+            let saved = match &doc.saved_at {
+                Some(t) => i18n::trf(self.prefs.lang, "status.saved_at", &[("time", t.clone())]),
+                None => self.tr("status.saved").into_owned(),
+            };
+            ui.label(
+                RichText::new(format!("● {saved}")).color(theme::good(ui.visuals().dark_mode)),
+            )
+            .on_hover_text(self.tr("status.saved_hover"));
+            ui.separator();
+            if let Some(v) = doc.snap.current_version() {
+                ui.label(format!("{} · {}", v.name, self.tr(v.kind.label_key())));
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.label(RichText::new(format!("SalesPlan {}", env!("CARGO_PKG_VERSION"))).weak());
+            });
+        });
+    }
+
+    fn no_document_ui(&mut self, ui: &mut Ui) -> Vec<Command> {
+        let mut out = Vec::new();
+        ui.add_space(40.0);
+        ui.vertical_centered(|ui| {
+            crate::ui::widgets::heading(ui, &self.tr("nofile.title"));
+            if let Some(e) = &self.open_error {
+                ui.add_space(8.0);
+                ui.label(RichText::new(e).color(theme::bad(ui.visuals().dark_mode)));
+            }
+            ui.add_space(16.0);
+            if ui.button(self.tr("menu.file.open_demo")).clicked() {
+                out.push(Command::OpenDemo);
+            }
+            if ui.button(self.tr("menu.file.new")).clicked() {
+                out.push(Command::NewPlan);
+            }
+            if ui.button(self.tr("menu.file.open")).clicked() {
+                out.push(Command::OpenPlan);
+            }
+        });
+        out
+    }
+
+    fn dialogs(&mut self, ctx: &egui::Context) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let Some(dialog) = &mut self.dialog else {
+            return actions;
+        };
+        let lang = self.prefs.lang;
+        let tr = |k: &str| i18n::tr(lang, k);
+        let mut close = false;
+        let mut confirmed_create: Option<NewPlan> = None;
+        let modal = egui::Modal::new(egui::Id::unique("salesplan.dialog")).show(ctx, |ui| {
+            ui.set_max_width(520.0);
+            match dialog {
+                Dialog::Error { title, message } => {
+                    crate::ui::widgets::subheading(ui, title);
+                    ui.label(message.as_str());
+                    ui.add_space(8.0);
+                    if ui.button(tr("dialog.ok")).clicked()
+                        || ui.input(|i| i.key_pressed(egui::Key::Enter))
+                    {
+                        close = true;
+                    }
+                }
+                Dialog::ConfirmDeleteNode { id, name, impact } => {
+                    crate::ui::widgets::subheading(ui, &tr("dialog.delete_node.title"));
+                    ui.label(i18n::trf(
+                        lang,
+                        "dialog.delete_node.body",
+                        &[
+                            ("name", name.clone()),
+                            ("nodes", (impact.nodes - 1).to_string()),
+                            ("people", impact.people.to_string()),
+                            ("cells", impact.target_cells.to_string()),
+                            ("customers", impact.customers.to_string()),
+                            ("history", impact.history_rows.to_string()),
+                        ],
+                    ));
+                    ui.add_space(8.0);
+                    ui.horizontal(|ui| {
+                        if ui.button(tr("dialog.delete")).clicked() {
+                            actions.push(Action::ConfirmedDeleteNode(*id));
+                            close = true;
+                        }
+                        if ui.button(tr("dialog.cancel")).clicked() {
+                            close = true;
+                        }
+                    });
+                }
+                Dialog::ConfirmDeleteLine {
+                    id,
+                    name,
+                    products,
+                    cells,
+                } => {
+                    crate::ui::widgets::subheading(ui, &tr("dialog.delete_line.title"));
+                    ui.label(i18n::trf(
+                        lang,
+                        "dialog.delete_line.body",
+                        &[
+                            ("name", name.clone()),
+                            ("products", products.to_string()),
+                            ("cells", cells.to_string()),
+                        ],
+                    ));
+                    ui.add_space(8.0);
+                    ui.horizontal(|ui| {
+                        if ui.button(tr("dialog.delete")).clicked() {
+                            actions.push(Action::ConfirmedDeleteLine(*id));
+                            close = true;
+                        }
+                        if ui.button(tr("dialog.cancel")).clicked() {
+                            close = true;
+                        }
+                    });
+                }
+                Dialog::NewPlan(form) => {
+                    crate::ui::widgets::subheading(ui, &tr("new_plan.title"));
+                    egui::Grid::new("new_plan_form")
+                        .num_columns(2)
+                        .spacing([12.0, 8.0])
+                        .show(ui, |ui| {
+                            let label = ui.label(tr("new_plan.name"));
+                            ui.text_edit_singleline(&mut form.name)
+                                .labelled_by(label.id);
+                            ui.end_row();
+                            let label = ui.label(tr("new_plan.organisation"));
+                            ui.text_edit_singleline(&mut form.organisation)
+                                .labelled_by(label.id);
+                            ui.end_row();
+                            let label = ui.label(tr("new_plan.company"));
+                            ui.text_edit_singleline(&mut form.company)
+                                .labelled_by(label.id);
+                            ui.end_row();
+                            let label = ui.label(tr("new_plan.year"));
+                            ui.text_edit_singleline(&mut form.year)
+                                .labelled_by(label.id);
+                            ui.end_row();
+                            let label = ui.label(tr("settings.fiscal_start"));
+                            crate::ui::views::settings::month_combo(
+                                ui,
+                                lang,
+                                &label,
+                                "new_plan_start",
+                                &mut form.start_month,
+                            );
+                            ui.end_row();
+                        });
+                    ui.add_space(8.0);
+                    ui.horizontal(|ui| {
+                        if ui.button(tr("new_plan.create")).clicked() {
+                            match form.year.trim().parse::<i32>() {
+                                Ok(year) => {
+                                    confirmed_create = Some(NewPlan {
+                                        name: form.name.clone(),
+                                        organisation: form.organisation.clone(),
+                                        fiscal_year: year,
+                                        fiscal_start_month: form.start_month,
+                                        company: form.company.clone(),
+                                        version_name: i18n::trf(
+                                            lang,
+                                            "new_plan.version_name",
+                                            &[("year", year.to_string())],
+                                        ),
+                                        channels: [
+                                            tr("channel.default.direct").into_owned(),
+                                            tr("channel.default.distribution").into_owned(),
+                                            tr("channel.default.ecommerce").into_owned(),
+                                        ],
+                                    });
+                                }
+                                Err(_) => actions.push(Action::InputError(i18n::trf(
+                                    lang,
+                                    "err.input.year",
+                                    &[("value", form.year.clone())],
+                                ))),
+                            }
+                        }
+                        if ui.button(tr("dialog.cancel")).clicked() {
+                            close = true;
+                        }
+                    });
+                }
+                Dialog::About => {
+                    crate::ui::widgets::subheading(ui, &tr("app.title"));
+                    ui.label(tr("about.body"));
+                    ui.add_space(6.0);
+                    ui.label(format!(
+                        "{} {} ({})",
+                        tr("about.version"),
+                        env!("CARGO_PKG_VERSION"),
+                        env!("SALESPLAN_GIT_COMMIT")
+                    ));
+                    ui.label(RichText::new(tr("about.font_licence")).small().weak());
+                    ui.add_space(8.0);
+                    if ui.button(tr("dialog.ok")).clicked() {
+                        close = true;
+                    }
+                }
+            }
+        });
+        if modal.should_close() {
+            close = true;
+        }
+        if let Some(plan) = confirmed_create {
+            // Validate before asking where to save: a bad name or year is reported now.
+            let check = crate::domain::org::clean_name(&plan.name)
+                .and_then(|_| crate::domain::org::clean_name(&plan.company))
+                .map_err(|e| e.localize(lang))
+                .and_then(|_| {
+                    crate::domain::period::FiscalYear::new(
+                        plan.fiscal_year,
+                        plan.fiscal_start_month,
+                    )
+                    .map_err(|e| e.localize(lang))
+                });
+            match check {
+                Ok(_) => {
+                    let file_name =
+                        format!("{}.{}", plan.name.trim(), crate::store::FILE_EXTENSION);
+                    let rx = self.spawn_file_dialog(ctx, true, file_name);
+                    self.file_task = Some(FileTask::Create(rx, plan));
+                    close = true;
+                }
+                Err(message) => actions.push(Action::InputError(message)),
+            }
+        }
+        if close && !actions.iter().any(|a| matches!(a, Action::InputError(_))) {
+            self.dialog = None;
+        }
+        actions
+    }
+}
+
+impl eframe::App for SalesPlanApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        self.poll_file_task();
+        self.handle_shortcuts(&ctx);
+
+        let title = match &self.doc {
+            Some(doc) => format!("{} — SalesPlan", doc.snap.plan.name),
+            None => "SalesPlan".to_owned(),
+        };
+        if self.window_title != title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.window_title = title;
+        }
+
+        let mut commands = Vec::new();
+        egui::Panel::top("menu_bar").show(ui, |ui| {
+            commands = self.menu_bar(ui);
+        });
+        egui::Panel::bottom("status_bar").show(ui, |ui| {
+            self.status_bar(ui);
+        });
+        let mut actions: Vec<Action> = Vec::new();
+        if self.doc.is_some() {
+            egui::Panel::left("navigation")
+                .exact_size(theme::NAV_WIDTH)
+                .resizable(false)
+                .show(ui, |ui| self.navigation(ui));
+        }
+        egui::CentralPanel::default().show(ui, |ui| match &self.doc {
+            Some(doc) => {
+                let vctx = ViewCtx {
+                    snap: &doc.snap,
+                    tree: &doc.tree,
+                    table: &doc.table,
+                    prefs: &self.prefs,
+                };
+                egui::ScrollArea::vertical()
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| {
+                        views::view_ui(ui, self.view, &vctx, &mut self.states, &mut actions);
+                    });
+            }
+            None => commands.extend(self.no_document_ui(ui)),
+        });
+
+        actions.extend(self.dialogs(&ctx));
+        self.toast_ui(&ctx);
+
+        for c in commands {
+            self.run_command(c, &ctx);
+        }
+        for a in actions {
+            self.apply(a, &ctx);
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, Prefs::STORAGE_KEY, &self.prefs);
+    }
+}
+
+impl SalesPlanApp {
+    fn toast_ui(&mut self, ctx: &egui::Context) {
+        let now = ctx.input(|i| i.time);
+        let Some((text, until)) = &mut self.toast else {
+            return;
+        };
+        if *until < 0.0 {
+            *until = now - *until;
+        }
+        if now > *until {
+            self.toast = None;
+            return;
+        }
+        let text = text.clone();
+        let remaining = *until - now;
+        egui::Area::new(egui::Id::unique("salesplan.toast"))
+            .anchor(egui::Align2::RIGHT_BOTTOM, [-16.0, -40.0])
+            .interactable(false)
+            .show(ctx, |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.label(text);
+                });
+            });
+        ctx.request_repaint_after(std::time::Duration::from_secs_f64(remaining.max(0.05)));
+    }
+}

@@ -1,0 +1,72 @@
+//! The user's preferences, kept by the app between runs (not in the plan file, which a user
+//! shares with colleagues who may prefer another language or unit).
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::money::AmountUnit;
+use crate::i18n::Lang;
+use crate::ui::theme::ThemeChoice;
+
+/// How many recent files the File menu lists.
+pub const MAX_RECENT: usize = 8;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Prefs {
+    pub lang: Lang,
+    pub theme: ThemeChoice,
+    pub unit: AmountUnit,
+    pub recent: Vec<PathBuf>,
+}
+
+impl Default for Prefs {
+    fn default() -> Self {
+        Prefs {
+            lang: Lang::from_system(),
+            theme: ThemeChoice::System,
+            unit: AmountUnit::Wan,
+            recent: Vec::new(),
+        }
+    }
+}
+
+impl Prefs {
+    pub const STORAGE_KEY: &'static str = "salesplan.prefs";
+
+    /// Puts `path` first in the recent files.
+    pub fn remember(&mut self, path: &std::path::Path) {
+        let path = path.canonicalize().unwrap_or_else(|_| path.to_owned());
+        self.recent.retain(|p| p != &path);
+        self.recent.insert(0, path);
+        self.recent.truncate(MAX_RECENT);
+    }
+
+    pub fn forget(&mut self, path: &std::path::Path) {
+        self.recent.retain(|p| p != path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recent_files_are_unique_newest_first_and_capped() {
+        let mut p = Prefs::default();
+        for i in 0..10 {
+            p.remember(std::path::Path::new(&format!("/nonexistent/{i}.salesplan")));
+        }
+        p.remember(std::path::Path::new("/nonexistent/5.salesplan"));
+        assert_eq!(p.recent.len(), MAX_RECENT);
+        assert_eq!(p.recent[0], PathBuf::from("/nonexistent/5.salesplan"));
+        assert_eq!(
+            p.recent
+                .iter()
+                .filter(|r| r.ends_with("5.salesplan"))
+                .count(),
+            1
+        );
+    }
+}

@@ -1,0 +1,161 @@
+//! Funnel: each person's target reverse-derived into the deals and leads it needs (目标倒推,
+//! domain §4), with the company figures as sums of the per-person whole numbers.
+
+use egui::{Color32, Pos2, RichText, Ui};
+
+use crate::domain::funnel::reverse_funnel;
+use crate::domain::model::Metric;
+use crate::domain::period::Period;
+use crate::ui::theme;
+use crate::ui::views::ViewCtx;
+use crate::ui::widgets::{self, Cell, Col};
+
+pub fn funnel_ui(ui: &mut Ui, ctx: &ViewCtx) {
+    let snap = ctx.snap;
+    let d = &snap.funnel;
+    widgets::heading(ui, &ctx.tr("view.funnel"));
+    ui.label(ctx.trf(
+        "funnel.assumptions",
+        &[
+            ("deal_size", ctx.money_with_unit(d.deal_size.fen())),
+            ("win_rate", d.win_rate.format_percent(2)),
+        ],
+    ));
+    ui.add_space(theme::SECTION_GAP / 2.0);
+
+    let mut rows = Vec::new();
+    let (mut total_target, mut total_deals, mut total_leads) = (0i64, 0i64, 0i64);
+    let mut people = 0;
+    for person in snap.people() {
+        let Some(target) = ctx.table.node_value(
+            ctx.tree,
+            person.id,
+            None,
+            Period::Year,
+            Metric::ContractAmount,
+        ) else {
+            continue;
+        };
+        let target_money = crate::domain::money::Money::from_fen(target);
+        match reverse_funnel(target_money, d.deal_size, d.win_rate) {
+            Ok(f) => {
+                people += 1;
+                total_target += target;
+                total_deals += f.deals;
+                total_leads += f.leads;
+                let explain_deals = ctx.trf(
+                    "funnel.explain_deals",
+                    &[
+                        ("target", ctx.money_with_unit(target)),
+                        ("deal_size", ctx.money_with_unit(d.deal_size.fen())),
+                        ("deals", f.deals.to_string()),
+                    ],
+                );
+                let explain_leads = ctx.trf(
+                    "funnel.explain_leads",
+                    &[
+                        ("deals", f.deals.to_string()),
+                        ("win_rate", d.win_rate.format_percent(2)),
+                        ("leads", f.leads.to_string()),
+                    ],
+                );
+                rows.push(vec![
+                    Cell::text(&person.name),
+                    Cell::num(ctx.money(target)),
+                    Cell::num(f.deals.to_string()).explain(explain_deals),
+                    Cell::num(f.leads.to_string()).explain(explain_leads),
+                ]);
+            }
+            Err(_) => rows.push(vec![
+                Cell::text(&person.name),
+                Cell::num(ctx.money(target)),
+                Cell::num("—"),
+                Cell::num("—"),
+            ]),
+        }
+    }
+    if rows.is_empty() {
+        widgets::note(ui, &ctx.tr("funnel.no_people_targets"));
+        return;
+    }
+    rows.push(vec![
+        Cell::text(ctx.trf("funnel.total_row", &[("n", people.to_string())])).strong(),
+        Cell::num(ctx.money(total_target)).strong(),
+        Cell::num(total_deals.to_string())
+            .strong()
+            .explain(ctx.tr("funnel.explain_sum")),
+        Cell::num(total_leads.to_string())
+            .strong()
+            .explain(ctx.tr("funnel.explain_sum")),
+    ]);
+
+    ui.horizontal_top(|ui| {
+        ui.vertical(|ui| {
+            widgets::table(
+                ui,
+                "funnel_people",
+                &[
+                    Col::text(ctx.tr("col.person")).width(120.0),
+                    Col::num(format!("{}（{}）", ctx.tr("col.target"), ctx.unit_label())),
+                    Col::num(ctx.tr("metric.deals")).width(80.0),
+                    Col::num(ctx.tr("metric.leads")).width(80.0),
+                ],
+                &rows,
+            );
+        });
+        ui.add_space(24.0);
+        funnel_chart(
+            ui,
+            &[
+                (ctx.tr("metric.leads").into_owned(), total_leads.to_string()),
+                (ctx.tr("metric.deals").into_owned(), total_deals.to_string()),
+                (
+                    ctx.tr("metric.contract_amount").into_owned(),
+                    ctx.money_with_unit(total_target),
+                ),
+            ],
+        );
+    });
+    ui.add_space(theme::SECTION_GAP);
+    widgets::note(ui, &ctx.tr("funnel.coming"));
+}
+
+/// A simple funnel: one band per stage, each narrower than the one above.
+fn funnel_chart(ui: &mut Ui, stages: &[(String, String)]) {
+    let width = 300.0;
+    let band = 46.0;
+    let (rect, _) = ui.allocate_exact_size(
+        egui::vec2(width, band * stages.len() as f32),
+        egui::Sense::hover(),
+    );
+    let painter = ui.painter_at(rect);
+    let dark = ui.visuals().dark_mode;
+    let n = stages.len().max(1) as f32;
+    for (i, (label, value)) in stages.iter().enumerate() {
+        let top_w = width * (1.0 - 0.55 * i as f32 / n);
+        let bottom_w = width * (1.0 - 0.55 * (i + 1) as f32 / n);
+        let y0 = rect.top() + band * i as f32;
+        let y1 = y0 + band - 4.0;
+        let cx = rect.center().x;
+        let points = vec![
+            Pos2::new(cx - top_w / 2.0, y0),
+            Pos2::new(cx + top_w / 2.0, y0),
+            Pos2::new(cx + bottom_w / 2.0, y1),
+            Pos2::new(cx - bottom_w / 2.0, y1),
+        ];
+        let color = theme::series(i).gamma_multiply(if dark { 0.8 } else { 0.9 });
+        painter.add(egui::Shape::convex_polygon(
+            points,
+            color,
+            egui::Stroke::NONE,
+        ));
+        painter.text(
+            Pos2::new(cx, (y0 + y1) / 2.0),
+            egui::Align2::CENTER_CENTER,
+            format!("{label}  {value}"),
+            egui::FontId::proportional(14.0),
+            Color32::WHITE,
+        );
+    }
+    ui.label(RichText::new("").small());
+}

@@ -1,0 +1,247 @@
+//! The views of the left navigation, one file each, and what they share: the read-only context
+//! they draw from and the actions they hand back to the app (a view never changes the plan
+//! itself).
+
+pub mod accounts;
+pub mod expenses;
+pub mod funnel;
+pub mod monthly;
+pub mod negotiation;
+pub mod organisation;
+pub mod overview;
+pub mod receivables;
+pub mod reviews;
+pub mod settings;
+pub mod targets;
+pub mod variance;
+
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::model::{FunnelDefaults, LineId, NodeId, PlanSnapshot, ProductId, UnitKind};
+use crate::domain::money::{AmountUnit, Money};
+use crate::domain::org::OrgTree;
+use crate::domain::targets::TargetTable;
+use crate::i18n::{self, Lang};
+use crate::store::{PersonFields, ProductFields, ProductLineFields};
+use crate::ui::commands::Command;
+use crate::ui::prefs::Prefs;
+
+/// The entries of the left navigation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum View {
+    #[default]
+    Overview,
+    Organisation,
+    Targets,
+    Negotiation,
+    Funnel,
+    Monthly,
+    Accounts,
+    Expenses,
+    Receivables,
+    Variance,
+    Reviews,
+    Settings,
+}
+
+impl View {
+    pub const ALL: [View; 12] = [
+        View::Overview,
+        View::Organisation,
+        View::Targets,
+        View::Negotiation,
+        View::Funnel,
+        View::Monthly,
+        View::Accounts,
+        View::Expenses,
+        View::Receivables,
+        View::Variance,
+        View::Reviews,
+        View::Settings,
+    ];
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            View::Overview => "view.overview",
+            View::Organisation => "view.organisation",
+            View::Targets => "view.targets",
+            View::Negotiation => "view.negotiation",
+            View::Funnel => "view.funnel",
+            View::Monthly => "view.monthly",
+            View::Accounts => "view.accounts",
+            View::Expenses => "view.expenses",
+            View::Receivables => "view.receivables",
+            View::Variance => "view.variance",
+            View::Reviews => "view.reviews",
+            View::Settings => "view.settings",
+        }
+    }
+}
+
+/// What a view asks the app to do. Changes to the plan go through the store, one transaction
+/// (and one undo step) each.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    Command(Command),
+    Navigate(View),
+    AddNode {
+        parent: NodeId,
+        kind: UnitKind,
+        name: String,
+    },
+    RenameNode {
+        id: NodeId,
+        name: String,
+    },
+    SetNodeKind {
+        id: NodeId,
+        kind: UnitKind,
+    },
+    MoveNode {
+        id: NodeId,
+        parent: NodeId,
+    },
+    ReorderNode {
+        id: NodeId,
+        delta: i32,
+    },
+    /// Asks first when the node has anything below it or any figures.
+    DeleteNode {
+        id: NodeId,
+    },
+    /// Deletes after the user confirmed.
+    ConfirmedDeleteNode(NodeId),
+    UpdatePerson {
+        id: NodeId,
+        fields: PersonFields,
+    },
+    AddLine(ProductLineFields),
+    UpdateLine {
+        id: LineId,
+        fields: ProductLineFields,
+    },
+    DeleteLine {
+        id: LineId,
+    },
+    ConfirmedDeleteLine(LineId),
+    AddProduct(ProductFields),
+    UpdateProduct {
+        id: ProductId,
+        fields: ProductFields,
+    },
+    DeleteProduct {
+        id: ProductId,
+    },
+    RenamePlan {
+        name: String,
+        organisation: String,
+    },
+    SetFiscalYear {
+        year: i32,
+        start_month: u8,
+    },
+    SetFunnelDefaults(FunnelDefaults),
+    SetCalendarDay {
+        date: jiff::civil::Date,
+        holiday: bool,
+        name: String,
+    },
+    RemoveCalendarDay(jiff::civil::Date),
+    /// Shows a message that a typed value was not accepted.
+    InputError(String),
+    SetPrefs(Prefs),
+}
+
+/// What every view draws from: the plan as loaded, indexed, and the user's display choices.
+pub struct ViewCtx<'a> {
+    pub snap: &'a PlanSnapshot,
+    pub tree: &'a OrgTree,
+    pub table: &'a TargetTable,
+    pub prefs: &'a Prefs,
+}
+
+impl ViewCtx<'_> {
+    pub fn lang(&self) -> Lang {
+        self.prefs.lang
+    }
+
+    pub fn unit(&self) -> AmountUnit {
+        self.prefs.unit
+    }
+
+    pub fn tr(&self, key: &str) -> Cow<'static, str> {
+        i18n::tr(self.prefs.lang, key)
+    }
+
+    pub fn trf(&self, key: &str, args: &[(&str, String)]) -> String {
+        i18n::trf(self.prefs.lang, key, args)
+    }
+
+    /// An amount in the chosen unit, without the unit (the column header carries it).
+    pub fn money(&self, fen: i64) -> String {
+        Money::from_fen(fen).format(self.prefs.unit)
+    }
+
+    /// An amount with its unit.
+    pub fn money_with_unit(&self, fen: i64) -> String {
+        format!("{} {}", self.money(fen), self.unit_label())
+    }
+
+    /// The unit's name: 元 / 万元 (yuan / 10k yuan).
+    pub fn unit_label(&self) -> Cow<'static, str> {
+        match self.prefs.unit {
+            AmountUnit::Yuan => self.tr("unit.yuan"),
+            AmountUnit::Wan => self.tr("unit.wan"),
+        }
+    }
+
+    pub fn node_name(&self, id: NodeId) -> String {
+        self.tree
+            .get(id)
+            .map(|n| n.name.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn line_name(&self, id: LineId) -> String {
+        self.snap
+            .line(id)
+            .map(|l| l.name.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// The per-view UI state the app keeps between frames (selections, typed text).
+#[derive(Default)]
+pub struct States {
+    pub organisation: organisation::State,
+    pub settings: settings::State,
+    pub variance: variance::State,
+}
+
+/// Draws the current view.
+pub fn view_ui(
+    ui: &mut egui::Ui,
+    view: View,
+    ctx: &ViewCtx,
+    states: &mut States,
+    actions: &mut Vec<Action>,
+) {
+    match view {
+        View::Overview => overview::overview_ui(ui, ctx, actions),
+        View::Organisation => {
+            organisation::organisation_ui(ui, ctx, &mut states.organisation, actions)
+        }
+        View::Targets => targets::targets_ui(ui, ctx, actions),
+        View::Negotiation => negotiation::negotiation_ui(ui, ctx),
+        View::Funnel => funnel::funnel_ui(ui, ctx),
+        View::Monthly => monthly::monthly_ui(ui, ctx),
+        View::Accounts => accounts::accounts_ui(ui, ctx),
+        View::Expenses => expenses::expenses_ui(ui, ctx),
+        View::Receivables => receivables::receivables_ui(ui, ctx),
+        View::Variance => variance::variance_ui(ui, ctx, &mut states.variance),
+        View::Reviews => reviews::reviews_ui(ui, ctx),
+        View::Settings => settings::settings_ui(ui, ctx, &mut states.settings, actions),
+    }
+}

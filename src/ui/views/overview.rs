@@ -1,0 +1,204 @@
+//! Overview: the plan at a glance — the company target, its split by product line and by unit,
+//! the size of the organisation, and where figures do not add up.
+
+use egui::Ui;
+
+use crate::domain::model::{LineId, Metric};
+use crate::domain::period::Period;
+use crate::domain::targets::{self, GapKind};
+use crate::ui::theme;
+use crate::ui::views::{Action, View, ViewCtx};
+use crate::ui::widgets::{self, Cell, Col};
+
+pub fn overview_ui(ui: &mut Ui, ctx: &ViewCtx, actions: &mut Vec<Action>) {
+    let snap = ctx.snap;
+    let amount = Metric::ContractAmount;
+    let root = ctx.tree.root().map(|r| r.id);
+    let total = root.and_then(|r| {
+        ctx.table
+            .node_value(ctx.tree, r, None, Period::Year, amount)
+    });
+    let version = snap.current_version();
+
+    widgets::heading(ui, &snap.plan.name);
+    ui.label(format!(
+        "{} · {} {} · {}",
+        snap.plan.organisation,
+        ctx.tr("overview.fiscal_year"),
+        snap.plan.fiscal_year.label(),
+        version
+            .map(|v| format!("{}（{}）", v.name, ctx.tr(v.kind.label_key())))
+            .unwrap_or_default()
+    ));
+    ui.add_space(theme::SECTION_GAP);
+
+    ui.horizontal_wrapped(|ui| {
+        let total_text = total
+            .map(|t| ctx.money_with_unit(t))
+            .unwrap_or_else(|| ctx.tr("overview.no_target").into_owned());
+        widgets::stat_card(
+            ui,
+            &ctx.tr("overview.company_target"),
+            &total_text,
+            &ctx.tr("metric.contract_amount"),
+            Some(&ctx.tr("overview.company_target_explain")),
+        );
+        let people = snap.people().count();
+        let units = snap.nodes.len().saturating_sub(people);
+        widgets::stat_card(
+            ui,
+            &ctx.tr("overview.people"),
+            &people.to_string(),
+            &ctx.trf("overview.units_detail", &[("units", units.to_string())]),
+            None,
+        );
+        widgets::stat_card(
+            ui,
+            &ctx.tr("overview.customers"),
+            &snap.customers.len().to_string(),
+            &ctx.trf(
+                "overview.products_detail",
+                &[
+                    ("lines", snap.lines.len().to_string()),
+                    ("products", snap.products.len().to_string()),
+                ],
+            ),
+            None,
+        );
+        if let Some(last) = snap.history.last() {
+            widgets::stat_card(
+                ui,
+                &ctx.trf("overview.last_year", &[("year", last.year.to_string())]),
+                &ctx.money_with_unit(last.total.fen()),
+                &ctx.trf("overview.contracts", &[("n", last.contracts.to_string())]),
+                None,
+            );
+        }
+    });
+
+    let Some(root) = root else {
+        widgets::note(ui, &ctx.tr("overview.no_org"));
+        return;
+    };
+
+    ui.add_space(theme::SECTION_GAP);
+    ui.columns(2, |cols| {
+        let ui = &mut cols[0];
+        widgets::subheading(ui, &ctx.tr("overview.by_line"));
+        let line_ids: Vec<LineId> = snap.lines.iter().map(|l| l.id).collect();
+        let parts = targets::split_by_line(ctx.table, ctx.tree, root, &line_ids, amount);
+        if parts.is_empty() {
+            widgets::note(ui, &ctx.tr("overview.no_line_split"));
+        } else {
+            let rows: Vec<Vec<Cell>> = parts
+                .iter()
+                .map(|p| {
+                    vec![
+                        Cell::text(ctx.line_name(p.key)),
+                        Cell::num(ctx.money(p.value)),
+                        Cell::num(p.share.map(|s| s.format_percent(2)).unwrap_or_default()),
+                    ]
+                })
+                .collect();
+            widgets::table(
+                ui,
+                "overview_lines",
+                &[
+                    Col::text(ctx.tr("col.product_line")),
+                    Col::num(format!("{}（{}）", ctx.tr("col.target"), ctx.unit_label())),
+                    Col::num(ctx.tr("col.share")).width(70.0),
+                ],
+                &rows,
+            );
+            ui.add_space(6.0);
+            for (i, p) in parts.iter().enumerate() {
+                ui.horizontal(|ui| {
+                    ui.add_sized(
+                        [90.0, 16.0],
+                        egui::Label::new(ctx.line_name(p.key)).truncate(),
+                    );
+                    let f = p.share.map(|s| s.to_f64() as f32).unwrap_or(0.0);
+                    widgets::share_bar(ui, f, 220.0, theme::series(i));
+                });
+            }
+        }
+
+        let ui = &mut cols[1];
+        widgets::subheading(ui, &ctx.tr("overview.by_unit"));
+        let mut rows = Vec::new();
+        for (id, depth) in ctx.tree.walk() {
+            let Some(node) = ctx.tree.get(id) else {
+                continue;
+            };
+            let value = ctx
+                .table
+                .node_value(ctx.tree, id, None, Period::Year, amount);
+            let share = targets::share_of_parent(ctx.table, ctx.tree, id, amount)
+                .map(|r| r.format_percent(1))
+                .unwrap_or_default();
+            let mut name = Cell::text(&node.name).indent(depth);
+            if !node.kind.is_person() {
+                name = name.strong();
+            }
+            rows.push(vec![
+                name,
+                Cell::text(ctx.tr(node.kind.label_key())),
+                Cell::num(value.map(|v| ctx.money(v)).unwrap_or_else(|| "—".into())),
+                Cell::num(share),
+            ]);
+        }
+        widgets::table(
+            ui,
+            "overview_units",
+            &[
+                Col::text(ctx.tr("col.unit")).width(150.0),
+                Col::text(ctx.tr("col.kind")).width(70.0),
+                Col::num(format!("{}（{}）", ctx.tr("col.target"), ctx.unit_label())),
+                Col::num(ctx.tr("col.share_of_parent")).width(80.0),
+            ],
+            &rows,
+        );
+    });
+
+    let line_ids: Vec<LineId> = snap.lines.iter().map(|l| l.id).collect();
+    let gaps = targets::gaps(ctx.table, ctx.tree, &line_ids, amount);
+    ui.add_space(theme::SECTION_GAP);
+    widgets::subheading(ui, &ctx.tr("overview.checks"));
+    if gaps.is_empty() {
+        ui.label(
+            egui::RichText::new(format!("● {}", ctx.tr("overview.all_add_up")))
+                .color(theme::good(ui.visuals().dark_mode)),
+        );
+    }
+    for g in &gaps {
+        let key = match g.kind {
+            GapKind::Children => "overview.gap.children",
+            GapKind::Lines => "overview.gap.lines",
+            GapKind::Months => "overview.gap.months",
+        };
+        let name = match g.line {
+            Some(l) => format!("{} · {}", ctx.node_name(g.node), ctx.line_name(l)),
+            None => ctx.node_name(g.node),
+        };
+        widgets::warning(
+            ui,
+            &ctx.trf(
+                key,
+                &[
+                    ("name", name),
+                    ("whole", ctx.money_with_unit(g.whole)),
+                    ("parts", ctx.money_with_unit(g.parts_sum)),
+                ],
+            ),
+        );
+    }
+    ui.add_space(theme::SECTION_GAP);
+    ui.horizontal(|ui| {
+        if ui.button(ctx.tr("overview.edit_org")).clicked() {
+            actions.push(Action::Navigate(View::Organisation));
+        }
+        if ui.button(ctx.tr("overview.see_targets")).clicked() {
+            actions.push(Action::Navigate(View::Targets));
+        }
+    });
+}

@@ -1,0 +1,337 @@
+//! Settings: the plan's own settings (name, fiscal year and its start month, funnel
+//! assumptions, holidays and make-up working days — stored in the plan file, undoable) and the
+//! user's display choices (language, amount unit, theme — kept by the app).
+
+use egui::{RichText, Ui};
+
+use crate::domain::model::FunnelDefaults;
+use crate::domain::money::{AmountUnit, Money};
+use crate::domain::period::parse_date;
+use crate::domain::ratio::Ratio;
+use crate::i18n::{self, Lang, Localized};
+use crate::ui::edit::EditBuffer;
+use crate::ui::theme::{self, ThemeChoice};
+use crate::ui::views::{Action, ViewCtx};
+use crate::ui::widgets::{self, Cell, Col};
+
+#[derive(Default)]
+pub struct State {
+    plan_name: EditBuffer,
+    organisation: EditBuffer,
+    year: EditBuffer,
+    deal_size: EditBuffer,
+    win_rate: EditBuffer,
+    visits: EditBuffer,
+    new_day: String,
+    new_day_name: String,
+    new_day_holiday: bool,
+}
+
+/// A month picker (calendar months 1..=12).
+pub fn month_combo(ui: &mut Ui, lang: Lang, label: &egui::Response, id: &str, month: &mut u8) {
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(i18n::tr(lang, &format!("month.{month}")))
+        .show_ui(ui, |ui| {
+            for m in 1..=12u8 {
+                ui.selectable_value(month, m, i18n::tr(lang, &format!("month.{m}")));
+            }
+        })
+        .response
+        .labelled_by(label.id);
+}
+
+pub fn settings_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<Action>) {
+    widgets::heading(ui, &ctx.tr("view.settings"));
+    ui.columns(2, |cols| {
+        plan_settings(&mut cols[0], ctx, state, actions);
+        display_settings(&mut cols[1], ctx, actions);
+    });
+    ui.add_space(theme::SECTION_GAP);
+    calendar_settings(ui, ctx, state, actions);
+}
+
+fn plan_settings(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<Action>) {
+    let plan = &ctx.snap.plan;
+    widgets::subheading(ui, &ctx.tr("settings.plan"));
+    egui::Grid::new("plan_settings")
+        .num_columns(2)
+        .spacing([12.0, 8.0])
+        .show(ui, |ui| {
+            let label = ui.label(ctx.tr("new_plan.name"));
+            if let Some(name) =
+                state
+                    .plan_name
+                    .field(ui, &label, "plan_name", "plan", &plan.name, 240.0)
+            {
+                actions.push(Action::RenamePlan {
+                    name,
+                    organisation: plan.organisation.clone(),
+                });
+            }
+            ui.end_row();
+            let label = ui.label(ctx.tr("new_plan.organisation"));
+            if let Some(organisation) =
+                state
+                    .organisation
+                    .field(ui, &label, "plan_org", "plan", &plan.organisation, 240.0)
+            {
+                actions.push(Action::RenamePlan {
+                    name: plan.name.clone(),
+                    organisation,
+                });
+            }
+            ui.end_row();
+            let label = ui.label(ctx.tr("new_plan.year"));
+            let year = plan.fiscal_year.year().to_string();
+            if let Some(text) = state
+                .year
+                .field(ui, &label, "plan_year", "plan", &year, 80.0)
+            {
+                match text.trim().parse::<i32>() {
+                    Ok(y) => actions.push(Action::SetFiscalYear {
+                        year: y,
+                        start_month: plan.fiscal_year.start_month(),
+                    }),
+                    Err(_) => {
+                        state.year.reset();
+                        actions.push(Action::InputError(
+                            ctx.trf("err.input.year", &[("value", text)]),
+                        ));
+                    }
+                }
+            }
+            ui.end_row();
+            let label = ui.label(ctx.tr("settings.fiscal_start"));
+            let mut start = plan.fiscal_year.start_month();
+            month_combo(ui, ctx.lang(), &label, "fiscal_start", &mut start);
+            if start != plan.fiscal_year.start_month() {
+                actions.push(Action::SetFiscalYear {
+                    year: plan.fiscal_year.year(),
+                    start_month: start,
+                });
+            }
+            ui.end_row();
+            ui.label(ctx.tr("settings.period"));
+            ui.label(format!(
+                "{} – {}",
+                plan.fiscal_year.start_date(),
+                plan.fiscal_year.end_date()
+            ));
+            ui.end_row();
+        });
+
+    widgets::subheading(ui, &ctx.tr("settings.funnel"));
+    let d = &ctx.snap.funnel;
+    egui::Grid::new("funnel_settings")
+        .num_columns(2)
+        .spacing([12.0, 8.0])
+        .show(ui, |ui| {
+            let label = ui.label(format!(
+                "{}（{}）",
+                ctx.tr("settings.deal_size"),
+                ctx.tr("unit.yuan")
+            ));
+            let stored = d.deal_size.format(AmountUnit::Yuan);
+            if let Some(text) =
+                state
+                    .deal_size
+                    .field(ui, &label, "deal_size", "funnel", &stored, 160.0)
+            {
+                match Money::parse(&text) {
+                    Ok(m) if m.fen() > 0 => {
+                        actions.push(Action::SetFunnelDefaults(FunnelDefaults {
+                            deal_size: m,
+                            ..d.clone()
+                        }))
+                    }
+                    Ok(_) => {
+                        state.deal_size.reset();
+                        actions.push(Action::InputError(
+                            ctx.trf("err.input.deal_size", &[("value", text)]),
+                        ));
+                    }
+                    Err(e) => {
+                        state.deal_size.reset();
+                        actions.push(Action::InputError(e.localize(ctx.lang())));
+                    }
+                }
+            }
+            ui.end_row();
+            let label = ui.label(ctx.tr("settings.win_rate"));
+            let stored = d.win_rate.format_percent(4);
+            if let Some(text) = state
+                .win_rate
+                .field(ui, &label, "win_rate", "funnel", &stored, 80.0)
+            {
+                match Ratio::parse(&text) {
+                    Ok(r) if !r.is_negative() && !r.is_zero() && r <= Ratio::ONE => {
+                        actions.push(Action::SetFunnelDefaults(FunnelDefaults {
+                            win_rate: r,
+                            ..d.clone()
+                        }));
+                    }
+                    Ok(_) => {
+                        state.win_rate.reset();
+                        actions.push(Action::InputError(
+                            ctx.trf("err.input.win_rate", &[("value", text)]),
+                        ));
+                    }
+                    Err(e) => {
+                        state.win_rate.reset();
+                        actions.push(Action::InputError(e.localize(ctx.lang())));
+                    }
+                }
+            }
+            ui.end_row();
+            let label = ui.label(ctx.tr("org.field.visits"));
+            let stored = d.visits_per_week.to_string();
+            if let Some(text) =
+                state
+                    .visits
+                    .field(ui, &label, "default_visits", "funnel", &stored, 80.0)
+            {
+                match text.trim().parse::<u32>() {
+                    Ok(v) if v <= 100 => actions.push(Action::SetFunnelDefaults(FunnelDefaults {
+                        visits_per_week: v,
+                        ..d.clone()
+                    })),
+                    _ => {
+                        state.visits.reset();
+                        actions.push(Action::InputError(
+                            ctx.trf("err.input.visits", &[("value", text)]),
+                        ));
+                    }
+                }
+            }
+            ui.end_row();
+        });
+    ui.label(
+        RichText::new(ctx.tr("settings.stored_in_plan"))
+            .small()
+            .weak(),
+    );
+}
+
+fn display_settings(ui: &mut Ui, ctx: &ViewCtx, actions: &mut Vec<Action>) {
+    widgets::subheading(ui, &ctx.tr("settings.display"));
+    let mut prefs = ctx.prefs.clone();
+    egui::Grid::new("display_settings")
+        .num_columns(2)
+        .spacing([12.0, 8.0])
+        .show(ui, |ui| {
+            ui.label(ctx.tr("settings.language"));
+            ui.horizontal(|ui| {
+                for l in Lang::ALL {
+                    ui.selectable_value(&mut prefs.lang, l, l.native_name());
+                }
+            });
+            ui.end_row();
+            ui.label(ctx.tr("settings.amount_unit"));
+            ui.horizontal(|ui| {
+                ui.selectable_value(&mut prefs.unit, AmountUnit::Yuan, ctx.tr("unit.yuan"));
+                ui.selectable_value(&mut prefs.unit, AmountUnit::Wan, ctx.tr("unit.wan"));
+            });
+            ui.end_row();
+            ui.label(ctx.tr("settings.theme"));
+            ui.horizontal(|ui| {
+                for t in ThemeChoice::ALL {
+                    ui.selectable_value(&mut prefs.theme, t, ctx.tr(t.label_key()));
+                }
+            });
+            ui.end_row();
+        });
+    ui.label(
+        RichText::new(ctx.tr("settings.stored_in_app"))
+            .small()
+            .weak(),
+    );
+    if &prefs != ctx.prefs {
+        actions.push(Action::SetPrefs(prefs));
+    }
+}
+
+fn calendar_settings(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<Action>) {
+    let fy = ctx.snap.plan.fiscal_year;
+    let cal = &ctx.snap.calendar;
+    widgets::subheading(ui, &ctx.tr("settings.calendar"));
+    ui.label(ctx.tr("settings.calendar_intro"));
+    ui.horizontal(|ui| {
+        let label = ui.label(ctx.tr("col.date"));
+        ui.add(
+            egui::TextEdit::singleline(&mut state.new_day)
+                .hint_text("2026-10-01")
+                .desired_width(110.0),
+        )
+        .labelled_by(label.id);
+        let label = ui.label(ctx.tr("settings.day_name"));
+        ui.add(egui::TextEdit::singleline(&mut state.new_day_name).desired_width(120.0))
+            .labelled_by(label.id);
+        ui.radio_value(&mut state.new_day_holiday, true, ctx.tr("settings.holiday"));
+        ui.radio_value(
+            &mut state.new_day_holiday,
+            false,
+            ctx.tr("settings.makeup_day"),
+        );
+        if ui.button(ctx.tr("settings.add_day")).clicked() {
+            match parse_date(&state.new_day) {
+                Ok(date) => {
+                    actions.push(Action::SetCalendarDay {
+                        date,
+                        holiday: state.new_day_holiday,
+                        name: state.new_day_name.clone(),
+                    });
+                    state.new_day.clear();
+                }
+                Err(e) => actions.push(Action::InputError(e.localize(ctx.lang()))),
+            }
+        }
+    });
+    ui.add_space(6.0);
+    ui.columns(2, |cols| {
+        let ui = &mut cols[0];
+        let mut days: Vec<(jiff::civil::Date, bool)> = cal
+            .holidays()
+            .map(|d| (d, true))
+            .chain(cal.makeup_workdays().map(|d| (d, false)))
+            .collect();
+        days.sort();
+        if days.is_empty() {
+            widgets::note(ui, &ctx.tr("settings.no_days"));
+        }
+        egui::Grid::new("calendar_days")
+            .striped(true)
+            .num_columns(3)
+            .show(ui, |ui| {
+                for (d, holiday) in days {
+                    ui.label(RichText::new(d.to_string()).monospace());
+                    ui.label(if holiday {
+                        ctx.tr("settings.holiday")
+                    } else {
+                        ctx.tr("settings.makeup_day")
+                    });
+                    if ui.small_button(ctx.tr("settings.remove_day")).clicked() {
+                        actions.push(Action::RemoveCalendarDay(d));
+                    }
+                    ui.end_row();
+                }
+            });
+        let ui = &mut cols[1];
+        let rows: Vec<Vec<Cell>> = (1..=12u8)
+            .map(|m| {
+                vec![
+                    Cell::text(fy.month_label(m)),
+                    Cell::num(cal.working_days_in_month(&fy, m).to_string()),
+                ]
+            })
+            .collect();
+        widgets::table(
+            ui,
+            "working_days",
+            &[
+                Col::text(ctx.tr("col.month")).width(100.0),
+                Col::num(ctx.tr("settings.working_days")).width(90.0),
+            ],
+            &rows,
+        );
+    });
+}

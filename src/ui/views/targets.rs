@@ -1,0 +1,95 @@
+//! Targets: the current version's targets — the company figure, its split by product line, and
+//! every unit's and person's target by product line, each figure marked as set directly or
+//! rolled up from below.
+
+use egui::Ui;
+
+use crate::domain::model::{LineId, Metric};
+use crate::domain::period::Period;
+use crate::ui::theme;
+use crate::ui::views::{Action, View, ViewCtx};
+use crate::ui::widgets::{self, Cell, Col};
+
+pub fn targets_ui(ui: &mut Ui, ctx: &ViewCtx, actions: &mut Vec<Action>) {
+    let snap = ctx.snap;
+    let amount = Metric::ContractAmount;
+    widgets::heading(ui, &ctx.tr("view.targets"));
+    if let Some(v) = snap.current_version() {
+        ui.label(ctx.trf(
+            "targets.version",
+            &[
+                ("name", v.name.clone()),
+                ("kind", ctx.tr(v.kind.label_key()).into_owned()),
+            ],
+        ));
+    }
+    ui.add_space(theme::SECTION_GAP / 2.0);
+    if ctx.table.is_empty() {
+        widgets::note(ui, &ctx.tr("targets.empty"));
+        return;
+    }
+
+    let line_ids: Vec<LineId> = snap.lines.iter().map(|l| l.id).collect();
+    let mut cols = vec![
+        Col::text(ctx.tr("col.unit")).width(160.0),
+        Col::num(format!("{}（{}）", ctx.tr("col.total"), ctx.unit_label())),
+    ];
+    cols.extend(snap.lines.iter().map(|l| Col::num(l.name.clone())));
+    cols.push(Col::num(ctx.tr("metric.deals")).width(70.0));
+    cols.push(Col::num(ctx.tr("metric.leads")).width(70.0));
+
+    let mut rows = Vec::new();
+    for (id, depth) in ctx.tree.walk() {
+        let Some(node) = ctx.tree.get(id) else {
+            continue;
+        };
+        let mut row = Vec::new();
+        let mut name = Cell::text(&node.name).indent(depth);
+        if !node.kind.is_person() {
+            name = name.strong();
+        }
+        row.push(name);
+        for line in std::iter::once(None).chain(line_ids.iter().map(|&l| Some(l))) {
+            let set = ctx.table.get(id, line, Period::Year, amount);
+            let value = ctx
+                .table
+                .node_value(ctx.tree, id, line, Period::Year, amount);
+            let cell = match (set, value) {
+                (Some(v), _) => Cell::num(ctx.money(v)).explain(ctx.tr("targets.set_directly")),
+                (None, Some(v)) => Cell::num(ctx.money(v))
+                    .color(ui.visuals().weak_text_color())
+                    .explain(ctx.tr("targets.rolled_up")),
+                (None, None) => Cell::num("—"),
+            };
+            row.push(if line.is_none() { cell.strong() } else { cell });
+        }
+        for metric in [Metric::Deals, Metric::Leads] {
+            let v = ctx
+                .table
+                .node_value(ctx.tree, id, None, Period::Year, metric);
+            row.push(Cell::num(
+                v.map(|v| v.to_string()).unwrap_or_else(|| "—".into()),
+            ));
+        }
+        rows.push(row);
+    }
+    widgets::subheading(ui, &ctx.tr("targets.by_unit_and_line"));
+    egui::ScrollArea::horizontal()
+        .id_salt("targets_scroll")
+        .show(ui, |ui| {
+            widgets::table(ui, "targets_table", &cols, &rows);
+        });
+    ui.label(egui::RichText::new(ctx.tr("targets.legend")).small().weak());
+
+    ui.add_space(theme::SECTION_GAP);
+    widgets::note(ui, &ctx.tr("targets.coming"));
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        if ui.button(ctx.tr("view.monthly")).clicked() {
+            actions.push(Action::Navigate(View::Monthly));
+        }
+        if ui.button(ctx.tr("view.funnel")).clicked() {
+            actions.push(Action::Navigate(View::Funnel));
+        }
+    });
+}

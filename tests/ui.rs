@@ -1,0 +1,229 @@
+//! The app, driven headless with egui_kittest: it opens on the demo plan, every navigation
+//! entry shows its view, an edit is stored and undone, and a bad file is refused without panic.
+
+use std::path::PathBuf;
+
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use salesplan::i18n::Lang;
+use salesplan::ui::SalesPlanApp;
+use salesplan::ui::prefs::Prefs;
+use salesplan::ui::views::View;
+
+fn app(path: PathBuf, lang: Lang) -> Harness<'static, SalesPlanApp> {
+    Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_context_setup(salesplan::ui::fonts::install)
+        .build_eframe(move |cc| {
+            let prefs = Prefs {
+                lang,
+                ..Prefs::default()
+            };
+            SalesPlanApp::with_prefs(&cc.egui_ctx, prefs, Some(path))
+        })
+}
+
+fn demo_file() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.salesplan");
+    salesplan::demo::create_demo(&path).unwrap();
+    (dir, path)
+}
+
+fn names(h: &Harness<'_, SalesPlanApp>) -> Vec<String> {
+    h.state()
+        .doc
+        .as_ref()
+        .unwrap()
+        .snap
+        .nodes
+        .iter()
+        .map(|n| n.name.clone())
+        .collect()
+}
+
+/// Text that only the view itself shows (its heading is also the navigation entry's label).
+fn marker(view: View, lang: Lang) -> &'static str {
+    match (view, lang) {
+        (View::Overview, Lang::Zh) => "公司年度目标",
+        (View::Organisation, Lang::Zh) => "组织结构",
+        (View::Targets, Lang::Zh) => "各单元全年签约额目标（按产品线）",
+        (View::Negotiation, Lang::Zh) => "计划版本",
+        (View::Funnel, Lang::Zh) => "合计（5 人）",
+        (View::Monthly, Lang::Zh) => "历史季节性",
+        (View::Accounts, Lang::Zh) => "客户（18）",
+        (View::Expenses, Lang::Zh) => "默认费用科目",
+        (View::Receivables, Lang::Zh) => "催收规则",
+        (View::Variance, Lang::Zh) => "历年实际签约",
+        (View::Reviews, Lang::Zh) => "例会日历",
+        (View::Settings, Lang::Zh) => "工作日历",
+        (View::Overview, Lang::En) => "Company target",
+        (View::Organisation, Lang::En) => "Product lines and products",
+        (View::Targets, Lang::En) => "Yearly contract targets by unit and product line",
+        (View::Negotiation, Lang::En) => "Plan versions",
+        (View::Funnel, Lang::En) => "Total (5 people)",
+        (View::Monthly, Lang::En) => "Seasonality from history",
+        (View::Accounts, Lang::En) => "Customers (18)",
+        (View::Expenses, Lang::En) => "Default expense categories",
+        (View::Receivables, Lang::En) => "Collection rules",
+        (View::Variance, Lang::En) => "Contracts signed by year",
+        (View::Reviews, Lang::En) => "Review calendar",
+        (View::Settings, Lang::En) => "Working-day calendar",
+    }
+}
+
+fn visit_every_view(lang: Lang) {
+    let (_dir, path) = demo_file();
+    let mut h = app(path, lang);
+    h.run();
+    assert!(h.state().doc.is_some());
+    for view in View::ALL {
+        let label = salesplan::i18n::tr(lang, view.label_key()).into_owned();
+        // The navigation entry is the first widget with the view's name.
+        h.get_all_by_label(&label).next().unwrap().click();
+        h.run();
+        assert_eq!(h.state().view, view);
+        assert!(
+            h.query_by_label_contains(marker(view, lang)).is_some(),
+            "{view:?} does not show {:?}",
+            marker(view, lang)
+        );
+    }
+}
+
+#[test]
+fn opens_on_the_demo_plan_and_every_view_shows_in_chinese() {
+    visit_every_view(Lang::Zh);
+}
+
+#[test]
+fn every_view_shows_in_english() {
+    visit_every_view(Lang::En);
+}
+
+#[test]
+fn the_overview_shows_the_articles_target() {
+    let (_dir, path) = demo_file();
+    let mut h = app(path, Lang::Zh);
+    h.run();
+    assert!(h.query_by_label("5,000.00 万元").is_some());
+    assert!(
+        h.query_by_label_contains("各级目标、产品线和月度分解全部精确相符")
+            .is_some()
+    );
+}
+
+#[test]
+fn a_rename_is_stored_and_undone_and_redone_from_the_keyboard() {
+    let (_dir, path) = demo_file();
+    let mut h = app(path.clone(), Lang::Zh);
+    h.run();
+    h.get_all_by_label("组织与产品").next().unwrap().click();
+    h.run();
+    h.get_by_label("● 张伟").click();
+    h.run();
+    let field = h.get_by_role_and_label(Role::TextInput, "名称");
+    assert_eq!(field.value().as_deref(), Some("张伟"));
+    field.focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role_and_label(Role::TextInput, "名称")
+        .type_text("张伟明");
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(names(&h).contains(&"张伟明".to_owned()), "{:?}", names(&h));
+    // Stored in the file at once.
+    let stored = salesplan::store::Store::open(&path)
+        .unwrap()
+        .snapshot()
+        .unwrap();
+    assert!(stored.nodes.iter().any(|n| n.name == "张伟明"));
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(names(&h).contains(&"张伟".to_owned()), "{:?}", names(&h));
+    assert!(!names(&h).contains(&"张伟明".to_owned()));
+    // The field follows the undo.
+    assert_eq!(
+        h.get_by_role_and_label(Role::TextInput, "名称")
+            .value()
+            .as_deref(),
+        Some("张伟")
+    );
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    h.run();
+    assert!(names(&h).contains(&"张伟明".to_owned()));
+}
+
+#[test]
+fn adding_a_person_selects_them_and_the_menu_undoes_it() {
+    let (_dir, path) = demo_file();
+    let mut h = app(path, Lang::Zh);
+    h.run();
+    h.get_all_by_label("组织与产品").next().unwrap().click();
+    h.run();
+    h.get_by_label("■ 华东大区").click();
+    h.run();
+    h.get_by_label("＋ 人员").click();
+    h.run();
+    assert!(names(&h).contains(&"新人员".to_owned()));
+    assert_eq!(
+        h.get_by_role_and_label(Role::TextInput, "名称")
+            .value()
+            .as_deref(),
+        Some("新人员"),
+        "the new person is selected for editing"
+    );
+    h.get_by_label("编辑").click();
+    h.run();
+    h.get_by_label_contains("撤销：添加").click();
+    h.run();
+    assert!(!names(&h).contains(&"新人员".to_owned()));
+}
+
+#[test]
+fn a_file_that_is_not_a_plan_is_refused_without_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("orders.salesplan");
+    std::fs::write(&path, "Row ID,Order ID\n1,CA-2016-152156\n").unwrap();
+    let mut h = app(path.clone(), Lang::En);
+    h.run();
+    assert!(h.state().doc.is_none());
+    assert!(
+        h.query_by_label_contains("is not a SalesPlan plan file")
+            .is_some()
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "Row ID,Order ID\n1,CA-2016-152156\n"
+    );
+}
+
+/// Every translated text can be drawn with the fonts the app ships (no system font needed).
+#[test]
+fn every_translation_renders_with_the_embedded_fonts() {
+    let ctx = egui::Context::default();
+    salesplan::ui::fonts::install(&ctx);
+    let mut output = ctx.run_ui(Default::default(), |_| {});
+    // No renderer here: drop the font texture upload on purpose.
+    output.textures_delta.clear();
+    let font = egui::FontId::proportional(14.0);
+    let mut missing = Vec::new();
+    for (lang, table) in salesplan::i18n::tables() {
+        for (key, text) in table.iter() {
+            let ok = ctx.fonts_mut(|f| f.has_glyphs(&font, text));
+            if !ok {
+                let bad: String = text
+                    .chars()
+                    .filter(|&c| !ctx.fonts_mut(|f| f.has_glyph(&font, c)))
+                    .collect();
+                missing.push(format!("{lang:?} {key}: {bad:?}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{missing:#?}");
+}
