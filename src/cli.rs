@@ -149,7 +149,39 @@ fn report(db: &Path, json: bool, out: &mut dyn Write) -> Result<(), String> {
             .node_value(&tree, id, None, Period::Year, Metric::ContractAmount)
             .map(|v| crate::domain::money::Money::from_fen(v).format_with_unit(AmountUnit::Wan))
             .unwrap_or_else(|| "—".to_owned());
-        let _ = writeln!(out, "{}{:<20} {:>16}", "  ".repeat(depth), node.name, value);
+        let name = format!("{}{}", "  ".repeat(depth), node.name);
+        let pad = 28usize.saturating_sub(display_width(&name));
+        let _ = writeln!(out, "{name}{} {value:>16}", " ".repeat(pad));
     }
     Ok(())
+}
+
+/// Columns a text takes in a terminal: East Asian wide characters take two.
+fn display_width(text: &str) -> usize {
+    text.chars()
+        .map(|c| {
+            let c = c as u32;
+            let wide = (0x1100..=0x115F).contains(&c)
+                || (0x2E80..=0xA4CF).contains(&c)
+                || (0xAC00..=0xD7A3).contains(&c)
+                || (0xF900..=0xFAFF).contains(&c)
+                || (0xFE30..=0xFE4F).contains(&c)
+                || (0xFF00..=0xFF60).contains(&c)
+                || (0xFFE0..=0xFFE6).contains(&c)
+                || (0x20000..=0x3FFFD).contains(&c);
+            if wide { 2 } else { 1 }
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display_width;
+
+    #[test]
+    fn chinese_characters_take_two_columns() {
+        assert_eq!(display_width("张伟"), 4);
+        assert_eq!(display_width("  ERP 套件"), 10);
+        assert_eq!(display_width("（万元）"), 8);
+    }
 }

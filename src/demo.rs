@@ -308,8 +308,21 @@ fn fill_demo(b: &Bulk) -> Result<()> {
     let person_weights: Vec<u32> = PEOPLE.iter().map(|p| p.history_weight).collect();
     let mut sales = Vec::new();
     let mut monthly_by_year: Vec<[i64; 12]> = Vec::new();
+    let pattern: Vec<Ratio> = MONTH_PATTERN
+        .iter()
+        .map(|&p| Ratio::from_integer(i128::from(p)))
+        .collect();
     for (year, count) in HISTORY {
         let mut months = [0i64; 12];
+        // Contracts per month follow the pattern exactly (largest remainder), so every year
+        // shows the same seasonality; sizes and people vary.
+        let per_month =
+            split::split_by_weights(count, &pattern).map_err(|e| internal(&e.to_string()))?;
+        let contract_months: Vec<i8> = per_month
+            .iter()
+            .enumerate()
+            .flat_map(|(m, &n)| std::iter::repeat_n(m as i8 + 1, n.max(0) as usize))
+            .collect();
         for (n, size) in contract_sizes(&mut dice, count as usize)
             .into_iter()
             .enumerate()
@@ -324,7 +337,7 @@ fn fill_demo(b: &Bulk) -> Result<()> {
             let product = products[line][dice.between(0, 1) as usize];
             let owned = &customers_of[person];
             let customer = owned[dice.between(0, owned.len() as i64 - 1) as usize];
-            let month = dice.pick(&MONTH_PATTERN) as i8 + 1;
+            let month = contract_months.get(n).copied().unwrap_or(12);
             let day = dice.between(1, 28) as i8;
             let date = jiff::civil::Date::new(year as i16, month, day)
                 .map_err(|e| internal(&e.to_string()))?;

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::domain::money::Money;
 use crate::domain::ratio::{Ratio, ceil_div};
+use crate::i18n::{Lang, Localized};
 
 /// What a target needs: `deals = ceil(target / deal size)`, `leads = ceil(deals / win rate)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -17,13 +18,37 @@ pub struct ReverseFunnel {
 }
 
 /// Why a funnel cannot be computed from its inputs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum FunnelInputError {
     DealSizeNotPositive,
     WinRateOutOfRange,
     NegativeTarget,
     TooLarge,
 }
+
+impl Localized for FunnelInputError {
+    fn message_key(&self) -> &'static str {
+        match self {
+            Self::DealSizeNotPositive => "err.funnel.deal_size",
+            Self::WinRateOutOfRange => "err.funnel.win_rate",
+            Self::NegativeTarget => "err.funnel.negative_target",
+            Self::TooLarge => "err.funnel.too_large",
+        }
+    }
+
+    fn message_args(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+}
+
+impl std::fmt::Display for FunnelInputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.localize(Lang::En))
+    }
+}
+
+impl std::error::Error for FunnelInputError {}
 
 /// The article's decomposition for one person: e.g. 1,000万 at 100万 a deal and a 10% win rate
 /// needs 10 deals and 100 leads.
@@ -99,5 +124,59 @@ mod tests {
             reverse_funnel(t, t, Ratio::percent(101)),
             Err(FunnelInputError::WinRateOutOfRange)
         );
+    }
+}
+
+/// A team's funnels: one per person, and the team totals as sums of the per-person whole
+/// numbers (each person must close whole deals, so totals are never derived from the total).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TeamFunnel<K> {
+    pub people: Vec<(K, Result<ReverseFunnel, FunnelInputError>)>,
+    pub target: Money,
+    pub deals: i64,
+    pub leads: i64,
+}
+
+pub fn team_funnel<K: Copy>(
+    targets: &[(K, Money)],
+    deal_size: Money,
+    win_rate: Ratio,
+) -> TeamFunnel<K> {
+    let people: Vec<(K, Result<ReverseFunnel, FunnelInputError>)> = targets
+        .iter()
+        .map(|&(k, t)| (k, reverse_funnel(t, deal_size, win_rate)))
+        .collect();
+    let ok = || people.iter().filter_map(|(_, f)| f.as_ref().ok());
+    TeamFunnel {
+        target: ok().map(|f| f.target).sum(),
+        deals: ok().map(|f| f.deals).sum(),
+        leads: ok().map(|f| f.leads).sum(),
+        people,
+    }
+}
+
+#[cfg(test)]
+mod team_tests {
+    use super::*;
+
+    #[test]
+    fn the_articles_company_funnel_is_the_sum_of_five_people() {
+        let wan = 1_000_000;
+        let people: Vec<(u8, Money)> = (0..5).map(|i| (i, Money::from_fen(1_000 * wan))).collect();
+        let t = team_funnel(&people, Money::from_fen(100 * wan), Ratio::percent(10));
+        assert_eq!(t.target, Money::from_fen(5_000 * wan));
+        assert_eq!((t.deals, t.leads), (50, 500));
+    }
+
+    #[test]
+    fn totals_sum_whole_numbers_per_person() {
+        // Two people with 150万 each at 100万 a deal need 2 deals each: 4, not ceil(300/100) = 3.
+        let wan = 1_000_000;
+        let people = [
+            (1, Money::from_fen(150 * wan)),
+            (2, Money::from_fen(150 * wan)),
+        ];
+        let t = team_funnel(&people, Money::from_fen(100 * wan), Ratio::percent(50));
+        assert_eq!((t.deals, t.leads), (4, 8));
     }
 }

@@ -317,11 +317,13 @@ fn quick_check(conn: &Connection, path: &Path) -> Result<()> {
 }
 
 fn migrate(conn: &mut Connection, from: i64, path: &Path) -> Result<()> {
-    for (index, sql) in schema::MIGRATIONS
-        .iter()
-        .enumerate()
-        .skip(from.max(0) as usize)
-    {
+    migrate_with(conn, from, schema::MIGRATIONS, path)
+}
+
+/// Applies `migrations[from..]`, each in its own transaction with its version bump; stops at
+/// the first that fails, leaving the file at the last complete version.
+fn migrate_with(conn: &mut Connection, from: i64, migrations: &[&str], path: &Path) -> Result<()> {
+    for (index, sql) in migrations.iter().enumerate().skip(from.max(0) as usize) {
         let to = index as i64 + 1;
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -539,5 +541,104 @@ impl Store {
         let label = undo::replay(&tx, stack)?;
         tx.commit().map_err(|e| corrupt_or_busy(&self.path, e))?;
         Ok(label)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user_version(conn: &Connection) -> i64 {
+        conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    fn has_table(conn: &Connection, name: &str) -> bool {
+        conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)",
+            [name],
+            |r| r.get(0),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_failing_migration_leaves_the_file_at_the_last_complete_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.salesplan");
+        let mut conn = Connection::open(&path).unwrap();
+        let steps = [
+            "CREATE TABLE first (x);",
+            "CREATE TABLE second (y); INSERT INTO no_such_table VALUES (1);",
+        ];
+        assert!(migrate_with(&mut conn, 0, &steps, &path).is_err());
+        assert_eq!(user_version(&conn), 1);
+        assert!(has_table(&conn, "first"));
+        assert!(
+            !has_table(&conn, "second"),
+            "the failed step is rolled back whole"
+        );
+    }
+
+    #[test]
+    fn upgrades_an_older_plan_file_keeping_its_data_and_dropping_stale_undo() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.salesplan");
+        {
+            let mut store = crate::demo::create_demo(&path).unwrap();
+            let root = store.snapshot().unwrap().nodes[0].id;
+            store.rename_node(root, "云帆软件集团").unwrap();
+            assert!(store.undo_label().unwrap().is_some());
+        }
+        // A later build adds a column; its migration list is this build's plus one step.
+        let mut steps: Vec<&str> = schema::MIGRATIONS.to_vec();
+        steps.push("ALTER TABLE plan ADD COLUMN currency TEXT NOT NULL DEFAULT 'CNY';");
+        let mut conn = Connection::open(&path).unwrap();
+        migrate_with(&mut conn, schema::LATEST_VERSION, &steps, &path).unwrap();
+        assert_eq!(user_version(&conn), schema::LATEST_VERSION + 1);
+        let (name, currency): (String, String) = conn
+            .query_row("SELECT name, currency FROM plan", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(
+            (name.as_str(), currency.as_str()),
+            ("2026 年度销售计划", "CNY")
+        );
+        let root: String = conn
+            .query_row(
+                "SELECT name FROM org_nodes WHERE parent_id IS NULL",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(root, "云帆软件集团");
+        let undo_steps: i64 = conn
+            .query_row("SELECT COUNT(*) FROM undo_steps", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(undo_steps, 0);
+    }
+
+    #[test]
+    fn a_new_file_is_migrated_to_the_latest_version_with_the_application_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.salesplan");
+        let store = Store::create_schema(&path).unwrap();
+        assert_eq!(user_version(&store.conn), schema::LATEST_VERSION);
+        let app_id: i32 = store
+            .conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(app_id, schema::APPLICATION_ID);
+        let mode: String = store
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let fk: i64 = store
+            .conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
     }
 }

@@ -102,6 +102,7 @@ enum Dialog {
         cells: i64,
     },
     NewPlan(NewPlanForm),
+    OpenPath(String),
     About,
 }
 
@@ -355,6 +356,7 @@ impl SalesPlanApp {
                         Some(FileTask::SaveAs(self.spawn_file_dialog(ctx, true, name)));
                 }
             }
+            Command::OpenPath => self.dialog = Some(Dialog::OpenPath(String::new())),
             Command::OpenRecent(path) => self.open_path(&path),
             Command::OpenDemo => {
                 if let Some(path) = default_plan_path() {
@@ -399,6 +401,7 @@ impl SalesPlanApp {
         match action {
             Action::Command(c) => self.run_command(c, ctx),
             Action::Navigate(v) => self.view = v,
+            Action::OpenFile(path) => self.open_path(&path),
             Action::InputError(message) => self.show_error("dialog.invalid_input", message),
             Action::SetPrefs(p) => {
                 ctx.set_theme(p.theme.preference());
@@ -520,6 +523,7 @@ impl SalesPlanApp {
             ui.menu_button(self.tr("menu.file").as_ref(), |ui| {
                 out.extend(self.menu_item(ui, Command::NewPlan, true));
                 out.extend(self.menu_item(ui, Command::OpenPlan, self.file_task.is_none()));
+                out.extend(self.menu_item(ui, Command::OpenPath, true));
                 out.extend(self.menu_item(
                     ui,
                     Command::SaveAs,
@@ -646,6 +650,7 @@ impl SalesPlanApp {
         let tr = |k: &str| i18n::tr(lang, k);
         let mut close = false;
         let mut confirmed_create: Option<NewPlan> = None;
+        let mut opened_path: Option<PathBuf> = None;
         let modal = egui::Modal::new(egui::Id::unique("salesplan.dialog")).show(ctx, |ui| {
             ui.set_max_width(520.0);
             match dialog {
@@ -778,6 +783,28 @@ impl SalesPlanApp {
                         }
                     });
                 }
+                Dialog::OpenPath(text) => {
+                    crate::ui::widgets::subheading(ui, &tr("menu.file.open_path"));
+                    let label = ui.label(tr("dialog.open_path.label"));
+                    let response = ui
+                        .add(egui::TextEdit::singleline(text).desired_width(460.0))
+                        .labelled_by(label.id);
+                    response.request_focus();
+                    let enter =
+                        response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    ui.add_space(8.0);
+                    ui.horizontal(|ui| {
+                        if (ui.button(tr("dialog.open")).clicked() || enter)
+                            && !text.trim().is_empty()
+                        {
+                            opened_path = Some(PathBuf::from(text.trim()));
+                            close = true;
+                        }
+                        if ui.button(tr("dialog.cancel")).clicked() {
+                            close = true;
+                        }
+                    });
+                }
                 Dialog::About => {
                     crate::ui::widgets::subheading(ui, &tr("app.title"));
                     ui.label(tr("about.body"));
@@ -825,6 +852,9 @@ impl SalesPlanApp {
         if close && !actions.iter().any(|a| matches!(a, Action::InputError(_))) {
             self.dialog = None;
         }
+        if let Some(path) = opened_path {
+            actions.push(Action::OpenFile(path));
+        }
         actions
     }
 }
@@ -834,6 +864,17 @@ impl eframe::App for SalesPlanApp {
         let ctx = ui.ctx().clone();
         self.poll_file_task();
         self.handle_shortcuts(&ctx);
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_owned())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if let Some(path) = dropped.first() {
+            self.open_path(path);
+        }
 
         let title = match &self.doc {
             Some(doc) => format!("{} — SalesPlan", doc.snap.plan.name),

@@ -8,6 +8,8 @@ use crate::ui::views::View;
 pub enum Command {
     NewPlan,
     OpenPlan,
+    /// Open a plan file by typing its path (works where no file dialog is available).
+    OpenPath,
     SaveAs,
     OpenRecent(std::path::PathBuf),
     OpenDemo,
@@ -77,6 +79,7 @@ impl Command {
         match self {
             Command::NewPlan => "menu.file.new",
             Command::OpenPlan => "menu.file.open",
+            Command::OpenPath => "menu.file.open_path",
             Command::SaveAs => "menu.file.save_as",
             Command::OpenRecent(_) => "menu.file.recent",
             Command::OpenDemo => "menu.file.open_demo",

@@ -3,9 +3,11 @@
 
 use egui::{Color32, Pos2, RichText, Ui};
 
-use crate::domain::funnel::reverse_funnel;
+use crate::domain::funnel::team_funnel;
 use crate::domain::model::Metric;
+use crate::domain::money::Money;
 use crate::domain::period::Period;
+use crate::i18n::Localized;
 use crate::ui::theme;
 use crate::ui::views::ViewCtx;
 use crate::ui::widgets::{self, Cell, Col};
@@ -23,30 +25,23 @@ pub fn funnel_ui(ui: &mut Ui, ctx: &ViewCtx) {
     ));
     ui.add_space(theme::SECTION_GAP / 2.0);
 
+    let targets: Vec<(&str, Money)> = snap
+        .people()
+        .filter_map(|p| {
+            ctx.table
+                .node_value(ctx.tree, p.id, None, Period::Year, Metric::ContractAmount)
+                .map(|t| (p.name.as_str(), Money::from_fen(t)))
+        })
+        .collect();
+    let team = team_funnel(&targets, d.deal_size, d.win_rate);
     let mut rows = Vec::new();
-    let (mut total_target, mut total_deals, mut total_leads) = (0i64, 0i64, 0i64);
-    let mut people = 0;
-    for person in snap.people() {
-        let Some(target) = ctx.table.node_value(
-            ctx.tree,
-            person.id,
-            None,
-            Period::Year,
-            Metric::ContractAmount,
-        ) else {
-            continue;
-        };
-        let target_money = crate::domain::money::Money::from_fen(target);
-        match reverse_funnel(target_money, d.deal_size, d.win_rate) {
+    for (name, result) in &team.people {
+        match result {
             Ok(f) => {
-                people += 1;
-                total_target += target;
-                total_deals += f.deals;
-                total_leads += f.leads;
                 let explain_deals = ctx.trf(
                     "funnel.explain_deals",
                     &[
-                        ("target", ctx.money_with_unit(target)),
+                        ("target", ctx.money_with_unit(f.target.fen())),
                         ("deal_size", ctx.money_with_unit(d.deal_size.fen())),
                         ("deals", f.deals.to_string()),
                     ],
@@ -60,17 +55,17 @@ pub fn funnel_ui(ui: &mut Ui, ctx: &ViewCtx) {
                     ],
                 );
                 rows.push(vec![
-                    Cell::text(&person.name),
-                    Cell::num(ctx.money(target)),
+                    Cell::text(*name),
+                    Cell::num(ctx.money(f.target.fen())),
                     Cell::num(f.deals.to_string()).explain(explain_deals),
                     Cell::num(f.leads.to_string()).explain(explain_leads),
                 ]);
             }
-            Err(_) => rows.push(vec![
-                Cell::text(&person.name),
-                Cell::num(ctx.money(target)),
+            Err(e) => rows.push(vec![
+                Cell::text(*name),
                 Cell::num("—"),
-                Cell::num("—"),
+                Cell::num("—").explain(e.localize(ctx.lang())),
+                Cell::num("—").explain(e.localize(ctx.lang())),
             ]),
         }
     }
@@ -79,12 +74,25 @@ pub fn funnel_ui(ui: &mut Ui, ctx: &ViewCtx) {
         return;
     }
     rows.push(vec![
-        Cell::text(ctx.trf("funnel.total_row", &[("n", people.to_string())])).strong(),
-        Cell::num(ctx.money(total_target)).strong(),
-        Cell::num(total_deals.to_string())
+        Cell::text(
+            ctx.trf(
+                "funnel.total_row",
+                &[(
+                    "n",
+                    team.people
+                        .iter()
+                        .filter(|(_, f)| f.is_ok())
+                        .count()
+                        .to_string(),
+                )],
+            ),
+        )
+        .strong(),
+        Cell::num(ctx.money(team.target.fen())).strong(),
+        Cell::num(team.deals.to_string())
             .strong()
             .explain(ctx.tr("funnel.explain_sum")),
-        Cell::num(total_leads.to_string())
+        Cell::num(team.leads.to_string())
             .strong()
             .explain(ctx.tr("funnel.explain_sum")),
     ]);
@@ -107,11 +115,11 @@ pub fn funnel_ui(ui: &mut Ui, ctx: &ViewCtx) {
         funnel_chart(
             ui,
             &[
-                (ctx.tr("metric.leads").into_owned(), total_leads.to_string()),
-                (ctx.tr("metric.deals").into_owned(), total_deals.to_string()),
+                (ctx.tr("metric.leads").into_owned(), team.leads.to_string()),
+                (ctx.tr("metric.deals").into_owned(), team.deals.to_string()),
                 (
                     ctx.tr("metric.contract_amount").into_owned(),
-                    ctx.money_with_unit(total_target),
+                    ctx.money_with_unit(team.target.fen()),
                 ),
             ],
         );

@@ -86,6 +86,8 @@ impl View {
 pub enum Action {
     Command(Command),
     Navigate(View),
+    /// Open another plan file.
+    OpenFile(std::path::PathBuf),
     AddNode {
         parent: NodeId,
         kind: UnitKind,

@@ -3,9 +3,10 @@
 
 use egui::Ui;
 
-use crate::domain::model::{Metric, NodeId};
+use crate::domain::model::{LineId, Metric, NodeId};
 use crate::domain::period::Period;
 use crate::domain::seasonality;
+use crate::domain::targets::{self, Gap, GapKind};
 use crate::ui::theme;
 use crate::ui::views::ViewCtx;
 use crate::ui::widgets::{self, Cell, Col};
@@ -17,7 +18,14 @@ fn month_name(ctx: &ViewCtx, fiscal_month: u8) -> String {
     }
 }
 
-fn row_for(ctx: &ViewCtx, id: NodeId, depth: usize, strong: bool, dark: bool) -> Vec<Cell> {
+fn row_for(
+    ctx: &ViewCtx,
+    id: NodeId,
+    depth: usize,
+    strong: bool,
+    dark: bool,
+    mismatch: Option<&Gap>,
+) -> Vec<Cell> {
     let amount = Metric::ContractAmount;
     let value = |p: Period| ctx.table.node_value(ctx.tree, id, None, p, amount);
     let fmt = |v: Option<i64>| Cell::num(v.map(|v| ctx.money(v)).unwrap_or_else(|| "—".into()));
@@ -32,19 +40,13 @@ fn row_for(ctx: &ViewCtx, id: NodeId, depth: usize, strong: bool, dark: bool) ->
     for q in 1..=4 {
         row.push(fmt(value(Period::Quarter(q))).strong());
     }
-    let year = value(Period::Year);
-    let months_sum: Option<i64> = (1..=12)
-        .map(|m| value(Period::Month(m)))
-        .try_fold(0i64, |acc, v| v.map(|v| acc.saturating_add(v)));
-    let mut year_cell = fmt(year).strong();
-    if let (Some(y), Some(s)) = (year, months_sum)
-        && y != s
-    {
+    let mut year_cell = fmt(value(Period::Year)).strong();
+    if let Some(gap) = mismatch {
         year_cell = year_cell.color(theme::warn(dark)).explain(ctx.trf(
             "monthly.year_mismatch",
             &[
-                ("year", ctx.money_with_unit(y)),
-                ("months", ctx.money_with_unit(s)),
+                ("year", ctx.money_with_unit(gap.whole)),
+                ("months", ctx.money_with_unit(gap.parts_sum)),
             ],
         ));
     }
@@ -68,6 +70,12 @@ pub fn monthly_ui(ui: &mut Ui, ctx: &ViewCtx) {
     cols.extend((1..=4).map(|q| Col::num(format!("Q{q}")).width(72.0)));
     cols.push(Col::num(ctx.tr("col.year")).width(80.0));
 
+    let line_ids: Vec<LineId> = ctx.snap.lines.iter().map(|l| l.id).collect();
+    let month_gaps: Vec<Gap> =
+        targets::gaps(ctx.table, ctx.tree, &line_ids, Metric::ContractAmount)
+            .into_iter()
+            .filter(|g| g.kind == GapKind::Months && g.line.is_none())
+            .collect();
     let mut rows = Vec::new();
     for (id, depth) in ctx.tree.walk() {
         let Some(node) = ctx.tree.get(id) else {
@@ -79,6 +87,7 @@ pub fn monthly_ui(ui: &mut Ui, ctx: &ViewCtx) {
             depth,
             !node.kind.is_person(),
             ui.visuals().dark_mode,
+            month_gaps.iter().find(|g| g.node == id),
         ));
     }
     egui::ScrollArea::horizontal()
