@@ -1173,3 +1173,13 @@ proptest! {
         prop_assert!(diff.checked_mul(Ratio::from_integer(10i128.pow(12))).unwrap().round_half_away().abs() <= 1);
     }
 }
+
+#[test]
+fn fixed_percentages_keep_their_decimals_for_columns() {
+    use salesplan::domain::ratio::Ratio;
+    assert_eq!(Ratio::percent(40).format_percent_fixed(1), "40.0%");
+    assert_eq!(Ratio::new(1, 3).unwrap().format_percent_fixed(1), "33.3%");
+    assert_eq!(Ratio::new(2, 3).unwrap().format_percent_fixed(1), "66.7%");
+    assert_eq!(Ratio::new(9, 100).unwrap().format_percent_fixed(1), "9.0%");
+    assert_eq!(Ratio::ZERO.format_percent_fixed(2), "0.00%");
+}

@@ -380,6 +380,15 @@ pub struct HistoryYear {
     pub by_month: [Money; 12],
 }
 
+/// A holiday or make-up working day as the user entered it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarDay {
+    pub date: jiff::civil::Date,
+    /// `true`: a public holiday; `false`: a make-up working day (调休).
+    pub holiday: bool,
+    pub name: String,
+}
+
 /// Everything the views show, loaded in one go from the plan file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PlanSnapshot {
@@ -393,6 +402,8 @@ pub struct PlanSnapshot {
     /// Target cells of the current version.
     pub targets: Vec<TargetCell>,
     pub calendar: WorkCalendar,
+    /// The calendar's days with their names, in date order.
+    pub calendar_days: Vec<CalendarDay>,
     pub funnel: FunnelDefaults,
     pub history: Vec<HistoryYear>,
 }

@@ -259,18 +259,24 @@ impl Ratio {
     /// As a percentage rounded half away from zero to at most `max_decimals` decimals, trailing
     /// zeros trimmed: 1/10 → `10%`, 1/8 → `12.5%`, 1/3 with 2 → `33.33%`.
     pub fn format_percent(self, max_decimals: u32) -> String {
-        format!("{}%", self.decimal_string(max_decimals, 2))
+        format!("{}%", self.decimal_string(max_decimals, 2, true))
+    }
+
+    /// As a percentage with exactly `decimals` decimals (for columns of figures that must line
+    /// up): 2/5 with 1 → `40.0%`, 1/3 with 1 → `33.3%`.
+    pub fn format_percent_fixed(self, decimals: u32) -> String {
+        format!("{}%", self.decimal_string(decimals, 2, false))
     }
 
     /// As a decimal number rounded half away from zero to at most `max_decimals` decimals,
     /// trailing zeros trimmed: 1/8 → `0.125`, 1/3 with 4 → `0.3333`.
     pub fn format_decimal(self, max_decimals: u32) -> String {
-        self.decimal_string(max_decimals, 0)
+        self.decimal_string(max_decimals, 0, true)
     }
 
     /// The value times 10^`shift`, rounded to `max_decimals` decimals. Uses long division so
     /// no numerator or denominator can overflow.
-    fn decimal_string(self, max_decimals: u32, shift: u32) -> String {
+    fn decimal_string(self, max_decimals: u32, shift: u32, trim: bool) -> String {
         // More decimals than this cannot be meant; it also bounds the work.
         const DECIMALS_CAP: u32 = 60;
         let decimals = max_decimals.min(DECIMALS_CAP);
@@ -327,7 +333,7 @@ impl Ratio {
             .skip(shift_len)
             .map(|d| char::from(b'0' + d))
             .collect();
-        while fraction.ends_with('0') {
+        while trim && fraction.ends_with('0') {
             fraction.pop();
         }
         let is_zero = whole_text == "0" && fraction.is_empty();

@@ -4,7 +4,7 @@ use rusqlite::{Connection, Row};
 
 use super::{Result, Store, StoreError};
 use crate::domain::model::{
-    Channel, ChannelId, ChannelKind, Customer, CustomerId, FunnelDefaults, HistoryYear, LineId,
+    CalendarDay,     Channel, ChannelId, ChannelKind, Customer, CustomerId, FunnelDefaults, HistoryYear, LineId,
     Metric, NodeId, OrgNode, PlanInfo, PlanSnapshot, Product, ProductId, ProductLine, TargetCell,
     UnitKind, Version, VersionId, VersionKind,
 };
@@ -179,24 +179,38 @@ fn targets(conn: &Connection, version: VersionId) -> Result<Vec<TargetCell>> {
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-fn calendar(conn: &Connection) -> Result<WorkCalendar> {
+fn calendar(conn: &Connection) -> Result<(WorkCalendar, Vec<CalendarDay>)> {
     let days = collect(
         conn,
-        "SELECT date, kind FROM calendar_days ORDER BY date",
-        |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+        "SELECT date, kind, name FROM calendar_days ORDER BY date",
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        },
     )?;
     let mut cal = WorkCalendar::new();
-    for (date, kind) in days {
+    let mut named = Vec::with_capacity(days.len());
+    for (date, kind, name) in days {
         let d: jiff::civil::Date = date.parse().map_err(|_| StoreError::InvalidValue {
             field: "calendar_days.date",
             value: date.clone(),
         })?;
-        match kind.as_str() {
-            "holiday" => cal.add_holiday(d)?,
-            _ => cal.add_makeup_workday(d)?,
+        let holiday = kind == "holiday";
+        if holiday {
+            cal.add_holiday(d)?;
+        } else {
+            cal.add_makeup_workday(d)?;
         }
+        named.push(CalendarDay {
+            date: d,
+            holiday,
+            name,
+        });
     }
-    Ok(cal)
+    Ok((cal, named))
 }
 
 pub(super) fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
@@ -296,6 +310,7 @@ impl Store {
         // One read transaction, so the parts come from the same state of the file.
         let tx = self.conn.unchecked_transaction()?;
         let plan = plan_info(&tx)?;
+        let (calendar, calendar_days) = calendar(&tx)?;
         let snapshot = PlanSnapshot {
             versions: versions(&tx)?,
             nodes: nodes(&tx)?,
@@ -304,7 +319,8 @@ impl Store {
             channels: channels(&tx)?,
             customers: customers(&tx)?,
             targets: targets(&tx, plan.current_version)?,
-            calendar: calendar(&tx)?,
+            calendar,
+            calendar_days,
             funnel: funnel_defaults(&tx)?,
             history: history(&tx)?,
             plan,

@@ -178,12 +178,15 @@ pub fn table(ui: &mut Ui, id: &str, cols: &[Col], rows: &[Vec<Cell>]) {
         .striped(true)
         .vscroll(false)
         .cell_layout(Layout::left_to_right(Align::Center));
-    for col in cols {
+    for (i, col) in cols.iter().enumerate() {
+        // A last text column takes the rest of the width, so long text is not cut off.
+        let last_text = i + 1 == cols.len() && !col.numeric;
         let column = match col.width {
-            Some(w) => Column::initial(w).at_least(w * 0.6).clip(true),
-            None => Column::auto().at_least(80.0).clip(true),
+            _ if last_text => Column::remainder().at_least(col.width.unwrap_or(80.0)),
+            Some(w) => Column::initial(w).at_least(w * 0.6),
+            None => Column::auto().at_least(80.0),
         };
-        builder = builder.column(column.resizable(true));
+        builder = builder.column(column.clip(true).resizable(!last_text));
     }
     builder
         .header(row_height, |mut header| {

@@ -219,6 +219,7 @@ impl ViewCtx<'_> {
 pub struct States {
     pub organisation: organisation::State,
     pub settings: settings::State,
+    pub monthly: monthly::State,
     pub variance: variance::State,
 }
 
@@ -238,7 +239,7 @@ pub fn view_ui(
         View::Targets => targets::targets_ui(ui, ctx, actions),
         View::Negotiation => negotiation::negotiation_ui(ui, ctx),
         View::Funnel => funnel::funnel_ui(ui, ctx),
-        View::Monthly => monthly::monthly_ui(ui, ctx),
+        View::Monthly => monthly::monthly_ui(ui, ctx, &mut states.monthly),
         View::Accounts => accounts::accounts_ui(ui, ctx),
         View::Expenses => expenses::expenses_ui(ui, ctx),
         View::Receivables => receivables::receivables_ui(ui, ctx),

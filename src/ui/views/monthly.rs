@@ -18,8 +18,43 @@ fn month_name(ctx: &ViewCtx, fiscal_month: u8) -> String {
     }
 }
 
+/// Months, or quarters and halves: the grid shows one at a time so it fits the window.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Columns {
+    #[default]
+    Months,
+    Quarters,
+}
+
+#[derive(Default)]
+pub struct State {
+    pub columns: Columns,
+}
+
+impl Columns {
+    fn periods(self) -> Vec<Period> {
+        match self {
+            Columns::Months => (1..=12).map(Period::Month).collect(),
+            Columns::Quarters => (1..=4)
+                .map(Period::Quarter)
+                .chain((1..=2).map(Period::Half))
+                .collect(),
+        }
+    }
+}
+
+fn period_title(ctx: &ViewCtx, p: Period) -> String {
+    match p {
+        Period::Month(m) => month_name(ctx, m),
+        Period::Quarter(q) => format!("Q{q}"),
+        Period::Half(h) => ctx.tr(&format!("monthly.half{h}")).into_owned(),
+        _ => ctx.tr("col.year").into_owned(),
+    }
+}
+
 fn row_for(
     ctx: &ViewCtx,
+    periods: &[Period],
     id: NodeId,
     depth: usize,
     strong: bool,
@@ -34,11 +69,8 @@ fn row_for(
         name = name.strong();
     }
     let mut row = vec![name];
-    for m in 1..=12 {
-        row.push(fmt(value(Period::Month(m))));
-    }
-    for q in 1..=4 {
-        row.push(fmt(value(Period::Quarter(q))).strong());
+    for &p in periods {
+        row.push(fmt(value(p)));
     }
     let mut year_cell = fmt(value(Period::Year)).strong();
     if let Some(gap) = mismatch {
@@ -54,7 +86,7 @@ fn row_for(
     row
 }
 
-pub fn monthly_ui(ui: &mut Ui, ctx: &ViewCtx) {
+pub fn monthly_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State) {
     widgets::heading(ui, &ctx.tr("view.monthly"));
     ui.label(ctx.trf(
         "monthly.intro",
@@ -63,11 +95,27 @@ pub fn monthly_ui(ui: &mut Ui, ctx: &ViewCtx) {
             ("unit", ctx.unit_label().into_owned()),
         ],
     ));
+    ui.horizontal(|ui| {
+        ui.selectable_value(
+            &mut state.columns,
+            Columns::Months,
+            ctx.tr("monthly.by_month"),
+        );
+        ui.selectable_value(
+            &mut state.columns,
+            Columns::Quarters,
+            ctx.tr("monthly.by_quarter"),
+        );
+    });
     ui.add_space(theme::SECTION_GAP / 2.0);
 
-    let mut cols = vec![Col::text(ctx.tr("col.unit")).width(120.0)];
-    cols.extend((1..=12).map(|m| Col::num(month_name(ctx, m)).width(66.0)));
-    cols.extend((1..=4).map(|q| Col::num(format!("Q{q}")).width(72.0)));
+    let periods = state.columns.periods();
+    let mut cols = vec![Col::text(ctx.tr("col.unit")).width(110.0)];
+    cols.extend(
+        periods
+            .iter()
+            .map(|&p| Col::num(period_title(ctx, p)).width(66.0)),
+    );
     cols.push(Col::num(ctx.tr("col.year")).width(80.0));
 
     let line_ids: Vec<LineId> = ctx.snap.lines.iter().map(|l| l.id).collect();
@@ -83,6 +131,7 @@ pub fn monthly_ui(ui: &mut Ui, ctx: &ViewCtx) {
         };
         rows.push(row_for(
             ctx,
+            &periods,
             id,
             depth,
             !node.kind.is_person(),
@@ -92,6 +141,7 @@ pub fn monthly_ui(ui: &mut Ui, ctx: &ViewCtx) {
     }
     egui::ScrollArea::horizontal()
         .id_salt("monthly_scroll")
+        .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::VisibleWhenNeeded)
         .show(ui, |ui| {
             widgets::table(ui, "monthly_grid", &cols, &rows);
         });
@@ -123,7 +173,7 @@ pub fn monthly_ui(ui: &mut Ui, ctx: &ViewCtx) {
             row.extend((0..12).map(|i| {
                 Cell::num(
                     seasonality::share(&weights, i)
-                        .map(|s| s.format_percent(1))
+                        .map(|s| s.format_percent_fixed(1))
                         .unwrap_or_default(),
                 )
                 .explain(ctx.tr("monthly.share_explain"))

@@ -96,7 +96,11 @@ pub fn overview_ui(ui: &mut Ui, ctx: &ViewCtx, actions: &mut Vec<Action>) {
                     vec![
                         Cell::text(ctx.line_name(p.key)),
                         Cell::num(ctx.money(p.value)),
-                        Cell::num(p.share.map(|s| s.format_percent(2)).unwrap_or_default()),
+                        Cell::num(
+                            p.share
+                                .map(|s| s.format_percent_fixed(1))
+                                .unwrap_or_default(),
+                        ),
                     ]
                 })
                 .collect();
@@ -134,7 +138,7 @@ pub fn overview_ui(ui: &mut Ui, ctx: &ViewCtx, actions: &mut Vec<Action>) {
                 .table
                 .node_value(ctx.tree, id, None, Period::Year, amount);
             let share = targets::share_of_parent(ctx.table, ctx.tree, id, amount)
-                .map(|r| r.format_percent(1))
+                .map(|r| r.format_percent_fixed(1))
                 .unwrap_or_default();
             let mut name = Cell::text(&node.name).indent(depth);
             if !node.kind.is_person() {

@@ -14,7 +14,6 @@ use crate::ui::theme::{self, ThemeChoice};
 use crate::ui::views::{Action, ViewCtx};
 use crate::ui::widgets::{self, Cell, Col};
 
-#[derive(Default)]
 pub struct State {
     plan_name: EditBuffer,
     organisation: EditBuffer,
@@ -25,6 +24,23 @@ pub struct State {
     new_day: String,
     new_day_name: String,
     new_day_holiday: bool,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            plan_name: EditBuffer::default(),
+            organisation: EditBuffer::default(),
+            year: EditBuffer::default(),
+            deal_size: EditBuffer::default(),
+            win_rate: EditBuffer::default(),
+            visits: EditBuffer::default(),
+            new_day: String::new(),
+            new_day_name: String::new(),
+            // Most days entered are public holidays.
+            new_day_holiday: true,
+        }
+    }
 }
 
 /// A month picker (calendar months 1..=12).
@@ -289,28 +305,24 @@ fn calendar_settings(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mu
     ui.add_space(6.0);
     ui.columns(2, |cols| {
         let ui = &mut cols[0];
-        let mut days: Vec<(jiff::civil::Date, bool)> = cal
-            .holidays()
-            .map(|d| (d, true))
-            .chain(cal.makeup_workdays().map(|d| (d, false)))
-            .collect();
-        days.sort();
+        let days = &ctx.snap.calendar_days;
         if days.is_empty() {
             widgets::note(ui, &ctx.tr("settings.no_days"));
         }
         egui::Grid::new("calendar_days")
             .striped(true)
-            .num_columns(3)
+            .num_columns(4)
             .show(ui, |ui| {
-                for (d, holiday) in days {
-                    ui.label(RichText::new(d.to_string()).monospace());
-                    ui.label(if holiday {
+                for day in days {
+                    ui.label(RichText::new(day.date.to_string()).monospace());
+                    ui.label(if day.holiday {
                         ctx.tr("settings.holiday")
                     } else {
                         ctx.tr("settings.makeup_day")
                     });
+                    ui.label(&day.name);
                     if ui.small_button(ctx.tr("settings.remove_day")).clicked() {
-                        actions.push(Action::RemoveCalendarDay(d));
+                        actions.push(Action::RemoveCalendarDay(day.date));
                     }
                     ui.end_row();
                 }

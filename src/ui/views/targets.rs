@@ -4,11 +4,33 @@
 
 use egui::Ui;
 
-use crate::domain::model::{LineId, Metric};
+use crate::domain::model::{LineId, Metric, NodeId};
 use crate::domain::period::Period;
 use crate::ui::theme;
 use crate::ui::views::{Action, View, ViewCtx};
 use crate::ui::widgets::{self, Cell, Col};
+
+/// A yearly figure: set on the node, or (greyed) summed from the units below.
+fn figure_cell(
+    ctx: &ViewCtx,
+    node: NodeId,
+    line: Option<LineId>,
+    metric: Metric,
+    weak: egui::Color32,
+    format: impl Fn(i64) -> String,
+) -> Cell {
+    let set = ctx.table.get(node, line, Period::Year, metric);
+    let value = ctx
+        .table
+        .node_value(ctx.tree, node, line, Period::Year, metric);
+    match (set, value) {
+        (Some(v), _) => Cell::num(format(v)).explain(ctx.tr("targets.set_directly")),
+        (None, Some(v)) => Cell::num(format(v))
+            .color(weak)
+            .explain(ctx.tr("targets.rolled_up")),
+        (None, None) => Cell::num("—"),
+    }
+}
 
 pub fn targets_ui(ui: &mut Ui, ctx: &ViewCtx, actions: &mut Vec<Action>) {
     let snap = ctx.snap;
@@ -49,27 +71,13 @@ pub fn targets_ui(ui: &mut Ui, ctx: &ViewCtx, actions: &mut Vec<Action>) {
             name = name.strong();
         }
         row.push(name);
+        let weak = ui.visuals().weak_text_color();
         for line in std::iter::once(None).chain(line_ids.iter().map(|&l| Some(l))) {
-            let set = ctx.table.get(id, line, Period::Year, amount);
-            let value = ctx
-                .table
-                .node_value(ctx.tree, id, line, Period::Year, amount);
-            let cell = match (set, value) {
-                (Some(v), _) => Cell::num(ctx.money(v)).explain(ctx.tr("targets.set_directly")),
-                (None, Some(v)) => Cell::num(ctx.money(v))
-                    .color(ui.visuals().weak_text_color())
-                    .explain(ctx.tr("targets.rolled_up")),
-                (None, None) => Cell::num("—"),
-            };
+            let cell = figure_cell(ctx, id, line, amount, weak, |v| ctx.money(v));
             row.push(if line.is_none() { cell.strong() } else { cell });
         }
         for metric in [Metric::Deals, Metric::Leads] {
-            let v = ctx
-                .table
-                .node_value(ctx.tree, id, None, Period::Year, metric);
-            row.push(Cell::num(
-                v.map(|v| v.to_string()).unwrap_or_else(|| "—".into()),
-            ));
+            row.push(figure_cell(ctx, id, None, metric, weak, |v| v.to_string()));
         }
         rows.push(row);
     }

@@ -38,7 +38,7 @@ pub fn variance_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State) {
                 ),
                 Cell::num(
                     y.growth
-                        .map(|g| g.format_percent(2))
+                        .map(|g| g.format_percent_fixed(2))
                         .unwrap_or_else(|| "—".into()),
                 ),
             ]
