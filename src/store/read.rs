@@ -4,9 +4,9 @@ use rusqlite::{Connection, Row};
 
 use super::{Result, Store, StoreError};
 use crate::domain::model::{
-    CalendarDay,     Channel, ChannelId, ChannelKind, Customer, CustomerId, FunnelDefaults, HistoryYear, LineId,
-    Metric, NodeId, OrgNode, PlanInfo, PlanSnapshot, Product, ProductId, ProductLine, TargetCell,
-    UnitKind, Version, VersionId, VersionKind,
+    CalendarDay, Channel, ChannelId, ChannelKind, Customer, CustomerId, FunnelDefaults,
+    HistoryYear, LineId, Metric, NodeId, OrgNode, PlanInfo, PlanSnapshot, Product, ProductId,
+    ProductLine, TargetCell, UnitKind, Version, VersionId, VersionKind,
 };
 use crate::domain::money::Money;
 use crate::domain::period::{FiscalYear, Period, WorkCalendar};

@@ -610,7 +610,7 @@ impl SalesPlanApp {
             .on_hover_text(self.tr("status.saved_hover"));
             ui.separator();
             if let Some(v) = doc.snap.current_version() {
-                ui.label(format!("{} · {}", v.name, self.tr(v.kind.label_key())));
+                ui.label(views::version_label(self.prefs.lang, v));
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.label(RichText::new(format!("SalesPlan {}", env!("CARGO_PKG_VERSION"))).weak());

@@ -156,6 +156,20 @@ pub enum Action {
     SetPrefs(Prefs),
 }
 
+/// See [`ViewCtx::version_label`].
+pub fn version_label(lang: Lang, v: &crate::domain::model::Version) -> String {
+    let kind = i18n::tr(lang, v.kind.label_key());
+    if v.name.contains(kind.as_ref()) {
+        v.name.clone()
+    } else {
+        i18n::trf(
+            lang,
+            "version.label",
+            &[("name", v.name.clone()), ("kind", kind.into_owned())],
+        )
+    }
+}
+
 /// What every view draws from: the plan as loaded, indexed, and the user's display choices.
 pub struct ViewCtx<'a> {
     pub snap: &'a PlanSnapshot,
@@ -197,6 +211,12 @@ impl ViewCtx<'_> {
             AmountUnit::Yuan => self.tr("unit.yuan"),
             AmountUnit::Wan => self.tr("unit.wan"),
         }
+    }
+
+    /// A version's name with its kind, unless the name already says it
+    /// ("2026 年度目标（草案）" rather than "2026 年度目标（草案）（草案）").
+    pub fn version_label(&self, v: &crate::domain::model::Version) -> String {
+        version_label(self.prefs.lang, v)
     }
 
     pub fn node_name(&self, id: NodeId) -> String {

@@ -26,9 +26,7 @@ pub fn overview_ui(ui: &mut Ui, ctx: &ViewCtx, actions: &mut Vec<Action>) {
         snap.plan.organisation,
         ctx.tr("overview.fiscal_year"),
         snap.plan.fiscal_year.label(),
-        version
-            .map(|v| format!("{}（{}）", v.name, ctx.tr(v.kind.label_key())))
-            .unwrap_or_default()
+        version.map(|v| ctx.version_label(v)).unwrap_or_default()
     ));
     ui.add_space(theme::SECTION_GAP);
 

@@ -37,13 +37,7 @@ pub fn targets_ui(ui: &mut Ui, ctx: &ViewCtx, actions: &mut Vec<Action>) {
     let amount = Metric::ContractAmount;
     widgets::heading(ui, &ctx.tr("view.targets"));
     if let Some(v) = snap.current_version() {
-        ui.label(ctx.trf(
-            "targets.version",
-            &[
-                ("name", v.name.clone()),
-                ("kind", ctx.tr(v.kind.label_key()).into_owned()),
-            ],
-        ));
+        ui.label(ctx.trf("targets.version", &[("name", ctx.version_label(v))]));
     }
     ui.add_space(theme::SECTION_GAP / 2.0);
     if ctx.table.is_empty() {
