@@ -227,3 +227,73 @@ fn every_translation_renders_with_the_embedded_fonts() {
     }
     assert!(missing.is_empty(), "{missing:#?}");
 }
+
+fn open_organisation(h: &mut Harness<'_, SalesPlanApp>) {
+    h.get_all_by_label("组织与产品").next().unwrap().click();
+    h.run();
+}
+
+fn type_into_name(h: &mut Harness<'_, SalesPlanApp>, text: &str) {
+    h.get_by_role_and_label(Role::TextInput, "名称").focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role_and_label(Role::TextInput, "名称").type_text(text);
+    h.run();
+}
+
+#[test]
+fn a_name_typed_and_left_by_selecting_someone_else_is_stored_for_the_right_person() {
+    let (_dir, path) = demo_file();
+    let mut h = app(path, Lang::Zh);
+    h.run();
+    open_organisation(&mut h);
+    h.get_by_label("● 张伟").click();
+    h.run();
+    type_into_name(&mut h, "张伟明");
+    // No Enter: the user clicks another person.
+    h.get_by_label("● 李娜").click();
+    h.run();
+    let n = names(&h);
+    assert!(n.contains(&"张伟明".to_owned()), "{n:?}");
+    assert!(n.contains(&"李娜".to_owned()), "李娜 must keep her name: {n:?}");
+    assert_eq!(
+        h.get_by_role_and_label(Role::TextInput, "名称").value().as_deref(),
+        Some("李娜")
+    );
+}
+
+#[test]
+fn a_name_typed_and_left_by_changing_view_is_stored() {
+    let (_dir, path) = demo_file();
+    let mut h = app(path, Lang::Zh);
+    h.run();
+    open_organisation(&mut h);
+    h.get_by_label("● 王强").click();
+    h.run();
+    type_into_name(&mut h, "王强强");
+    h.get_all_by_label("概览").next().unwrap().click();
+    h.run();
+    assert_eq!(h.state().view, View::Overview);
+    assert!(names(&h).contains(&"王强强".to_owned()), "{:?}", names(&h));
+}
+
+#[test]
+fn ctrl_z_while_typing_undoes_the_typing_not_the_plan() {
+    let (_dir, path) = demo_file();
+    let mut h = app(path, Lang::Zh);
+    h.run();
+    open_organisation(&mut h);
+    h.get_by_label("● 刘洋").click();
+    h.run();
+    type_into_name(&mut h, "刘洋洋");
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(names(&h).contains(&"刘洋洋".to_owned()));
+    // Start typing in the field again, then press Ctrl+Z: the stored rename stays.
+    h.get_by_role_and_label(Role::TextInput, "名称").focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(names(&h).contains(&"刘洋洋".to_owned()), "{:?}", names(&h));
+    assert!(h.state().doc.as_ref().unwrap().undo.is_some());
+}

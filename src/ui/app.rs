@@ -132,6 +132,11 @@ pub struct SalesPlanApp {
     /// Why no plan is open (shown in place of the views).
     open_error: Option<String>,
     window_title: String,
+    /// A text field had keyboard focus when this frame began.
+    typing: bool,
+    /// A view to show at the end of the next frame (see `show_view`); `true` once that frame
+    /// has begun.
+    pending_view: Option<(View, bool)>,
 }
 
 impl SalesPlanApp {
@@ -158,6 +163,8 @@ impl SalesPlanApp {
             file_task: None,
             open_error: None,
             window_title: String::new(),
+            typing: false,
+            pending_view: None,
         };
         let path = start.or_else(default_plan_path);
         match path {
@@ -391,7 +398,7 @@ impl SalesPlanApp {
                     Err(e) => self.show_error("dialog.change_failed", e.localize(lang)),
                 }
             }
-            Command::Show(view) => self.view = view,
+            Command::Show(view) => self.show_view(view),
             Command::About => self.dialog = Some(Dialog::About),
             Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
         }
@@ -400,7 +407,7 @@ impl SalesPlanApp {
     fn apply(&mut self, action: Action, ctx: &egui::Context) {
         match action {
             Action::Command(c) => self.run_command(c, ctx),
-            Action::Navigate(v) => self.view = v,
+            Action::Navigate(v) => self.show_view(v),
             Action::OpenFile(path) => self.open_path(&path),
             Action::InputError(message) => self.show_error("dialog.invalid_input", message),
             Action::SetPrefs(p) => {
@@ -471,16 +478,31 @@ impl SalesPlanApp {
         }
     }
 
+    /// Switches view; while the user is typing in a field, one frame later, so the field
+    /// first sees it lost focus and stores what was typed.
+    fn show_view(&mut self, view: View) {
+        if self.typing {
+            self.pending_view = Some((view, false));
+        } else {
+            self.view = view;
+        }
+    }
+
     fn handle_shortcuts(&mut self, ctx: &egui::Context) {
         // While a dialog is open its keys belong to it.
         if self.dialog.is_some() {
             return;
         }
+        // While typing, Ctrl+Z and Ctrl+Y undo and redo the typing, not the plan.
+        let typing = self.typing;
         let mut fired = Vec::new();
         ctx.input_mut(|input| {
             // Shortcuts with Shift first: Ctrl+Z would also match Ctrl+Shift+Z.
             let mut candidates: Vec<(egui::KeyboardShortcut, Command)> = Vec::new();
             for c in Command::with_shortcuts() {
+                if typing && matches!(c, Command::Undo | Command::Redo) {
+                    continue;
+                }
                 if let Some(s) = c.alternative_shortcut() {
                     candidates.push((s, c.clone()));
                 }
@@ -586,7 +608,7 @@ impl SalesPlanApp {
                 None => response,
             };
             if response.clicked() {
-                self.view = v;
+                self.show_view(v);
             }
         }
     }
@@ -862,6 +884,7 @@ impl SalesPlanApp {
 impl eframe::App for SalesPlanApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        self.typing = ctx.egui_wants_keyboard_input();
         self.poll_file_task();
         self.handle_shortcuts(&ctx);
         let dropped: Vec<PathBuf> = ctx.input(|i| {
@@ -924,6 +947,17 @@ impl eframe::App for SalesPlanApp {
         }
         for a in actions {
             self.apply(a, &ctx);
+        }
+        match self.pending_view {
+            Some((view, true)) => {
+                self.view = view;
+                self.pending_view = None;
+            }
+            Some((view, false)) => {
+                self.pending_view = Some((view, true));
+                ctx.request_repaint();
+            }
+            None => {}
         }
     }
 

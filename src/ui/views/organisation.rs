@@ -3,13 +3,13 @@
 
 use egui::{RichText, Ui};
 
-use crate::domain::model::{LineId, Metric, NodeId, ProductId, UnitKind};
+use crate::domain::model::{LineId, Metric, NodeId, OrgNode, ProductId, UnitKind};
 use crate::domain::money::Money;
 use crate::domain::org::unique_name;
 use crate::domain::period::Period;
 use crate::i18n::Localized;
 use crate::store::{PersonFields, ProductFields, ProductLineFields};
-use crate::ui::edit::EditBuffer;
+use crate::ui::edit::{Commit, EditBuffer};
 use crate::ui::theme;
 use crate::ui::views::{Action, ViewCtx};
 use crate::ui::widgets;
@@ -149,6 +149,59 @@ fn tree_tab(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<Act
     });
 }
 
+/// The editable text fields of a person.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PersonField {
+    Title,
+    Email,
+    Visits,
+}
+
+impl State {
+    fn person_buffer(&mut self, field: PersonField) -> &mut EditBuffer {
+        match field {
+            PersonField::Title => &mut self.title,
+            PersonField::Email => &mut self.email,
+            PersonField::Visits => &mut self.visits,
+        }
+    }
+}
+
+/// The node a finished edit was typed for (it may no longer be the selected one).
+fn committed_node<'a>(ctx: &'a ViewCtx, c: &Commit) -> Option<&'a OrgNode> {
+    c.key.parse().ok().and_then(|id| ctx.tree.get(NodeId(id)))
+}
+
+/// A person's fields with one of them changed to `text`, or why `text` is not accepted.
+fn person_change(
+    ctx: &ViewCtx,
+    person: &OrgNode,
+    field: PersonField,
+    text: &str,
+) -> Result<PersonFields, String> {
+    let mut fields = PersonFields {
+        title: person.title.clone(),
+        email: person.email.clone(),
+        visits_per_week: person.visits_per_week,
+    };
+    match field {
+        PersonField::Title => fields.title = text.to_owned(),
+        PersonField::Email => fields.email = text.to_owned(),
+        PersonField::Visits => {
+            let text = text.trim();
+            fields.visits_per_week = if text.is_empty() {
+                None
+            } else {
+                match text.parse::<u32>() {
+                    Ok(v) if v <= 100 => Some(v),
+                    _ => return Err(ctx.trf("err.input.visits", &[("value", text.to_owned())])),
+                }
+            };
+        }
+    }
+    Ok(fields)
+}
+
 fn tree_list(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, selected: Option<NodeId>) {
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
@@ -190,12 +243,16 @@ fn node_editor(
             .spacing([12.0, 8.0])
             .show(ui, |ui| {
                 let label = ui.label(ctx.tr("org.field.name"));
-                if let Some(name) =
-                    state
-                        .name
-                        .field(ui, &label, "node_name", &key, &node.name, 220.0)
+                let commit = state
+                    .name
+                    .field(ui, &label, "node_name", &key, &node.name, 220.0);
+                if let Some(c) = commit
+                    && let Some(n) = committed_node(ctx, &c)
                 {
-                    actions.push(Action::RenameNode { id, name });
+                    actions.push(Action::RenameNode {
+                        id: n.id,
+                        name: c.text,
+                    });
                 }
                 ui.end_row();
 
@@ -219,80 +276,60 @@ fn node_editor(
                 }
                 ui.end_row();
 
+                let mut commits: Vec<(PersonField, Commit)> = Vec::new();
                 if node.kind.is_person() {
-                    let fields = PersonFields {
-                        title: node.title.clone(),
-                        email: node.email.clone(),
-                        visits_per_week: node.visits_per_week,
-                    };
-                    let label = ui.label(ctx.tr("org.field.title"));
-                    if let Some(title) =
-                        state
-                            .title
-                            .field(ui, &label, "person_title", &key, &node.title, 220.0)
-                    {
-                        actions.push(Action::UpdatePerson {
-                            id,
-                            fields: PersonFields {
-                                title,
-                                ..fields.clone()
-                            },
-                        });
-                    }
-                    ui.end_row();
-                    let label = ui.label(ctx.tr("org.field.email"));
-                    if let Some(email) =
-                        state
-                            .email
-                            .field(ui, &label, "person_email", &key, &node.email, 220.0)
-                    {
-                        actions.push(Action::UpdatePerson {
-                            id,
-                            fields: PersonFields {
-                                email,
-                                ..fields.clone()
-                            },
-                        });
-                    }
-                    ui.end_row();
-                    let label = ui.label(ctx.tr("org.field.visits"));
-                    let stored = node
+                    let stored_visits = node
                         .visits_per_week
                         .map(|v| v.to_string())
                         .unwrap_or_default();
-                    if let Some(text) =
-                        state
-                            .visits
-                            .field(ui, &label, "person_visits", &key, &stored, 80.0)
-                    {
-                        let text = text.trim();
-                        if text.is_empty() {
-                            actions.push(Action::UpdatePerson {
-                                id,
-                                fields: PersonFields {
-                                    visits_per_week: None,
-                                    ..fields
-                                },
-                            });
-                        } else {
-                            match text.parse::<u32>() {
-                                Ok(v) if v <= 100 => actions.push(Action::UpdatePerson {
-                                    id,
-                                    fields: PersonFields {
-                                        visits_per_week: Some(v),
-                                        ..fields
-                                    },
-                                }),
-                                _ => {
-                                    state.visits.reset();
-                                    actions.push(Action::InputError(
-                                        ctx.trf("err.input.visits", &[("value", text.to_owned())]),
-                                    ));
-                                }
+                    for (field, label_key, id_salt, stored, width) in [
+                        (
+                            PersonField::Title,
+                            "org.field.title",
+                            "person_title",
+                            node.title.as_str(),
+                            220.0,
+                        ),
+                        (
+                            PersonField::Email,
+                            "org.field.email",
+                            "person_email",
+                            node.email.as_str(),
+                            220.0,
+                        ),
+                        (
+                            PersonField::Visits,
+                            "org.field.visits",
+                            "person_visits",
+                            stored_visits.as_str(),
+                            80.0,
+                        ),
+                    ] {
+                        let label = ui.label(ctx.tr(label_key));
+                        let buffer = state.person_buffer(field);
+                        if let Some(c) = buffer.field(ui, &label, id_salt, &key, stored, width) {
+                            commits.push((field, c));
+                        }
+                        ui.end_row();
+                    }
+                } else {
+                    // A person's unfinished edit still lands when a unit is selected next.
+                    for field in [PersonField::Title, PersonField::Email, PersonField::Visits] {
+                        if let Some(c) = state.person_buffer(field).sync(&key, "", false) {
+                            commits.push((field, c));
+                        }
+                    }
+                }
+                for (field, c) in commits {
+                    if let Some(n) = committed_node(ctx, &c) {
+                        match person_change(ctx, n, field, &c.text) {
+                            Ok(fields) => actions.push(Action::UpdatePerson { id: n.id, fields }),
+                            Err(message) => {
+                                state.person_buffer(field).reset();
+                                actions.push(Action::InputError(message));
                             }
                         }
                     }
-                    ui.end_row();
                 }
 
                 if node.parent.is_some() {
@@ -463,11 +500,126 @@ fn products_tab(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec
         });
         let ui = &mut cols[1];
         match state.product_selected {
-            Some(ProductSelection::Line(id)) => line_editor(ui, ctx, state, id, actions),
-            Some(ProductSelection::Product(id)) => product_editor(ui, ctx, state, id, actions),
-            None => widgets::note(ui, &ctx.tr("products.select_hint")),
+            Some(ProductSelection::Line(id)) => {
+                flush_hidden_editor(ctx, state, &ProductField::PRODUCT, actions);
+                line_editor(ui, ctx, state, id, actions);
+            }
+            Some(ProductSelection::Product(id)) => {
+                flush_hidden_editor(ctx, state, &ProductField::LINE, actions);
+                product_editor(ui, ctx, state, id, actions);
+            }
+            None => {
+                flush_hidden_editor(ctx, state, &ProductField::LINE, actions);
+                flush_hidden_editor(ctx, state, &ProductField::PRODUCT, actions);
+                widgets::note(ui, &ctx.tr("products.select_hint"));
+            }
         }
     });
+}
+
+/// The editable text fields of a product line and of a product.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ProductField {
+    LineName,
+    LineCode,
+    LineDescription,
+    ProductName,
+    ProductPrice,
+}
+
+impl ProductField {
+    const LINE: [ProductField; 3] = [Self::LineName, Self::LineCode, Self::LineDescription];
+    const PRODUCT: [ProductField; 2] = [Self::ProductName, Self::ProductPrice];
+}
+
+impl State {
+    fn product_buffer(&mut self, field: ProductField) -> &mut EditBuffer {
+        match field {
+            ProductField::LineName => &mut self.line_name,
+            ProductField::LineCode => &mut self.line_code,
+            ProductField::LineDescription => &mut self.line_description,
+            ProductField::ProductName => &mut self.product_name,
+            ProductField::ProductPrice => &mut self.product_price,
+        }
+    }
+}
+
+/// The change a finished edit makes to the line or product it was typed for.
+fn product_change(
+    ctx: &ViewCtx,
+    field: ProductField,
+    c: &Commit,
+) -> Result<Option<Action>, String> {
+    let Ok(id) = c.key.parse::<i64>() else {
+        return Ok(None);
+    };
+    let text = c.text.clone();
+    if ProductField::LINE.contains(&field) {
+        let Some(line) = ctx.snap.line(LineId(id)) else {
+            return Ok(None);
+        };
+        let mut fields = ProductLineFields {
+            name: line.name.clone(),
+            code: line.code.clone(),
+            description: line.description.clone(),
+        };
+        match field {
+            ProductField::LineName => fields.name = text,
+            ProductField::LineCode => fields.code = text,
+            _ => fields.description = text,
+        }
+        return Ok(Some(Action::UpdateLine {
+            id: line.id,
+            fields,
+        }));
+    }
+    let Some(product) = ctx.snap.products.iter().find(|p| p.id == ProductId(id)) else {
+        return Ok(None);
+    };
+    let mut fields = ProductFields {
+        line: product.line,
+        name: product.name.clone(),
+        list_price: product.list_price,
+    };
+    match field {
+        ProductField::ProductName => fields.name = text,
+        _ => fields.list_price = Money::parse(&text).map_err(|e| e.localize(ctx.lang()))?,
+    }
+    Ok(Some(Action::UpdateProduct {
+        id: product.id,
+        fields,
+    }))
+}
+
+fn push_product_change(
+    ctx: &ViewCtx,
+    state: &mut State,
+    field: ProductField,
+    commit: Option<Commit>,
+    actions: &mut Vec<Action>,
+) {
+    let Some(c) = commit else { return };
+    match product_change(ctx, field, &c) {
+        Ok(action) => actions.extend(action),
+        Err(message) => {
+            state.product_buffer(field).reset();
+            actions.push(Action::InputError(message));
+        }
+    }
+}
+
+/// Lands the unfinished edits of the editor that is not shown (the user selected a product
+/// while typing in a line's field, or the other way round).
+fn flush_hidden_editor(
+    ctx: &ViewCtx,
+    state: &mut State,
+    hidden: &[ProductField],
+    actions: &mut Vec<Action>,
+) {
+    for &field in hidden {
+        let commit = state.product_buffer(field).sync("", "", false);
+        push_product_change(ctx, state, field, commit, actions);
+    }
 }
 
 fn line_editor(
@@ -481,11 +633,6 @@ fn line_editor(
         return;
     };
     let key = id.0.to_string();
-    let fields = ProductLineFields {
-        name: line.name.clone(),
-        code: line.code.clone(),
-        description: line.description.clone(),
-    };
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
         widgets::subheading(ui, &line.name);
@@ -493,54 +640,36 @@ fn line_editor(
             .num_columns(2)
             .spacing([12.0, 8.0])
             .show(ui, |ui| {
-                let label = ui.label(ctx.tr("org.field.name"));
-                if let Some(name) =
-                    state
-                        .line_name
-                        .field(ui, &label, "line_name", &key, &line.name, 220.0)
-                {
-                    actions.push(Action::UpdateLine {
-                        id,
-                        fields: ProductLineFields {
-                            name,
-                            ..fields.clone()
-                        },
-                    });
+                for (field, label_key, id_salt, stored, width) in [
+                    (
+                        ProductField::LineName,
+                        "org.field.name",
+                        "line_name",
+                        &line.name,
+                        220.0,
+                    ),
+                    (
+                        ProductField::LineCode,
+                        "products.code",
+                        "line_code",
+                        &line.code,
+                        80.0,
+                    ),
+                    (
+                        ProductField::LineDescription,
+                        "products.description",
+                        "line_description",
+                        &line.description,
+                        300.0,
+                    ),
+                ] {
+                    let label = ui.label(ctx.tr(label_key));
+                    let commit = state
+                        .product_buffer(field)
+                        .field(ui, &label, id_salt, &key, stored, width);
+                    push_product_change(ctx, state, field, commit, actions);
+                    ui.end_row();
                 }
-                ui.end_row();
-                let label = ui.label(ctx.tr("products.code"));
-                if let Some(code) =
-                    state
-                        .line_code
-                        .field(ui, &label, "line_code", &key, &line.code, 80.0)
-                {
-                    actions.push(Action::UpdateLine {
-                        id,
-                        fields: ProductLineFields {
-                            code,
-                            ..fields.clone()
-                        },
-                    });
-                }
-                ui.end_row();
-                let label = ui.label(ctx.tr("products.description"));
-                if let Some(description) = state.line_description.field(
-                    ui,
-                    &label,
-                    "line_description",
-                    &key,
-                    &line.description,
-                    300.0,
-                ) {
-                    actions.push(Action::UpdateLine {
-                        id,
-                        fields: ProductLineFields {
-                            description,
-                            ..fields.clone()
-                        },
-                    });
-                }
-                ui.end_row();
             });
         let count = ctx.snap.products.iter().filter(|p| p.line == id).count();
         ui.add_space(8.0);
@@ -559,11 +688,6 @@ fn product_editor(
         return;
     };
     let key = id.0.to_string();
-    let fields = ProductFields {
-        line: product.line,
-        name: product.name.clone(),
-        list_price: product.list_price,
-    };
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
         widgets::subheading(ui, &product.name);
@@ -572,19 +696,15 @@ fn product_editor(
             .spacing([12.0, 8.0])
             .show(ui, |ui| {
                 let label = ui.label(ctx.tr("org.field.name"));
-                if let Some(name) =
-                    state
-                        .product_name
-                        .field(ui, &label, "product_name", &key, &product.name, 220.0)
-                {
-                    actions.push(Action::UpdateProduct {
-                        id,
-                        fields: ProductFields {
-                            name,
-                            ..fields.clone()
-                        },
-                    });
-                }
+                let commit = state.product_name.field(
+                    ui,
+                    &label,
+                    "product_name",
+                    &key,
+                    &product.name,
+                    220.0,
+                );
+                push_product_change(ctx, state, ProductField::ProductName, commit, actions);
                 ui.end_row();
                 let label = ui.label(ctx.tr("col.product_line"));
                 let mut line = product.line;
@@ -602,7 +722,8 @@ fn product_editor(
                         id,
                         fields: ProductFields {
                             line,
-                            ..fields.clone()
+                            name: product.name.clone(),
+                            list_price: product.list_price,
                         },
                     });
                 }
@@ -615,25 +736,11 @@ fn product_editor(
                 let stored = product
                     .list_price
                     .format(crate::domain::money::AmountUnit::Yuan);
-                if let Some(text) =
+                let commit =
                     state
                         .product_price
-                        .field(ui, &label, "product_price", &key, &stored, 160.0)
-                {
-                    match Money::parse(&text) {
-                        Ok(list_price) => actions.push(Action::UpdateProduct {
-                            id,
-                            fields: ProductFields {
-                                list_price,
-                                ..fields.clone()
-                            },
-                        }),
-                        Err(e) => {
-                            state.product_price.reset();
-                            actions.push(Action::InputError(e.localize(ctx.lang())));
-                        }
-                    }
-                }
+                        .field(ui, &label, "product_price", &key, &stored, 160.0);
+                push_product_change(ctx, state, ProductField::ProductPrice, commit, actions);
                 ui.end_row();
             });
         ui.label(RichText::new(ctx.tr("products.price_hint")).small().weak());

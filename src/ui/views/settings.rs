@@ -77,7 +77,7 @@ fn plan_settings(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Ve
             if let Some(name) =
                 state
                     .plan_name
-                    .field(ui, &label, "plan_name", "plan", &plan.name, 240.0)
+                    .field_text(ui, &label, "plan_name", &plan.name, 240.0)
             {
                 actions.push(Action::RenamePlan {
                     name,
@@ -89,7 +89,7 @@ fn plan_settings(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Ve
             if let Some(organisation) =
                 state
                     .organisation
-                    .field(ui, &label, "plan_org", "plan", &plan.organisation, 240.0)
+                    .field_text(ui, &label, "plan_org", &plan.organisation, 240.0)
             {
                 actions.push(Action::RenamePlan {
                     name: plan.name.clone(),
@@ -99,10 +99,7 @@ fn plan_settings(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Ve
             ui.end_row();
             let label = ui.label(ctx.tr("new_plan.year"));
             let year = plan.fiscal_year.year().to_string();
-            if let Some(text) = state
-                .year
-                .field(ui, &label, "plan_year", "plan", &year, 80.0)
-            {
+            if let Some(text) = state.year.field_text(ui, &label, "plan_year", &year, 80.0) {
                 match text.trim().parse::<i32>() {
                     Ok(y) => actions.push(Action::SetFiscalYear {
                         year: y,
@@ -148,10 +145,9 @@ fn plan_settings(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Ve
                 ctx.tr("unit.yuan")
             ));
             let stored = d.deal_size.format(AmountUnit::Yuan);
-            if let Some(text) =
-                state
-                    .deal_size
-                    .field(ui, &label, "deal_size", "funnel", &stored, 160.0)
+            if let Some(text) = state
+                .deal_size
+                .field_text(ui, &label, "deal_size", &stored, 160.0)
             {
                 match Money::parse(&text) {
                     Ok(m) if m.fen() > 0 => {
@@ -177,7 +173,7 @@ fn plan_settings(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Ve
             let stored = d.win_rate.format_percent(4);
             if let Some(text) = state
                 .win_rate
-                .field(ui, &label, "win_rate", "funnel", &stored, 80.0)
+                .field_text(ui, &label, "win_rate", &stored, 80.0)
             {
                 match Ratio::parse(&text) {
                     Ok(r) if !r.is_negative() && !r.is_zero() && r <= Ratio::ONE => {
@@ -201,10 +197,9 @@ fn plan_settings(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Ve
             ui.end_row();
             let label = ui.label(ctx.tr("org.field.visits"));
             let stored = d.visits_per_week.to_string();
-            if let Some(text) =
-                state
-                    .visits
-                    .field(ui, &label, "default_visits", "funnel", &stored, 80.0)
+            if let Some(text) = state
+                .visits
+                .field_text(ui, &label, "default_visits", &stored, 80.0)
             {
                 match text.trim().parse::<u32>() {
                     Ok(v) if v <= 100 => actions.push(Action::SetFunnelDefaults(FunnelDefaults {
