@@ -237,7 +237,8 @@ fn type_into_name(h: &mut Harness<'_, SalesPlanApp>, text: &str) {
     h.get_by_role_and_label(Role::TextInput, "名称").focus();
     h.run();
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_role_and_label(Role::TextInput, "名称").type_text(text);
+    h.get_by_role_and_label(Role::TextInput, "名称")
+        .type_text(text);
     h.run();
 }
 
@@ -255,9 +256,14 @@ fn a_name_typed_and_left_by_selecting_someone_else_is_stored_for_the_right_perso
     h.run();
     let n = names(&h);
     assert!(n.contains(&"张伟明".to_owned()), "{n:?}");
-    assert!(n.contains(&"李娜".to_owned()), "李娜 must keep her name: {n:?}");
+    assert!(
+        n.contains(&"李娜".to_owned()),
+        "李娜 must keep her name: {n:?}"
+    );
     assert_eq!(
-        h.get_by_role_and_label(Role::TextInput, "名称").value().as_deref(),
+        h.get_by_role_and_label(Role::TextInput, "名称")
+            .value()
+            .as_deref(),
         Some("李娜")
     );
 }
@@ -296,4 +302,53 @@ fn ctrl_z_while_typing_undoes_the_typing_not_the_plan() {
     h.run();
     assert!(names(&h).contains(&"刘洋洋".to_owned()), "{:?}", names(&h));
     assert!(h.state().doc.as_ref().unwrap().undo.is_some());
+}
+
+#[test]
+fn a_new_plan_is_created_where_the_user_says_and_opened() {
+    let (dir, path) = demo_file();
+    let mut h = app(path, Lang::Zh);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    let location = dir.path().join("新计划");
+    h.get_by_role_and_label(Role::TextInput, "保存位置").focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role_and_label(Role::TextInput, "保存位置")
+        .type_text(location.to_str().unwrap());
+    h.run();
+    h.get_by_label("创建").click();
+    h.run();
+    let created = dir.path().join("新计划.salesplan");
+    assert!(created.exists());
+    let doc = h.state().doc.as_ref().unwrap();
+    assert_eq!(doc.store.path(), created.as_path());
+    assert_eq!(doc.snap.nodes.len(), 1);
+    assert_eq!(doc.snap.nodes[0].name, "本公司");
+    assert_eq!(h.state().view, View::Organisation);
+}
+
+#[test]
+fn save_as_continues_in_a_complete_copy() {
+    let (dir, path) = demo_file();
+    let mut h = app(path.clone(), Lang::En);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::S);
+    h.run();
+    // The suggested location is beside the open plan.
+    let field = h.get_by_role_and_label(Role::TextInput, "Save to");
+    let suggested = field.value().unwrap();
+    assert!(
+        suggested.ends_with("2026 年度销售计划 (copy).salesplan"),
+        "{suggested}"
+    );
+    h.get_by_label("Save").click();
+    h.run();
+    let copy = dir.path().join("2026 年度销售计划 (copy).salesplan");
+    let doc = h.state().doc.as_ref().unwrap();
+    assert_eq!(doc.store.path(), copy.as_path());
+    assert_eq!(doc.snap.people().count(), 5);
+    // The original is untouched and still a plan.
+    assert!(salesplan::store::Store::check(&path).is_ok());
 }

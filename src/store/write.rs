@@ -14,7 +14,7 @@ use crate::domain::org::{OrgTree, clean_name};
 use crate::domain::period::{FiscalYear, Period};
 
 /// What a new plan starts with.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewPlan {
     pub name: String,
     pub organisation: String,

@@ -7,12 +7,13 @@ use std::sync::mpsc::{Receiver, channel};
 
 use egui::{RichText, Ui};
 
-use crate::domain::model::{LineId, NodeId, PlanSnapshot};
+use crate::domain::model::PlanSnapshot;
 use crate::domain::org::OrgTree;
 use crate::domain::targets::TargetTable;
 use crate::i18n::{self, Localized};
-use crate::store::{ChangeLabel, DeleteImpact, NewPlan, Store, StoreError};
+use crate::store::{ChangeLabel, Store, StoreError};
 use crate::ui::commands::Command;
+use crate::ui::dialogs::{self, Browse, Dialog, NewPlanForm};
 use crate::ui::prefs::Prefs;
 use crate::ui::theme;
 use crate::ui::views::{self, Action, View, ViewCtx};
@@ -84,41 +85,11 @@ pub fn open_or_create_demo(path: &Path) -> Result<(Document, bool), StoreError> 
     }
 }
 
-/// A modal dialog on top of the window.
-enum Dialog {
-    Error {
-        title: String,
-        message: String,
-    },
-    ConfirmDeleteNode {
-        id: NodeId,
-        name: String,
-        impact: DeleteImpact,
-    },
-    ConfirmDeleteLine {
-        id: LineId,
-        name: String,
-        products: i64,
-        cells: i64,
-    },
-    NewPlan(NewPlanForm),
-    OpenPath(String),
-    About,
-}
-
-struct NewPlanForm {
-    name: String,
-    organisation: String,
-    company: String,
-    year: String,
-    start_month: u8,
-}
-
-/// A native file dialog running on its own thread, so the window keeps drawing.
+/// A system file dialog running on its own thread, so the window keeps drawing.
 enum FileTask {
     Open(Receiver<Option<PathBuf>>),
-    SaveAs(Receiver<Option<PathBuf>>),
-    Create(Receiver<Option<PathBuf>>, NewPlan),
+    /// Fills the path field of the open dialog.
+    Browse(Receiver<Option<PathBuf>>, Browse),
 }
 
 pub struct SalesPlanApp {
@@ -275,20 +246,12 @@ impl SalesPlanApp {
         rx
     }
 
-    fn with_extension(path: PathBuf) -> PathBuf {
-        if path.extension().is_some() {
-            path
-        } else {
-            path.with_extension(crate::store::FILE_EXTENSION)
-        }
-    }
-
     fn poll_file_task(&mut self) {
         let Some(task) = self.file_task.take() else {
             return;
         };
         let received = match &task {
-            FileTask::Open(rx) | FileTask::SaveAs(rx) | FileTask::Create(rx, _) => rx.try_recv(),
+            FileTask::Open(rx) | FileTask::Browse(rx, _) => rx.try_recv(),
         };
         let picked = match received {
             Ok(picked) => picked,
@@ -301,46 +264,66 @@ impl SalesPlanApp {
         let Some(path) = picked else { return };
         match task {
             FileTask::Open(_) => self.open_path(&path),
-            FileTask::SaveAs(_) => {
-                let path = Self::with_extension(path);
-                let Some(doc) = &self.doc else { return };
-                match doc.store.save_copy(&path) {
-                    Ok(()) => self.open_path(&path),
-                    Err(e) => self.show_error("dialog.save_failed", e.localize(self.prefs.lang)),
-                }
-            }
-            FileTask::Create(_, plan) => {
-                let path = Self::with_extension(path);
-                if path.exists() {
-                    let msg = StoreError::AlreadyExists { path }.localize(self.prefs.lang);
-                    self.show_error("dialog.create_failed", msg);
-                    return;
-                }
-                match Store::create(&path, &plan).and_then(Document::from_store) {
-                    Ok(doc) => {
-                        self.set_document(doc);
-                        self.view = View::Organisation;
-                    }
-                    Err(e) => self.show_error("dialog.create_failed", e.localize(self.prefs.lang)),
+            FileTask::Browse(_, target) => {
+                if let Some(dialog) = &mut self.dialog {
+                    dialog.set_path(target, path);
                 }
             }
         }
+    }
+
+    /// A file name in `dir` for a new plan called `name` that does not exist yet.
+    fn free_path(dir: &Path, name: &str) -> PathBuf {
+        // Keep the name readable but safe as a file name on every system.
+        let stem: String = name
+            .trim()
+            .chars()
+            .map(|c| {
+                if "/\\:*?\"<>|".contains(c) || c.is_control() {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let stem = if stem.is_empty() {
+            "plan".to_owned()
+        } else {
+            stem
+        };
+        let ext = crate::store::FILE_EXTENSION;
+        let candidate =
+            crate::domain::org::unique_name(&stem, |n| dir.join(format!("{n}.{ext}")).exists());
+        dir.join(format!("{candidate}.{ext}"))
+    }
+
+    /// The folder new files go to by default: the open plan's, else the data folder.
+    fn default_dir(&self) -> PathBuf {
+        self.doc
+            .as_ref()
+            .and_then(|d| d.store.path().parent().map(Path::to_owned))
+            .filter(|d| !d.as_os_str().is_empty())
+            .or_else(|| default_plan_path().and_then(|p| p.parent().map(Path::to_owned)))
+            .unwrap_or_else(|| PathBuf::from("."))
     }
 
     pub fn run_command(&mut self, command: Command, ctx: &egui::Context) {
         match command {
             Command::NewPlan => {
                 let year = jiff::Zoned::now().year() as i32 + 1;
+                let name = i18n::trf(
+                    self.prefs.lang,
+                    "new_plan.default_name",
+                    &[("year", year.to_string())],
+                );
+                let path = Self::free_path(&self.default_dir(), &name);
                 self.dialog = Some(Dialog::NewPlan(NewPlanForm {
-                    name: i18n::trf(
-                        self.prefs.lang,
-                        "new_plan.default_name",
-                        &[("year", year.to_string())],
-                    ),
+                    name,
                     organisation: String::new(),
                     company: self.tr("new_plan.default_company").into_owned(),
                     year: year.to_string(),
                     start_month: 1,
+                    path: path.display().to_string(),
                 }));
             }
             Command::OpenPlan => {
@@ -353,14 +336,16 @@ impl SalesPlanApp {
                 }
             }
             Command::SaveAs => {
-                if self.doc.is_some() && self.file_task.is_none() {
-                    let name = self
-                        .doc
-                        .as_ref()
-                        .map(|d| format!("{}.{}", d.snap.plan.name, crate::store::FILE_EXTENSION))
-                        .unwrap_or_default();
-                    self.file_task =
-                        Some(FileTask::SaveAs(self.spawn_file_dialog(ctx, true, name)));
+                if let Some(doc) = &self.doc {
+                    let name = i18n::trf(
+                        self.prefs.lang,
+                        "file.copy_name",
+                        &[("name", doc.snap.plan.name.clone())],
+                    );
+                    let path = Self::free_path(&self.default_dir(), &name);
+                    self.dialog = Some(Dialog::SaveAs {
+                        path: path.display().to_string(),
+                    });
                 }
             }
             Command::OpenPath => self.dialog = Some(Dialog::OpenPath(String::new())),
@@ -409,6 +394,22 @@ impl SalesPlanApp {
             Action::Command(c) => self.run_command(c, ctx),
             Action::Navigate(v) => self.show_view(v),
             Action::OpenFile(path) => self.open_path(&path),
+            Action::CreatePlan { plan, path } => {
+                match Store::create(&path, &plan).and_then(Document::from_store) {
+                    Ok(doc) => {
+                        self.set_document(doc);
+                        self.view = View::Organisation;
+                    }
+                    Err(e) => self.show_error("dialog.create_failed", e.localize(self.prefs.lang)),
+                }
+            }
+            Action::SaveCopyAs(path) => {
+                let Some(doc) = &self.doc else { return };
+                match doc.store.save_copy(&path) {
+                    Ok(()) => self.open_path(&path),
+                    Err(e) => self.show_error("dialog.save_failed", e.localize(self.prefs.lang)),
+                }
+            }
             Action::InputError(message) => self.show_error("dialog.invalid_input", message),
             Action::SetPrefs(p) => {
                 ctx.set_theme(p.theme.preference());
@@ -664,220 +665,42 @@ impl SalesPlanApp {
     }
 
     fn dialogs(&mut self, ctx: &egui::Context) -> Vec<Action> {
-        let mut actions = Vec::new();
-        let Some(dialog) = &mut self.dialog else {
-            return actions;
-        };
+        let busy = self.file_task.is_some();
         let lang = self.prefs.lang;
-        let tr = |k: &str| i18n::tr(lang, k);
-        let mut close = false;
-        let mut confirmed_create: Option<NewPlan> = None;
-        let mut opened_path: Option<PathBuf> = None;
-        let modal = egui::Modal::new(egui::Id::unique("salesplan.dialog")).show(ctx, |ui| {
-            ui.set_max_width(520.0);
-            match dialog {
-                Dialog::Error { title, message } => {
-                    crate::ui::widgets::subheading(ui, title);
-                    ui.label(message.as_str());
-                    ui.add_space(8.0);
-                    if ui.button(tr("dialog.ok")).clicked()
-                        || ui.input(|i| i.key_pressed(egui::Key::Enter))
-                    {
-                        close = true;
-                    }
-                }
-                Dialog::ConfirmDeleteNode { id, name, impact } => {
-                    crate::ui::widgets::subheading(ui, &tr("dialog.delete_node.title"));
-                    ui.label(i18n::trf(
-                        lang,
-                        "dialog.delete_node.body",
-                        &[
-                            ("name", name.clone()),
-                            ("nodes", (impact.nodes - 1).to_string()),
-                            ("people", impact.people.to_string()),
-                            ("cells", impact.target_cells.to_string()),
-                            ("customers", impact.customers.to_string()),
-                            ("history", impact.history_rows.to_string()),
-                        ],
-                    ));
-                    ui.add_space(8.0);
-                    ui.horizontal(|ui| {
-                        if ui.button(tr("dialog.delete")).clicked() {
-                            actions.push(Action::ConfirmedDeleteNode(*id));
-                            close = true;
-                        }
-                        if ui.button(tr("dialog.cancel")).clicked() {
-                            close = true;
-                        }
-                    });
-                }
-                Dialog::ConfirmDeleteLine {
-                    id,
-                    name,
-                    products,
-                    cells,
-                } => {
-                    crate::ui::widgets::subheading(ui, &tr("dialog.delete_line.title"));
-                    ui.label(i18n::trf(
-                        lang,
-                        "dialog.delete_line.body",
-                        &[
-                            ("name", name.clone()),
-                            ("products", products.to_string()),
-                            ("cells", cells.to_string()),
-                        ],
-                    ));
-                    ui.add_space(8.0);
-                    ui.horizontal(|ui| {
-                        if ui.button(tr("dialog.delete")).clicked() {
-                            actions.push(Action::ConfirmedDeleteLine(*id));
-                            close = true;
-                        }
-                        if ui.button(tr("dialog.cancel")).clicked() {
-                            close = true;
-                        }
-                    });
-                }
-                Dialog::NewPlan(form) => {
-                    crate::ui::widgets::subheading(ui, &tr("new_plan.title"));
-                    egui::Grid::new("new_plan_form")
-                        .num_columns(2)
-                        .spacing([12.0, 8.0])
-                        .show(ui, |ui| {
-                            let label = ui.label(tr("new_plan.name"));
-                            ui.text_edit_singleline(&mut form.name)
-                                .labelled_by(label.id);
-                            ui.end_row();
-                            let label = ui.label(tr("new_plan.organisation"));
-                            ui.text_edit_singleline(&mut form.organisation)
-                                .labelled_by(label.id);
-                            ui.end_row();
-                            let label = ui.label(tr("new_plan.company"));
-                            ui.text_edit_singleline(&mut form.company)
-                                .labelled_by(label.id);
-                            ui.end_row();
-                            let label = ui.label(tr("new_plan.year"));
-                            ui.text_edit_singleline(&mut form.year)
-                                .labelled_by(label.id);
-                            ui.end_row();
-                            let label = ui.label(tr("settings.fiscal_start"));
-                            crate::ui::views::settings::month_combo(
-                                ui,
-                                lang,
-                                &label,
-                                "new_plan_start",
-                                &mut form.start_month,
-                            );
-                            ui.end_row();
-                        });
-                    ui.add_space(8.0);
-                    ui.horizontal(|ui| {
-                        if ui.button(tr("new_plan.create")).clicked() {
-                            match form.year.trim().parse::<i32>() {
-                                Ok(year) => {
-                                    confirmed_create = Some(NewPlan {
-                                        name: form.name.clone(),
-                                        organisation: form.organisation.clone(),
-                                        fiscal_year: year,
-                                        fiscal_start_month: form.start_month,
-                                        company: form.company.clone(),
-                                        version_name: i18n::trf(
-                                            lang,
-                                            "new_plan.version_name",
-                                            &[("year", year.to_string())],
-                                        ),
-                                        channels: [
-                                            tr("channel.default.direct").into_owned(),
-                                            tr("channel.default.distribution").into_owned(),
-                                            tr("channel.default.ecommerce").into_owned(),
-                                        ],
-                                    });
-                                }
-                                Err(_) => actions.push(Action::InputError(i18n::trf(
-                                    lang,
-                                    "err.input.year",
-                                    &[("value", form.year.clone())],
-                                ))),
-                            }
-                        }
-                        if ui.button(tr("dialog.cancel")).clicked() {
-                            close = true;
-                        }
-                    });
-                }
-                Dialog::OpenPath(text) => {
-                    crate::ui::widgets::subheading(ui, &tr("menu.file.open_path"));
-                    let label = ui.label(tr("dialog.open_path.label"));
-                    let response = ui
-                        .add(egui::TextEdit::singleline(text).desired_width(460.0))
-                        .labelled_by(label.id);
-                    response.request_focus();
-                    let enter =
-                        response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                    ui.add_space(8.0);
-                    ui.horizontal(|ui| {
-                        if (ui.button(tr("dialog.open")).clicked() || enter)
-                            && !text.trim().is_empty()
-                        {
-                            opened_path = Some(PathBuf::from(text.trim()));
-                            close = true;
-                        }
-                        if ui.button(tr("dialog.cancel")).clicked() {
-                            close = true;
-                        }
-                    });
-                }
-                Dialog::About => {
-                    crate::ui::widgets::subheading(ui, &tr("app.title"));
-                    ui.label(tr("about.body"));
-                    ui.add_space(6.0);
-                    ui.label(format!(
-                        "{} {} ({})",
-                        tr("about.version"),
-                        env!("CARGO_PKG_VERSION"),
-                        env!("SALESPLAN_GIT_COMMIT")
-                    ));
-                    ui.label(RichText::new(tr("about.font_licence")).small().weak());
-                    ui.add_space(8.0);
-                    if ui.button(tr("dialog.ok")).clicked() {
-                        close = true;
-                    }
-                }
-            }
-        });
-        if modal.should_close() {
-            close = true;
+        let Some(dialog) = &mut self.dialog else {
+            return Vec::new();
+        };
+        let modal = egui::Modal::new(egui::Id::unique("salesplan.dialog"))
+            .show(ctx, |ui| dialogs::dialog_ui(ui, dialog, lang, busy));
+        let should_close = modal.should_close();
+        let mut outcome = modal.inner;
+        if should_close {
+            outcome.close = true;
         }
-        if let Some(plan) = confirmed_create {
-            // Validate before asking where to save: a bad name or year is reported now.
-            let check = crate::domain::org::clean_name(&plan.name)
-                .and_then(|_| crate::domain::org::clean_name(&plan.company))
-                .map_err(|e| e.localize(lang))
-                .and_then(|_| {
-                    crate::domain::period::FiscalYear::new(
-                        plan.fiscal_year,
-                        plan.fiscal_start_month,
-                    )
-                    .map_err(|e| e.localize(lang))
-                });
-            match check {
-                Ok(_) => {
-                    let file_name =
-                        format!("{}.{}", plan.name.trim(), crate::store::FILE_EXTENSION);
-                    let rx = self.spawn_file_dialog(ctx, true, file_name);
-                    self.file_task = Some(FileTask::Create(rx, plan));
-                    close = true;
-                }
-                Err(message) => actions.push(Action::InputError(message)),
-            }
+        if let Some(target) = outcome.browse
+            && !busy
+        {
+            let file_name = match self.dialog.as_ref() {
+                Some(Dialog::NewPlan(form)) => form.path.clone(),
+                Some(Dialog::SaveAs { path }) => path.clone(),
+                _ => String::new(),
+            };
+            let file_name = Path::new(&file_name)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let rx = self.spawn_file_dialog(ctx, true, file_name);
+            self.file_task = Some(FileTask::Browse(rx, target));
         }
-        if close && !actions.iter().any(|a| matches!(a, Action::InputError(_))) {
+        // A rejected entry keeps the dialog open so the user can correct it.
+        let rejected = outcome
+            .actions
+            .iter()
+            .any(|a| matches!(a, Action::InputError(_)));
+        if outcome.close && !rejected {
             self.dialog = None;
         }
-        if let Some(path) = opened_path {
-            actions.push(Action::OpenFile(path));
-        }
-        actions
+        outcome.actions
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod commands;
+pub mod dialogs;
 pub mod edit;
 pub mod fonts;
 pub mod prefs;

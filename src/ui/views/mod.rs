@@ -88,6 +88,13 @@ pub enum Action {
     Navigate(View),
     /// Open another plan file.
     OpenFile(std::path::PathBuf),
+    /// Create a plan file and open it.
+    CreatePlan {
+        plan: crate::store::NewPlan,
+        path: std::path::PathBuf,
+    },
+    /// Save a copy of the open plan and continue in the copy.
+    SaveCopyAs(std::path::PathBuf),
     AddNode {
         parent: NodeId,
         kind: UnitKind,
