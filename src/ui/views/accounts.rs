@@ -70,11 +70,7 @@ pub fn accounts_ui(ui: &mut Ui, ctx: &ViewCtx) {
         &[
             Col::text(ctx.tr("col.product_line")).width(120.0),
             Col::text(ctx.tr("col.product")).width(160.0),
-            Col::num(format!(
-                "{}（{}）",
-                ctx.tr("products.list_price"),
-                ctx.unit_label()
-            )),
+            Col::num(ctx.with_unit("products.list_price")),
         ],
         &rows,
     );

@@ -76,16 +76,8 @@ pub fn expenses_ui(ui: &mut Ui, ctx: &ViewCtx) {
         "expense_basis",
         &[
             Col::text(ctx.tr("col.person")).width(120.0),
-            Col::num(format!(
-                "{}（{}）",
-                ctx.tr("metric.contract_amount"),
-                ctx.unit_label()
-            )),
-            Col::num(format!(
-                "{}（{}）",
-                ctx.tr("expenses.budget"),
-                ctx.unit_label()
-            )),
+            Col::num(ctx.with_unit("metric.contract_amount")),
+            Col::num(ctx.with_unit("expenses.budget")),
         ],
         &rows,
     );

@@ -104,7 +104,7 @@ pub fn funnel_ui(ui: &mut Ui, ctx: &ViewCtx) {
                 "funnel_people",
                 &[
                     Col::text(ctx.tr("col.person")).width(120.0),
-                    Col::num(format!("{}（{}）", ctx.tr("col.target"), ctx.unit_label())),
+                    Col::num(ctx.with_unit("col.target")),
                     Col::num(ctx.tr("metric.deals")).width(80.0),
                     Col::num(ctx.tr("metric.leads")).width(80.0),
                 ],

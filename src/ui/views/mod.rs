@@ -212,6 +212,28 @@ impl ViewCtx<'_> {
         format!("{} {}", self.money(fen), self.unit_label())
     }
 
+    /// A column title with the amount unit: 目标（万元）/ Target (×10k yuan).
+    pub fn with_unit(&self, key: &str) -> String {
+        self.trf(
+            "col.with_unit",
+            &[
+                ("col", self.tr(key).into_owned()),
+                ("unit", self.unit_label().into_owned()),
+            ],
+        )
+    }
+
+    /// A label for an amount always typed in yuan (prices, deal sizes).
+    pub fn with_yuan(&self, key: &str) -> String {
+        self.trf(
+            "col.with_unit",
+            &[
+                ("col", self.tr(key).into_owned()),
+                ("unit", self.tr("unit.yuan").into_owned()),
+            ],
+        )
+    }
+
     /// The unit's name: 元 / 万元 (yuan / 10k yuan).
     pub fn unit_label(&self) -> Cow<'static, str> {
         match self.prefs.unit {

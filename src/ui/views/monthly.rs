@@ -46,7 +46,7 @@ impl Columns {
 fn period_title(ctx: &ViewCtx, p: Period) -> String {
     match p {
         Period::Month(m) => month_name(ctx, m),
-        Period::Quarter(q) => format!("Q{q}"),
+        Period::Quarter(q) => ctx.trf("monthly.quarter", &[("n", q.to_string())]),
         Period::Half(h) => ctx.tr(&format!("monthly.half{h}")).into_owned(),
         _ => ctx.tr("col.year").into_owned(),
     }

@@ -75,16 +75,8 @@ pub fn negotiation_ui(ui: &mut Ui, ctx: &ViewCtx) {
         "negotiation_units",
         &[
             Col::text(ctx.tr("col.unit")).width(180.0),
-            Col::num(format!(
-                "{}（{}）",
-                ctx.tr("negotiation.col.top_down"),
-                ctx.unit_label()
-            )),
-            Col::num(format!(
-                "{}（{}）",
-                ctx.tr("negotiation.col.bottom_up"),
-                ctx.unit_label()
-            )),
+            Col::num(ctx.with_unit("negotiation.col.top_down")),
+            Col::num(ctx.with_unit("negotiation.col.bottom_up")),
         ],
         &rows,
     );

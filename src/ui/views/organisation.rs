@@ -728,11 +728,7 @@ fn product_editor(
                     });
                 }
                 ui.end_row();
-                let label = ui.label(format!(
-                    "{}（{}）",
-                    ctx.tr("products.list_price"),
-                    ctx.tr("unit.yuan")
-                ));
+                let label = ui.label(ctx.with_yuan("products.list_price"));
                 let stored = product
                     .list_price
                     .format(crate::domain::money::AmountUnit::Yuan);

@@ -107,7 +107,7 @@ pub fn overview_ui(ui: &mut Ui, ctx: &ViewCtx, actions: &mut Vec<Action>) {
                 "overview_lines",
                 &[
                     Col::text(ctx.tr("col.product_line")),
-                    Col::num(format!("{}（{}）", ctx.tr("col.target"), ctx.unit_label())),
+                    Col::num(ctx.with_unit("col.target")),
                     Col::num(ctx.tr("col.share")).width(70.0),
                 ],
                 &rows,
@@ -155,7 +155,7 @@ pub fn overview_ui(ui: &mut Ui, ctx: &ViewCtx, actions: &mut Vec<Action>) {
             &[
                 Col::text(ctx.tr("col.unit")).width(150.0),
                 Col::text(ctx.tr("col.kind")).width(70.0),
-                Col::num(format!("{}（{}）", ctx.tr("col.target"), ctx.unit_label())),
+                Col::num(ctx.with_unit("col.target")),
                 Col::num(ctx.tr("col.share_of_parent")).width(80.0),
             ],
             &rows,

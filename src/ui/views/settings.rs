@@ -139,11 +139,7 @@ fn plan_settings(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Ve
         .num_columns(2)
         .spacing([12.0, 8.0])
         .show(ui, |ui| {
-            let label = ui.label(format!(
-                "{}（{}）",
-                ctx.tr("settings.deal_size"),
-                ctx.tr("unit.yuan")
-            ));
+            let label = ui.label(ctx.with_yuan("settings.deal_size"));
             let stored = d.deal_size.format(AmountUnit::Yuan);
             if let Some(text) = state
                 .deal_size

@@ -48,7 +48,7 @@ pub fn targets_ui(ui: &mut Ui, ctx: &ViewCtx, actions: &mut Vec<Action>) {
     let line_ids: Vec<LineId> = snap.lines.iter().map(|l| l.id).collect();
     let mut cols = vec![
         Col::text(ctx.tr("col.unit")).width(160.0),
-        Col::num(format!("{}（{}）", ctx.tr("col.total"), ctx.unit_label())),
+        Col::num(ctx.with_unit("col.total")),
     ];
     cols.extend(snap.lines.iter().map(|l| Col::num(l.name.clone())));
     cols.push(Col::num(ctx.tr("metric.deals")).width(70.0));

@@ -49,17 +49,9 @@ pub fn variance_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State) {
         "history_years",
         &[
             Col::text(ctx.tr("col.year")).width(70.0),
-            Col::num(format!(
-                "{}（{}）",
-                ctx.tr("metric.contract_amount"),
-                ctx.unit_label()
-            )),
+            Col::num(ctx.with_unit("metric.contract_amount")),
             Col::num(ctx.tr("metric.deals")).width(70.0),
-            Col::num(format!(
-                "{}（{}）",
-                ctx.tr("variance.average_contract"),
-                ctx.unit_label()
-            )),
+            Col::num(ctx.with_unit("variance.average_contract")),
             Col::num(ctx.tr("variance.growth")).width(80.0),
         ],
         &rows,
