@@ -25,6 +25,40 @@ pub enum FunnelInputError {
     WinRateOutOfRange,
     NegativeTarget,
     TooLarge,
+    VisitsOutOfRange,
+}
+
+/// Most customer visits a week a person can be planned for.
+pub const MAX_VISITS_PER_WEEK: u32 = 100;
+
+/// An average deal size must be positive.
+pub fn check_deal_size(deal_size: Money) -> Result<(), FunnelInputError> {
+    if deal_size.fen() <= 0 {
+        return Err(FunnelInputError::DealSizeNotPositive);
+    }
+    Ok(())
+}
+
+/// A win (or conversion) rate must be above 0 and at most 100%.
+pub fn check_win_rate(win_rate: Ratio) -> Result<(), FunnelInputError> {
+    if win_rate.is_negative() || win_rate.is_zero() || win_rate > Ratio::ONE {
+        return Err(FunnelInputError::WinRateOutOfRange);
+    }
+    Ok(())
+}
+
+pub fn check_visits_per_week(visits: u32) -> Result<(), FunnelInputError> {
+    if visits > MAX_VISITS_PER_WEEK {
+        return Err(FunnelInputError::VisitsOutOfRange);
+    }
+    Ok(())
+}
+
+/// The plan's funnel assumptions are usable.
+pub fn check_defaults(d: &crate::domain::model::FunnelDefaults) -> Result<(), FunnelInputError> {
+    check_deal_size(d.deal_size)?;
+    check_win_rate(d.win_rate)?;
+    check_visits_per_week(d.visits_per_week)
 }
 
 impl Localized for FunnelInputError {
@@ -34,11 +68,15 @@ impl Localized for FunnelInputError {
             Self::WinRateOutOfRange => "err.funnel.win_rate",
             Self::NegativeTarget => "err.funnel.negative_target",
             Self::TooLarge => "err.funnel.too_large",
+            Self::VisitsOutOfRange => "err.funnel.visits",
         }
     }
 
     fn message_args(&self) -> Vec<(&'static str, String)> {
-        Vec::new()
+        match self {
+            Self::VisitsOutOfRange => vec![("max", MAX_VISITS_PER_WEEK.to_string())],
+            _ => Vec::new(),
+        }
     }
 }
 
@@ -57,12 +95,8 @@ pub fn reverse_funnel(
     deal_size: Money,
     win_rate: Ratio,
 ) -> Result<ReverseFunnel, FunnelInputError> {
-    if deal_size.fen() <= 0 {
-        return Err(FunnelInputError::DealSizeNotPositive);
-    }
-    if win_rate.is_negative() || win_rate.is_zero() || win_rate > Ratio::ONE {
-        return Err(FunnelInputError::WinRateOutOfRange);
-    }
+    check_deal_size(deal_size)?;
+    check_win_rate(win_rate)?;
     if target.is_negative() {
         return Err(FunnelInputError::NegativeTarget);
     }

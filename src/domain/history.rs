@@ -2,7 +2,9 @@
 
 use crate::domain::model::HistoryYear;
 use crate::domain::money::Money;
+use crate::domain::period::FiscalYear;
 use crate::domain::ratio::Ratio;
+use crate::domain::seasonality;
 
 /// Growth from `previous` to `current`: (current − previous) / previous; `None` when the
 /// previous year had no sales.
@@ -30,6 +32,21 @@ pub fn year_over_year(years: &[HistoryYear]) -> Vec<(i32, Money, Option<Ratio>)>
             (y.year, y.total, g)
         })
         .collect()
+}
+
+/// A history year's amounts (fen) in fiscal-month order: history is kept by calendar month,
+/// plans run by fiscal month.
+pub fn by_fiscal_month(h: &HistoryYear, fy: &FiscalYear) -> [i64; 12] {
+    std::array::from_fn(|i| match fy.calendar_month(i as u8 + 1) {
+        Ok((_, m)) => h.by_month[usize::from(m - 1)].fen(),
+        Err(_) => 0,
+    })
+}
+
+/// Monthly seasonality of the history, by fiscal month (see [`seasonality::from_history`]).
+pub fn seasonality(years: &[HistoryYear], fy: &FiscalYear) -> Option<[i64; 12]> {
+    let by_month: Vec<[i64; 12]> = years.iter().map(|h| by_fiscal_month(h, fy)).collect();
+    seasonality::from_history(&by_month)
 }
 
 /// One year of history as the views show it.
@@ -106,6 +123,21 @@ mod tests {
         assert_eq!(
             s[2].growth.map(|g| g.format_percent(2)),
             Some("15.79%".into())
+        );
+    }
+
+    #[test]
+    fn history_is_reordered_into_fiscal_months() {
+        let mut h = year(2025, 0, 0);
+        h.by_month = std::array::from_fn(|i| Money::from_fen(i as i64 + 1));
+        let april = FiscalYear::new(2025, 4).unwrap();
+        let m = by_fiscal_month(&h, &april);
+        assert_eq!(m, [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]);
+        let w = seasonality(&[h], &april).unwrap();
+        assert_eq!(w.iter().sum::<i64>(), seasonality::SHARE_SCALE);
+        assert!(
+            w[11] < w[8],
+            "March (fiscal month 12) is smaller than December (9)"
         );
     }
 

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
+use crate::domain::funnel::FunnelInputError;
 use crate::domain::org::OrgError;
 use crate::domain::period::PeriodError;
 use crate::i18n::{Lang, Localized};
@@ -62,6 +63,7 @@ pub enum StoreError {
     },
     Org(OrgError),
     Period(PeriodError),
+    Funnel(FunnelInputError),
     DuplicateName {
         name: String,
     },
@@ -99,6 +101,7 @@ impl Localized for StoreError {
             Self::Io { .. } => "err.store.io",
             Self::Org(e) => e.message_key(),
             Self::Period(e) => e.message_key(),
+            Self::Funnel(e) => e.message_key(),
             Self::DuplicateName { .. } => "err.store.duplicate_name",
             Self::InvalidValue { .. } => "err.store.invalid_value",
             Self::Missing { .. } => "err.store.missing",
@@ -131,6 +134,7 @@ impl Localized for StoreError {
             }
             Self::Org(e) => e.message_args(),
             Self::Period(e) => e.message_args(),
+            Self::Funnel(e) => e.message_args(),
             Self::DuplicateName { name } => vec![("name", name.clone())],
             Self::InvalidValue { field, value } => {
                 vec![("field", (*field).to_owned()), ("value", value.clone())]
@@ -166,6 +170,12 @@ impl From<rusqlite::Error> for StoreError {
 impl From<OrgError> for StoreError {
     fn from(e: OrgError) -> Self {
         StoreError::Org(e)
+    }
+}
+
+impl From<FunnelInputError> for StoreError {
+    fn from(e: FunnelInputError) -> Self {
+        StoreError::Funnel(e)
     }
 }
 

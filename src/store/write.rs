@@ -131,11 +131,8 @@ pub(crate) fn update_person(tx: &Connection, id: NodeId, fields: &PersonFields) 
         }
         .into());
     }
-    if fields.visits_per_week.is_some_and(|v| v > 100) {
-        return Err(StoreError::InvalidValue {
-            field: "visits_per_week",
-            value: fields.visits_per_week.unwrap_or_default().to_string(),
-        });
+    if let Some(v) = fields.visits_per_week {
+        crate::domain::funnel::check_visits_per_week(v)?;
     }
     tx.execute(
         "UPDATE org_nodes SET title = ?2, email = ?3, visits_per_week = ?4 WHERE id = ?1",
@@ -368,21 +365,9 @@ fn put_setting(tx: &Connection, key: &str, value: &str) -> Result<()> {
 }
 
 pub(crate) fn put_funnel_defaults(tx: &Connection, d: &FunnelDefaults) -> Result<()> {
-    if !d.deal_size.is_negative() && !d.deal_size.is_zero() {
-        put_setting(tx, SETTING_DEAL_SIZE, &d.deal_size.fen().to_string())?;
-    } else {
-        return Err(StoreError::InvalidValue {
-            field: SETTING_DEAL_SIZE,
-            value: d.deal_size.to_string(),
-        });
-    }
+    crate::domain::funnel::check_defaults(d)?;
+    put_setting(tx, SETTING_DEAL_SIZE, &d.deal_size.fen().to_string())?;
     let rate = d.win_rate;
-    if rate.is_negative() || rate.is_zero() || rate > crate::domain::ratio::Ratio::ONE {
-        return Err(StoreError::InvalidValue {
-            field: SETTING_WIN_RATE,
-            value: rate.format_percent(4),
-        });
-    }
     put_setting(
         tx,
         SETTING_WIN_RATE,

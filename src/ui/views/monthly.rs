@@ -5,8 +5,8 @@ use egui::Ui;
 
 use crate::domain::model::{LineId, Metric, NodeId};
 use crate::domain::period::Period;
-use crate::domain::seasonality;
 use crate::domain::targets::{self, Gap, GapKind};
+use crate::domain::{history, seasonality};
 use crate::ui::theme;
 use crate::ui::views::ViewCtx;
 use crate::ui::widgets::{self, Cell, Col};
@@ -148,28 +148,14 @@ pub fn monthly_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State) {
 
     ui.add_space(theme::SECTION_GAP);
     widgets::subheading(ui, &ctx.tr("monthly.seasonality"));
-    let years: Vec<[i64; 12]> = ctx
-        .snap
-        .history
-        .iter()
-        .map(|h| {
-            // History is kept by calendar month; reorder to fiscal months.
-            std::array::from_fn(|i| {
-                let fm = i as u8 + 1;
-                match ctx.snap.plan.fiscal_year.calendar_month(fm) {
-                    Ok((_, m)) => h.by_month[(m - 1) as usize].fen(),
-                    Err(_) => 0,
-                }
-            })
-        })
-        .collect();
-    match seasonality::from_history(&years) {
+    match history::seasonality(&ctx.snap.history, &ctx.snap.plan.fiscal_year) {
         Some(weights) => {
             let mut cols = vec![Col::text("").width(120.0)];
             cols.extend((1..=12).map(|m| Col::num(month_name(ctx, m)).width(66.0)));
-            let mut row = vec![Cell::text(
-                ctx.trf("monthly.share_row", &[("n", years.len().to_string())]),
-            )];
+            let mut row = vec![Cell::text(ctx.trf(
+                "monthly.share_row",
+                &[("n", ctx.snap.history.len().to_string())],
+            ))];
             row.extend((0..12).map(|i| {
                 Cell::num(
                     seasonality::share(&weights, i)

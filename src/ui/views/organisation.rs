@@ -193,7 +193,7 @@ fn person_change(
                 None
             } else {
                 match text.parse::<u32>() {
-                    Ok(v) if v <= 100 => Some(v),
+                    Ok(v) if crate::domain::funnel::check_visits_per_week(v).is_ok() => Some(v),
                     _ => return Err(ctx.trf("err.input.visits", &[("value", text.to_owned())])),
                 }
             };

@@ -4,6 +4,7 @@
 
 use egui::{RichText, Ui};
 
+use crate::domain::funnel;
 use crate::domain::model::FunnelDefaults;
 use crate::domain::money::{AmountUnit, Money};
 use crate::domain::period::parse_date;
@@ -145,22 +146,21 @@ fn plan_settings(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Ve
                 .deal_size
                 .field_text(ui, &label, "deal_size", &stored, 160.0)
             {
-                match Money::parse(&text) {
-                    Ok(m) if m.fen() > 0 => {
-                        actions.push(Action::SetFunnelDefaults(FunnelDefaults {
-                            deal_size: m,
-                            ..d.clone()
-                        }))
-                    }
-                    Ok(_) => {
+                let checked = Money::parse(&text)
+                    .map_err(|e| e.localize(ctx.lang()))
+                    .and_then(|m| {
+                        funnel::check_deal_size(m)
+                            .map(|()| m)
+                            .map_err(|e| e.localize(ctx.lang()))
+                    });
+                match checked {
+                    Ok(deal_size) => actions.push(Action::SetFunnelDefaults(FunnelDefaults {
+                        deal_size,
+                        ..d.clone()
+                    })),
+                    Err(message) => {
                         state.deal_size.reset();
-                        actions.push(Action::InputError(
-                            ctx.trf("err.input.deal_size", &[("value", text)]),
-                        ));
-                    }
-                    Err(e) => {
-                        state.deal_size.reset();
-                        actions.push(Action::InputError(e.localize(ctx.lang())));
+                        actions.push(Action::InputError(message));
                     }
                 }
             }
@@ -171,22 +171,21 @@ fn plan_settings(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Ve
                 .win_rate
                 .field_text(ui, &label, "win_rate", &stored, 80.0)
             {
-                match Ratio::parse(&text) {
-                    Ok(r) if !r.is_negative() && !r.is_zero() && r <= Ratio::ONE => {
-                        actions.push(Action::SetFunnelDefaults(FunnelDefaults {
-                            win_rate: r,
-                            ..d.clone()
-                        }));
-                    }
-                    Ok(_) => {
+                let checked = Ratio::parse(&text)
+                    .map_err(|e| e.localize(ctx.lang()))
+                    .and_then(|r| {
+                        funnel::check_win_rate(r)
+                            .map(|()| r)
+                            .map_err(|e| e.localize(ctx.lang()))
+                    });
+                match checked {
+                    Ok(win_rate) => actions.push(Action::SetFunnelDefaults(FunnelDefaults {
+                        win_rate,
+                        ..d.clone()
+                    })),
+                    Err(message) => {
                         state.win_rate.reset();
-                        actions.push(Action::InputError(
-                            ctx.trf("err.input.win_rate", &[("value", text)]),
-                        ));
-                    }
-                    Err(e) => {
-                        state.win_rate.reset();
-                        actions.push(Action::InputError(e.localize(ctx.lang())));
+                        actions.push(Action::InputError(message));
                     }
                 }
             }
@@ -198,10 +197,12 @@ fn plan_settings(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Ve
                 .field_text(ui, &label, "default_visits", &stored, 80.0)
             {
                 match text.trim().parse::<u32>() {
-                    Ok(v) if v <= 100 => actions.push(Action::SetFunnelDefaults(FunnelDefaults {
-                        visits_per_week: v,
-                        ..d.clone()
-                    })),
+                    Ok(v) if funnel::check_visits_per_week(v).is_ok() => {
+                        actions.push(Action::SetFunnelDefaults(FunnelDefaults {
+                            visits_per_week: v,
+                            ..d.clone()
+                        }))
+                    }
                     _ => {
                         state.visits.reset();
                         actions.push(Action::InputError(
