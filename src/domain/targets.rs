@@ -236,63 +236,48 @@ pub fn gaps(table: &TargetTable, tree: &OrgTree, lines: &[LineId], metric: Metri
             let Some(whole) = table.get(node, line, Period::Year, metric) else {
                 continue;
             };
-            let children = tree.children(node);
-            let child_values: Vec<i64> = children
-                .iter()
-                .filter_map(|&c| table.node_value(tree, c, line, Period::Year, metric))
-                .collect();
-            if !child_values.is_empty() {
-                let sum = child_values.iter().fold(0i64, |a, &b| a.saturating_add(b));
-                if sum != whole {
+            // Each kind of parts is checked only when some of those parts are set.
+            let mut check = |kind: GapKind, parts: Vec<i64>| {
+                if parts.is_empty() {
+                    return;
+                }
+                let parts_sum = parts.iter().fold(0i64, |a, &b| a.saturating_add(b));
+                if parts_sum != whole {
                     out.push(Gap {
                         node,
                         line,
                         period: Period::Year,
                         metric,
-                        kind: GapKind::Children,
+                        kind,
                         whole,
-                        parts_sum: sum,
+                        parts_sum,
                     });
                 }
-            }
+            };
+            check(
+                GapKind::Children,
+                tree.children(node)
+                    .iter()
+                    .filter_map(|&c| table.node_value(tree, c, line, Period::Year, metric))
+                    .collect(),
+            );
             if line.is_none() {
-                let line_values: Vec<i64> = lines
-                    .iter()
-                    .filter_map(|&l| table.get(node, Some(l), Period::Year, metric))
-                    .collect();
-                if !line_values.is_empty() {
-                    let sum = line_values.iter().fold(0i64, |a, &b| a.saturating_add(b));
-                    if sum != whole {
-                        out.push(Gap {
-                            node,
-                            line,
-                            period: Period::Year,
-                            metric,
-                            kind: GapKind::Lines,
-                            whole,
-                            parts_sum: sum,
-                        });
-                    }
-                }
+                check(
+                    GapKind::Lines,
+                    lines
+                        .iter()
+                        .filter_map(|&l| table.get(node, Some(l), Period::Year, metric))
+                        .collect(),
+                );
             }
-            let months = table.months(node, line, metric);
-            if months.iter().any(Option::is_some) {
-                let sum = months
-                    .iter()
+            check(
+                GapKind::Months,
+                table
+                    .months(node, line, metric)
+                    .into_iter()
                     .flatten()
-                    .fold(0i64, |a, &b| a.saturating_add(b));
-                if sum != whole {
-                    out.push(Gap {
-                        node,
-                        line,
-                        period: Period::Year,
-                        metric,
-                        kind: GapKind::Months,
-                        whole,
-                        parts_sum: sum,
-                    });
-                }
-            }
+                    .collect(),
+            );
         }
     }
     out
