@@ -8,6 +8,8 @@ pub mod cli;
 pub mod demo;
 /// Pure planning logic: money, periods, organisation, targets, funnels. No I/O.
 pub mod domain;
+/// Files in and out: CSV and spreadsheet import.
+pub mod exchange;
 /// Translations (简体中文 / English) for every user-visible text.
 pub mod i18n;
 /// The JSON report of a plan (`salesplan report --json`).

@@ -100,6 +100,7 @@ mod tests {
             contracts,
             by_line: Vec::new(),
             by_month: [Money::ZERO; 12],
+            by_line_region: Vec::new(),
         }
     }
 

@@ -20,5 +20,7 @@ pub mod reviews;
 pub mod seasonality;
 /// Largest-remainder splits that always add up.
 pub mod split;
+/// Statistics derived from the pipeline: win rates, deal sizes, cycles, conversions.
+pub mod stats;
 /// Reading target cells: values, roll-ups, splits, gaps.
 pub mod targets;

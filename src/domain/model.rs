@@ -40,6 +40,10 @@ id_type!(
     /// A plan version (draft, negotiation round, confirmed version, revision).
     VersionId
 );
+id_type!(
+    /// An opportunity (商机) in the pipeline.
+    OpportunityId
+);
 
 /// The plan's identity: one fiscal year of one organisation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -378,6 +382,143 @@ pub struct HistoryYear {
     pub by_line: Vec<(LineId, Money)>,
     /// Amount per calendar month 1..=12.
     pub by_month: [Money; 12],
+    /// Amount per product line and region (region as recorded; lines may be absent).
+    pub by_line_region: Vec<(Option<LineId>, String, Money)>,
+}
+
+/// One stage of the sales pipeline (domain §6); positions run 1..=N in order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PipelineStage {
+    pub position: u8,
+    /// The user's name for the stage; empty = the built-in name of this position.
+    pub name: String,
+    pub probability: Ratio,
+    pub playbook: String,
+    /// The closed / signed stage (成交): reaching it wins the deal.
+    pub is_won: bool,
+}
+
+impl PipelineStage {
+    /// Translation key of the built-in name of a position (the article's nine stages).
+    pub fn builtin_key(position: u8) -> String {
+        format!("stage.{position}")
+    }
+}
+
+/// Where an opportunity stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DealStatus {
+    Open,
+    Won,
+    Lost,
+}
+
+impl DealStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Won => "won",
+            Self::Lost => "lost",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Open, Self::Won, Self::Lost]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+}
+
+/// An opportunity (商机): who works it, for which customer and product, where it stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Opportunity {
+    pub id: OpportunityId,
+    /// Its id in the system it was imported from (CRM), if any.
+    pub source_id: Option<String>,
+    pub person: Option<NodeId>,
+    pub customer: Option<CustomerId>,
+    pub product: Option<ProductId>,
+    /// Current stage position; for a won deal the won stage, for a lost one the stage it was
+    /// lost at.
+    pub stage: u8,
+    pub status: DealStatus,
+    pub engage_date: Option<jiff::civil::Date>,
+    pub close_date: Option<jiff::civil::Date>,
+    /// Signed value (won) or expected value (open).
+    pub value: Option<Money>,
+}
+
+/// An opportunity entered a stage on a date (its stage history).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageEvent {
+    pub opportunity: OpportunityId,
+    pub stage: u8,
+    pub date: jiff::civil::Date,
+}
+
+/// What an actual (实际) records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActualKind {
+    Contract,
+    Collection,
+    Lead,
+    Visit,
+    Bid,
+    Other,
+}
+
+impl ActualKind {
+    pub const ALL: [ActualKind; 6] = [
+        Self::Contract,
+        Self::Collection,
+        Self::Lead,
+        Self::Visit,
+        Self::Bid,
+        Self::Other,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Contract => "contract",
+            Self::Collection => "collection",
+            Self::Lead => "lead",
+            Self::Visit => "visit",
+            Self::Bid => "bid",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Self::Contract => "actual.contract",
+            Self::Collection => "actual.collection",
+            Self::Lead => "actual.lead",
+            Self::Visit => "actual.visit",
+            Self::Bid => "actual.bid",
+            Self::Other => "actual.other",
+        }
+    }
+
+    /// Contracts and collections carry an amount; activities a count.
+    pub fn is_money(self) -> bool {
+        matches!(self, Self::Contract | Self::Collection)
+    }
+}
+
+/// Actuals summed by year and kind (the table itself can be large).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActualsYear {
+    pub year: i32,
+    pub kind: ActualKind,
+    pub rows: u64,
+    pub amount: Money,
+    pub count: u64,
 }
 
 /// A holiday or make-up working day as the user entered it.
@@ -406,6 +547,10 @@ pub struct PlanSnapshot {
     pub calendar_days: Vec<CalendarDay>,
     pub funnel: FunnelDefaults,
     pub history: Vec<HistoryYear>,
+    pub stages: Vec<PipelineStage>,
+    pub opportunities: Vec<Opportunity>,
+    pub stage_events: Vec<StageEvent>,
+    pub actuals: Vec<ActualsYear>,
 }
 
 impl PlanSnapshot {

@@ -5,6 +5,7 @@
 //! pending migrations, turns on WAL and foreign keys, and runs `quick_check`. Every user change
 //! is one transaction that also records its undo step (see [`undo`]).
 
+pub mod import;
 mod read;
 pub mod schema;
 pub mod undo;
@@ -82,6 +83,21 @@ pub enum StoreError {
         what: String,
         count: i64,
     },
+    /// An import refers to something that must exist first (e.g. a product).
+    UnknownName {
+        what: &'static str,
+        name: String,
+    },
+    /// The import has problems and the user did not choose to skip those rows.
+    ImportProblems {
+        count: usize,
+    },
+    /// Writing one row of an import failed.
+    ImportRow {
+        line: usize,
+        detail: Box<StoreError>,
+    },
+    Cancelled,
     Sqlite {
         detail: String,
     },
@@ -107,6 +123,13 @@ impl Localized for StoreError {
             Self::Missing { .. } => "err.store.missing",
             Self::VersionLocked { .. } => "err.store.version_locked",
             Self::InUse { .. } => "err.store.in_use",
+            Self::UnknownName { what, .. } => match *what {
+                "product" => "err.store.unknown_product",
+                _ => "err.store.unknown_name",
+            },
+            Self::ImportProblems { .. } => "err.store.import_problems",
+            Self::ImportRow { .. } => "err.store.import_row",
+            Self::Cancelled => "err.store.cancelled",
             Self::Sqlite { .. } => "err.store.sqlite",
         }
     }
@@ -146,7 +169,31 @@ impl Localized for StoreError {
             Self::InUse { what, count } => {
                 vec![("what", what.clone()), ("count", count.to_string())]
             }
+            Self::UnknownName { what, name } => {
+                vec![("what", (*what).to_owned()), ("name", name.clone())]
+            }
+            Self::ImportProblems { count } => vec![("count", count.to_string())],
+            Self::ImportRow { line, detail } => vec![
+                ("line", line.to_string()),
+                ("detail", detail.localize(Lang::En)),
+            ],
+            Self::Cancelled => Vec::new(),
             Self::Sqlite { detail } => vec![("detail", detail.clone())],
+        }
+    }
+
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            // The wrapped error speaks the same language as the message around it.
+            Self::ImportRow { line, detail } => crate::i18n::trf(
+                lang,
+                self.message_key(),
+                &[
+                    ("line", line.to_string()),
+                    ("detail", detail.localize(lang)),
+                ],
+            ),
+            _ => crate::i18n::trf(lang, self.message_key(), &self.message_args()),
         }
     }
 }

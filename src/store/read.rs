@@ -4,9 +4,10 @@ use rusqlite::{Connection, Row};
 
 use super::{Result, Store, StoreError};
 use crate::domain::model::{
-    CalendarDay, Channel, ChannelId, ChannelKind, Customer, CustomerId, FunnelDefaults,
-    HistoryYear, LineId, Metric, NodeId, OrgNode, PlanInfo, PlanSnapshot, Product, ProductId,
-    ProductLine, TargetCell, UnitKind, Version, VersionId, VersionKind,
+    ActualKind, ActualsYear, CalendarDay, Channel, ChannelId, ChannelKind, Customer, CustomerId,
+    DealStatus, FunnelDefaults, HistoryYear, LineId, Metric, NodeId, Opportunity, OpportunityId,
+    OrgNode, PipelineStage, PlanInfo, PlanSnapshot, Product, ProductId, ProductLine, StageEvent,
+    TargetCell, UnitKind, Version, VersionId, VersionKind,
 };
 use crate::domain::money::Money;
 use crate::domain::period::{FiscalYear, Period, WorkCalendar};
@@ -280,6 +281,7 @@ fn history(conn: &Connection) -> Result<Vec<HistoryYear>> {
                 contracts: 0,
                 by_line: Vec::new(),
                 by_month: [Money::ZERO; 12],
+                by_line_region: Vec::new(),
             });
         }
         let Some(y) = years.last_mut() else { continue };
@@ -297,7 +299,116 @@ fn history(conn: &Connection) -> Result<Vec<HistoryYear>> {
     for y in &mut years {
         y.by_line.sort_by_key(|(l, _)| *l);
     }
+    let by_line_region = collect(
+        conn,
+        "SELECT CAST(substr(date, 1, 4) AS INTEGER), line_id, region, SUM(amount)
+         FROM history_sales GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        |r| {
+            Ok((
+                r.get::<_, i32>(0)?,
+                r.get::<_, Option<i64>>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        },
+    )?;
+    for (year, line, region, amount) in by_line_region {
+        if let Some(y) = years.iter_mut().find(|y| y.year == year) {
+            y.by_line_region
+                .push((line.map(LineId), region, Money::from_fen(amount)));
+        }
+    }
     Ok(years)
+}
+
+fn date_or_bad(
+    field: &'static str,
+    text: Option<String>,
+) -> rusqlite::Result<Option<jiff::civil::Date>> {
+    match text {
+        None => Ok(None),
+        Some(t) => t.parse().map(Some).map_err(|_| bad(field, t)),
+    }
+}
+
+pub(super) fn stages(conn: &Connection) -> Result<Vec<PipelineStage>> {
+    collect(
+        conn,
+        "SELECT position, name, probability, playbook, is_won FROM pipeline_stages ORDER BY position",
+        |r| {
+            let probability: String = r.get(2)?;
+            Ok(PipelineStage {
+                position: r.get(0)?,
+                name: r.get(1)?,
+                probability: Ratio::parse(&probability)
+                    .map_err(|_| bad("pipeline_stages.probability", &probability))?,
+                playbook: r.get(3)?,
+                is_won: r.get(4)?,
+            })
+        },
+    )
+}
+
+pub(super) fn opportunities(conn: &Connection) -> Result<Vec<Opportunity>> {
+    collect(
+        conn,
+        "SELECT id, source_id, node_id, customer_id, product_id, stage, status, engage_date,
+                close_date, value
+         FROM opportunities ORDER BY id",
+        |r| {
+            let status: String = r.get(6)?;
+            Ok(Opportunity {
+                id: OpportunityId(r.get(0)?),
+                source_id: r.get(1)?,
+                person: r.get::<_, Option<i64>>(2)?.map(NodeId),
+                customer: r.get::<_, Option<i64>>(3)?.map(CustomerId),
+                product: r.get::<_, Option<i64>>(4)?.map(ProductId),
+                stage: r.get(5)?,
+                status: DealStatus::from_code(&status)
+                    .ok_or_else(|| bad("opportunities.status", &status))?,
+                engage_date: date_or_bad("opportunities.engage_date", r.get(7)?)?,
+                close_date: date_or_bad("opportunities.close_date", r.get(8)?)?,
+                value: r.get::<_, Option<i64>>(9)?.map(Money::from_fen),
+            })
+        },
+    )
+}
+
+pub(super) fn stage_events(conn: &Connection) -> Result<Vec<StageEvent>> {
+    collect(
+        conn,
+        "SELECT opportunity_id, stage, entered_on FROM opportunity_stages
+         ORDER BY opportunity_id, stage",
+        |r| {
+            let date: String = r.get(2)?;
+            Ok(StageEvent {
+                opportunity: OpportunityId(r.get(0)?),
+                stage: r.get(1)?,
+                date: date
+                    .parse()
+                    .map_err(|_| bad("opportunity_stages.entered_on", &date))?,
+            })
+        },
+    )
+}
+
+fn actuals_by_year(conn: &Connection) -> Result<Vec<ActualsYear>> {
+    collect(
+        conn,
+        "SELECT CAST(substr(date, 1, 4) AS INTEGER), kind, COUNT(*), IFNULL(SUM(amount), 0),
+                IFNULL(SUM(count), 0)
+         FROM actuals GROUP BY 1, 2 ORDER BY 1, 2",
+        |r| {
+            let kind: String = r.get(1)?;
+            Ok(ActualsYear {
+                year: r.get(0)?,
+                kind: ActualKind::from_code(&kind).ok_or_else(|| bad("actuals.kind", &kind))?,
+                rows: r.get::<_, i64>(2)?.max(0) as u64,
+                amount: Money::from_fen(r.get(3)?),
+                count: r.get::<_, i64>(4)?.max(0) as u64,
+            })
+        },
+    )
 }
 
 impl Store {
@@ -323,6 +434,10 @@ impl Store {
             calendar_days,
             funnel: funnel_defaults(&tx)?,
             history: history(&tx)?,
+            stages: stages(&tx)?,
+            opportunities: opportunities(&tx)?,
+            stage_events: stage_events(&tx)?,
+            actuals: actuals_by_year(&tx)?,
             plan,
         };
         tx.finish()?;

@@ -131,6 +131,82 @@ CREATE TABLE undo_log (
 );
 CREATE INDEX undo_log_step ON undo_log (step);
 "#,
+    // 2: data in — the pipeline's stages, opportunities with their stage history, actuals,
+    // region and source keys on history, name aliases, remembered import column mappings.
+    r#"
+CREATE TABLE pipeline_stages (
+    position     INTEGER PRIMARY KEY CHECK (position BETWEEN 1 AND 20),
+    name         TEXT NOT NULL DEFAULT '',
+    probability  TEXT NOT NULL,
+    playbook     TEXT NOT NULL DEFAULT '',
+    is_won       INTEGER NOT NULL DEFAULT 0 CHECK (is_won IN (0, 1))
+);
+INSERT INTO pipeline_stages (position, probability, is_won) VALUES
+    (1, '1/10', 0), (2, '1/5', 0), (3, '3/10', 0), (4, '1/2', 0), (5, '7/10', 0),
+    (6, '1/1', 1), (7, '1/1', 0), (8, '1/1', 0), (9, '1/1', 0);
+
+CREATE TABLE opportunities (
+    id           INTEGER PRIMARY KEY,
+    source_id    TEXT UNIQUE,
+    name         TEXT NOT NULL DEFAULT '',
+    node_id      INTEGER REFERENCES org_nodes(id),
+    customer_id  INTEGER REFERENCES customers(id),
+    product_id   INTEGER REFERENCES products(id),
+    stage        INTEGER NOT NULL CHECK (stage BETWEEN 1 AND 20),
+    status       TEXT NOT NULL CHECK (status IN ('open', 'won', 'lost')),
+    engage_date  TEXT,
+    close_date   TEXT,
+    value        INTEGER
+);
+CREATE INDEX opportunities_node ON opportunities (node_id);
+CREATE INDEX opportunities_customer ON opportunities (customer_id);
+CREATE INDEX opportunities_product ON opportunities (product_id);
+
+CREATE TABLE opportunity_stages (
+    id              INTEGER PRIMARY KEY,
+    opportunity_id  INTEGER NOT NULL REFERENCES opportunities(id),
+    stage           INTEGER NOT NULL,
+    entered_on      TEXT NOT NULL,
+    UNIQUE (opportunity_id, stage)
+);
+
+CREATE TABLE actuals (
+    id           INTEGER PRIMARY KEY,
+    source_key   TEXT UNIQUE,
+    date         TEXT NOT NULL,
+    kind         TEXT NOT NULL
+                 CHECK (kind IN ('contract', 'collection', 'lead', 'visit', 'bid', 'other')),
+    node_id      INTEGER REFERENCES org_nodes(id),
+    customer_id  INTEGER REFERENCES customers(id),
+    product_id   INTEGER REFERENCES products(id),
+    line_id      INTEGER REFERENCES product_lines(id),
+    amount       INTEGER,
+    count        INTEGER NOT NULL DEFAULT 1 CHECK (count >= 0),
+    reference    TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX actuals_date ON actuals (date);
+CREATE INDEX actuals_node ON actuals (node_id);
+
+ALTER TABLE history_sales ADD COLUMN region TEXT NOT NULL DEFAULT '';
+ALTER TABLE history_sales ADD COLUMN source_key TEXT;
+CREATE UNIQUE INDEX history_sales_source_key ON history_sales (source_key);
+
+CREATE TABLE aliases (
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL CHECK (kind IN ('person', 'customer', 'product', 'product_line')),
+    alias      TEXT NOT NULL,
+    canonical  TEXT NOT NULL,
+    UNIQUE (kind, alias)
+);
+
+CREATE TABLE import_mappings (
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL,
+    signature  TEXT NOT NULL,
+    mapping    TEXT NOT NULL,
+    UNIQUE (kind, signature)
+);
+"#,
 ];
 
 /// The schema version this build writes and reads.

@@ -1,0 +1,13 @@
+//! Files that cross the boundary: reading CSV and spreadsheet exports, mapping their columns,
+//! checking their values, and turning them into plan data.
+
+/// What an import can fill in: kinds, fields, header synonyms, stage names.
+pub mod fields;
+/// Preparing an import: mapped, checked records and the problems found.
+pub mod import;
+/// An import from start to end, for the app and the command line.
+pub mod pipeline;
+/// Reading CSV, XLSX, XLS, ODS and pasted cells into rows of text.
+pub mod source;
+/// Turning cell text into typed values (dates, amounts, counts, names).
+pub mod values;

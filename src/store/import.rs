@@ -1,0 +1,896 @@
+//! Writing a prepared import: names resolved to existing people, customers, products and
+//! product lines (through the alias table and loose matching) or created; rows inserted, or
+//! updated when their source id or content key is already there. One transaction, one undo
+//! step; cancelled or failed, nothing is written.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use super::{ChangeLabel, Result, Store, StoreError, read, write};
+use crate::domain::model::{CustomerId, LineId, NodeId, ProductId, UnitKind};
+use crate::domain::money::Money;
+use crate::exchange::fields::{ImportKind, StageValue};
+use crate::exchange::import::{ImportSettings, Prepared, Record};
+use crate::exchange::values::match_key;
+
+/// What an import did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportOutcome {
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    /// Rows of the file left out because they had problems (only when the user chose to
+    /// import the valid rows).
+    pub skipped: usize,
+    /// How many people, customers, product lines, … were created, by kind.
+    pub created: BTreeMap<&'static str, u64>,
+}
+
+/// Kinds of name the alias table covers.
+pub const ALIAS_KINDS: [&str; 4] = ["person", "customer", "product", "product_line"];
+
+/// One row of the alias table: `alias` means `canonical`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Alias {
+    pub kind: String,
+    pub alias: String,
+    pub canonical: String,
+}
+
+enum Change {
+    Inserted,
+    Updated,
+    Unchanged,
+}
+
+/// Names already in the plan, by match key, and the aliases.
+struct Resolver {
+    root: NodeId,
+    people: HashMap<String, NodeId>,
+    /// Units by (parent, match key).
+    units: HashMap<(NodeId, String), NodeId>,
+    customers: HashMap<String, CustomerId>,
+    products: HashMap<String, ProductId>,
+    lines: HashMap<String, LineId>,
+    aliases: HashMap<(String, String), String>,
+    created: BTreeMap<&'static str, u64>,
+}
+
+impl Resolver {
+    fn load(conn: &Connection) -> Result<Resolver> {
+        let nodes = read::nodes(conn)?;
+        let tree = crate::domain::org::OrgTree::new(&nodes);
+        let root = tree.root().map(|r| r.id).ok_or(StoreError::Missing {
+            what: "org_root",
+            id: 0,
+        })?;
+        let mut people = HashMap::new();
+        let mut units = HashMap::new();
+        for n in &nodes {
+            if n.kind.is_person() {
+                people.entry(match_key(&n.name)).or_insert(n.id);
+            } else if let Some(p) = n.parent {
+                units.insert((p, match_key(&n.name)), n.id);
+            }
+        }
+        let customers = collect_ids(conn, "SELECT id, name FROM customers")?
+            .into_iter()
+            .map(|(id, name)| (match_key(&name), CustomerId(id)))
+            .collect();
+        let products = collect_ids(conn, "SELECT id, name FROM products")?
+            .into_iter()
+            .map(|(id, name)| (match_key(&name), ProductId(id)))
+            .collect();
+        let lines = collect_ids(conn, "SELECT id, name FROM product_lines")?
+            .into_iter()
+            .map(|(id, name)| (match_key(&name), LineId(id)))
+            .collect();
+        let aliases = aliases(conn)?
+            .into_iter()
+            .map(|a| ((a.kind, match_key(&a.alias)), a.canonical))
+            .collect();
+        Ok(Resolver {
+            root,
+            people,
+            units,
+            customers,
+            products,
+            lines,
+            aliases,
+            created: BTreeMap::new(),
+        })
+    }
+
+    /// The match key of a name after the alias table.
+    fn key(&self, kind: &str, name: &str) -> String {
+        let key = match_key(name);
+        match self.aliases.get(&(kind.to_owned(), key.clone())) {
+            Some(canonical) => match_key(canonical),
+            None => key,
+        }
+    }
+
+    fn created(&mut self, what: &'static str) {
+        *self.created.entry(what).or_insert(0) += 1;
+    }
+
+    fn unit(
+        &mut self,
+        tx: &Connection,
+        parent: NodeId,
+        kind: UnitKind,
+        name: &str,
+    ) -> Result<NodeId> {
+        let key = (parent, match_key(name));
+        if let Some(&id) = self.units.get(&key) {
+            return Ok(id);
+        }
+        let id = write::insert_node(tx, Some(parent), kind, name)?;
+        self.units.insert(key, id);
+        self.created(if kind == UnitKind::Region {
+            "region"
+        } else {
+            "team"
+        });
+        Ok(id)
+    }
+
+    fn person(&mut self, tx: &Connection, name: &str) -> Result<NodeId> {
+        let key = self.key("person", name);
+        if let Some(&id) = self.people.get(&key) {
+            return Ok(id);
+        }
+        let id = write::insert_node(tx, Some(self.root), UnitKind::Person, name)?;
+        self.people.insert(key, id);
+        self.created("person");
+        Ok(id)
+    }
+
+    fn customer(&mut self, tx: &Connection, name: &str) -> Result<CustomerId> {
+        let key = self.key("customer", name);
+        if let Some(&id) = self.customers.get(&key) {
+            return Ok(id);
+        }
+        let id = write::insert_customer(
+            tx,
+            &write::CustomerFields {
+                name: name.to_owned(),
+                industry: String::new(),
+                region: String::new(),
+                credit_rating: String::new(),
+                owner: None,
+            },
+        )?;
+        self.customers.insert(key, id);
+        self.created("customer");
+        Ok(id)
+    }
+
+    fn line(&mut self, tx: &Connection, name: &str) -> Result<LineId> {
+        let key = self.key("product_line", name);
+        if let Some(&id) = self.lines.get(&key) {
+            return Ok(id);
+        }
+        let id = write::insert_line(
+            tx,
+            &write::ProductLineFields {
+                name: name.to_owned(),
+                code: String::new(),
+                description: String::new(),
+            },
+        )?;
+        self.lines.insert(key, id);
+        self.created("product_line");
+        Ok(id)
+    }
+
+    /// A product must exist (it needs a product line): an unknown one is refused.
+    fn product(&self, name: &str) -> Result<ProductId> {
+        self.products
+            .get(&self.key("product", name))
+            .copied()
+            .ok_or_else(|| StoreError::UnknownName {
+                what: "product",
+                name: name.to_owned(),
+            })
+    }
+
+    fn opt<T>(
+        &mut self,
+        tx: &Connection,
+        name: &Option<String>,
+        f: impl FnOnce(&mut Self, &Connection, &str) -> Result<T>,
+    ) -> Result<Option<T>> {
+        match name {
+            Some(n) => f(self, tx, n).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+fn collect_ids(conn: &Connection, sql: &str) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(super) fn aliases(conn: &Connection) -> Result<Vec<Alias>> {
+    let mut stmt =
+        conn.prepare("SELECT kind, alias, canonical FROM aliases ORDER BY kind, alias")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Alias {
+            kind: r.get(0)?,
+            alias: r.get(1)?,
+            canonical: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn won_stage(conn: &Connection) -> Result<u8> {
+    Ok(conn
+        .query_row(
+            "SELECT position FROM pipeline_stages WHERE is_won = 1 ORDER BY position LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(6))
+}
+
+fn person_record(
+    tx: &Transaction,
+    res: &mut Resolver,
+    name: &str,
+    manager: &Option<String>,
+    region: &Option<String>,
+    fields: (&Option<String>, &Option<String>, Option<u32>),
+) -> Result<Change> {
+    let mut parent = res.root;
+    if let Some(r) = region {
+        parent = res.unit(tx, parent, UnitKind::Region, r)?;
+    }
+    if let Some(m) = manager {
+        parent = res.unit(tx, parent, UnitKind::Team, m)?;
+    }
+    let key = res.key("person", name);
+    let existing = res.people.get(&key).copied();
+    let Some(id) = existing else {
+        let id = write::insert_node(tx, Some(parent), UnitKind::Person, name)?;
+        res.people.insert(key, id);
+        let (title, email, visits) = fields;
+        tx.execute(
+            "UPDATE org_nodes SET title = ?2, email = ?3, visits_per_week = ?4 WHERE id = ?1",
+            params![
+                id.0,
+                title.clone().unwrap_or_default(),
+                email.clone().unwrap_or_default(),
+                visits
+            ],
+        )?;
+        return Ok(Change::Inserted);
+    };
+    let (old_parent, old_title, old_email, old_visits): (Option<i64>, String, String, Option<u32>) =
+        tx.query_row(
+            "SELECT parent_id, title, email, visits_per_week FROM org_nodes WHERE id = ?1",
+            [id.0],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+    let (title, email, visits) = fields;
+    let new_parent = if region.is_some() || manager.is_some() {
+        parent
+    } else {
+        old_parent.map(NodeId).unwrap_or(parent)
+    };
+    let new_title = title.clone().unwrap_or(old_title.clone());
+    let new_email = email.clone().unwrap_or(old_email.clone());
+    let new_visits = visits.or(old_visits);
+    if Some(new_parent.0) == old_parent
+        && new_title == old_title
+        && new_email == old_email
+        && new_visits == old_visits
+    {
+        return Ok(Change::Unchanged);
+    }
+    if Some(new_parent.0) != old_parent {
+        let tree = crate::domain::org::OrgTree::new(&read::nodes(tx)?);
+        tree.check_move(id, new_parent)?;
+    }
+    tx.execute(
+        "UPDATE org_nodes SET parent_id = ?2, title = ?3, email = ?4, visits_per_week = ?5
+         WHERE id = ?1",
+        params![id.0, new_parent.0, new_title, new_email, new_visits],
+    )?;
+    Ok(Change::Updated)
+}
+
+fn product_record(
+    tx: &Transaction,
+    res: &mut Resolver,
+    name: &str,
+    line: &str,
+    price: Option<Money>,
+) -> Result<Change> {
+    let line = res.line(tx, line)?;
+    let key = res.key("product", name);
+    match res.products.get(&key).copied() {
+        None => {
+            let id = write::insert_product(
+                tx,
+                &write::ProductFields {
+                    line,
+                    name: name.to_owned(),
+                    list_price: price.unwrap_or(Money::ZERO),
+                },
+            )?;
+            res.products.insert(key, id);
+            Ok(Change::Inserted)
+        }
+        Some(id) => {
+            let (old_line, old_price): (i64, i64) = tx.query_row(
+                "SELECT line_id, list_price FROM products WHERE id = ?1",
+                [id.0],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let new_price = price.map(Money::fen).unwrap_or(old_price);
+            if old_line == line.0 && old_price == new_price {
+                return Ok(Change::Unchanged);
+            }
+            tx.execute(
+                "UPDATE products SET line_id = ?2, list_price = ?3 WHERE id = ?1",
+                params![id.0, line.0, new_price],
+            )?;
+            Ok(Change::Updated)
+        }
+    }
+}
+
+fn customer_record(
+    tx: &Transaction,
+    res: &mut Resolver,
+    name: &str,
+    fields: [&Option<String>; 3],
+    owner: &Option<String>,
+) -> Result<Change> {
+    let owner = res.opt(tx, owner, |r, tx, n| r.person(tx, n))?;
+    let key = res.key("customer", name);
+    let [industry, region, rating] = fields;
+    match res.customers.get(&key).copied() {
+        None => {
+            let id = write::insert_customer(
+                tx,
+                &write::CustomerFields {
+                    name: name.to_owned(),
+                    industry: industry.clone().unwrap_or_default(),
+                    region: region.clone().unwrap_or_default(),
+                    credit_rating: rating.clone().unwrap_or_default(),
+                    owner,
+                },
+            )?;
+            res.customers.insert(key, id);
+            Ok(Change::Inserted)
+        }
+        Some(id) => {
+            let old: (String, String, String, Option<i64>) = tx.query_row(
+                "SELECT industry, region, credit_rating, owner_id FROM customers WHERE id = ?1",
+                [id.0],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )?;
+            let new = (
+                industry.clone().unwrap_or(old.0.clone()),
+                region.clone().unwrap_or(old.1.clone()),
+                rating.clone().unwrap_or(old.2.clone()),
+                owner.map(|o| o.0).or(old.3),
+            );
+            if new == old {
+                return Ok(Change::Unchanged);
+            }
+            tx.execute(
+                "UPDATE customers SET industry = ?2, region = ?3, credit_rating = ?4, owner_id = ?5
+                 WHERE id = ?1",
+                params![id.0, new.0, new.1, new.2, new.3],
+            )?;
+            Ok(Change::Updated)
+        }
+    }
+}
+
+/// The stored form of a row key: a source id as it was, a content key as `h:…`.
+fn stored_key(key: &str) -> &str {
+    key.strip_prefix("id:").unwrap_or(key)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn opportunity_record(
+    tx: &Transaction,
+    res: &mut Resolver,
+    won_stage: u8,
+    key: &str,
+    names: [&Option<String>; 3],
+    stage: StageValue,
+    dates: (Option<jiff::civil::Date>, Option<jiff::civil::Date>),
+    value: Option<Money>,
+) -> Result<Change> {
+    let [person, customer, product] = names;
+    let person = res.opt(tx, person, |r, tx, n| r.person(tx, n))?;
+    let customer = res.opt(tx, customer, |r, tx, n| r.customer(tx, n))?;
+    let product = match product {
+        Some(p) => Some(res.product(p)?),
+        None => None,
+    };
+    let (stage, status) = match stage {
+        StageValue::Open(n) => (n, "open"),
+        StageValue::Won => (won_stage, "won"),
+        // Where a deal was lost is not in the file: it counts as lost at the first stage.
+        StageValue::Lost => (1, "lost"),
+    };
+    let (engage, close) = dates;
+    let row = (
+        person.map(|p| p.0),
+        customer.map(|c| c.0),
+        product.map(|p| p.0),
+        i64::from(stage),
+        status.to_owned(),
+        engage.map(|d| d.to_string()),
+        close.map(|d| d.to_string()),
+        value.map(Money::fen),
+    );
+    let source_id = stored_key(key);
+    type Row = (
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        i64,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+    );
+    let existing: Option<(i64, Row)> = tx
+        .query_row(
+            "SELECT id, node_id, customer_id, product_id, stage, status, engage_date, close_date,
+                    value
+             FROM opportunities WHERE source_id = ?1",
+            [source_id],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    (
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                        r.get(7)?,
+                        r.get(8)?,
+                    ),
+                ))
+            },
+        )
+        .optional()?;
+    let (id, change) = match existing {
+        Some((_, old)) if old == row => return Ok(Change::Unchanged),
+        Some((id, _)) => {
+            tx.execute(
+                "UPDATE opportunities SET node_id = ?2, customer_id = ?3, product_id = ?4,
+                        stage = ?5, status = ?6, engage_date = ?7, close_date = ?8, value = ?9
+                 WHERE id = ?1",
+                params![id, row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7],
+            )?;
+            tx.execute(
+                "DELETE FROM opportunity_stages WHERE opportunity_id = ?1",
+                [id],
+            )?;
+            (id, Change::Updated)
+        }
+        None => {
+            tx.execute(
+                "INSERT INTO opportunities (source_id, node_id, customer_id, product_id, stage,
+                        status, engage_date, close_date, value)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    source_id, row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7
+                ],
+            )?;
+            (tx.last_insert_rowid(), Change::Inserted)
+        }
+    };
+    // Stage history: opened on the engage date; won on the close date.
+    if let Some(d) = engage {
+        tx.execute(
+            "INSERT INTO opportunity_stages (opportunity_id, stage, entered_on) VALUES (?1, 1, ?2)",
+            params![id, d.to_string()],
+        )?;
+    }
+    if let (Some(d), "won") = (close, status) {
+        tx.execute(
+            "INSERT OR REPLACE INTO opportunity_stages (opportunity_id, stage, entered_on)
+             VALUES (?1, ?2, ?3)",
+            params![id, i64::from(won_stage), d.to_string()],
+        )?;
+    }
+    Ok(change)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn history_record(
+    tx: &Transaction,
+    res: &mut Resolver,
+    key: &str,
+    date: jiff::civil::Date,
+    amount: Money,
+    line: &Option<String>,
+    region: &str,
+    names: [&Option<String>; 3],
+) -> Result<Change> {
+    let [person, customer, product] = names;
+    let line = res.opt(tx, line, |r, tx, n| r.line(tx, n))?;
+    let person = res.opt(tx, person, |r, tx, n| r.person(tx, n))?;
+    let customer = res.opt(tx, customer, |r, tx, n| r.customer(tx, n))?;
+    let product = match product {
+        Some(p) => Some(res.product(p)?),
+        None => None,
+    };
+    let row = (
+        date.to_string(),
+        amount.fen(),
+        line.map(|l| l.0),
+        product.map(|p| p.0),
+        person.map(|p| p.0),
+        customer.map(|c| c.0),
+        region.to_owned(),
+    );
+    let source_key = stored_key(key);
+    type Row = (
+        String,
+        i64,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        String,
+    );
+    let existing: Option<(i64, Row)> = tx
+        .query_row(
+            "SELECT id, date, amount, line_id, product_id, node_id, customer_id, region
+             FROM history_sales WHERE source_key = ?1",
+            [source_key],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    (
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                        r.get(7)?,
+                    ),
+                ))
+            },
+        )
+        .optional()?;
+    match existing {
+        Some((_, old)) if old == row => Ok(Change::Unchanged),
+        Some((id, _)) => {
+            tx.execute(
+                "UPDATE history_sales SET date = ?2, amount = ?3, line_id = ?4, product_id = ?5,
+                        node_id = ?6, customer_id = ?7, region = ?8
+                 WHERE id = ?1",
+                params![id, row.0, row.1, row.2, row.3, row.4, row.5, row.6],
+            )?;
+            Ok(Change::Updated)
+        }
+        None => {
+            tx.execute(
+                "INSERT INTO history_sales (date, amount, line_id, product_id, node_id,
+                        customer_id, region, source_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![row.0, row.1, row.2, row.3, row.4, row.5, row.6, source_key],
+            )?;
+            Ok(Change::Inserted)
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn actual_record(
+    tx: &Transaction,
+    res: &mut Resolver,
+    key: &str,
+    date: jiff::civil::Date,
+    kind: crate::domain::model::ActualKind,
+    amount: Option<Money>,
+    count: u64,
+    names: [&Option<String>; 4],
+) -> Result<Change> {
+    let [person, customer, product, line] = names;
+    let person = res.opt(tx, person, |r, tx, n| r.person(tx, n))?;
+    let customer = res.opt(tx, customer, |r, tx, n| r.customer(tx, n))?;
+    let line = res.opt(tx, line, |r, tx, n| r.line(tx, n))?;
+    let product = match product {
+        Some(p) => Some(res.product(p)?),
+        None => None,
+    };
+    let count = i64::try_from(count).map_err(|_| StoreError::InvalidValue {
+        field: "count",
+        value: count.to_string(),
+    })?;
+    let row = (
+        date.to_string(),
+        kind.code().to_owned(),
+        person.map(|p| p.0),
+        customer.map(|c| c.0),
+        product.map(|p| p.0),
+        line.map(|l| l.0),
+        amount.map(Money::fen),
+        count,
+    );
+    let source_key = stored_key(key);
+    type Row = (
+        String,
+        String,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        i64,
+    );
+    let existing: Option<(i64, Row)> = tx
+        .query_row(
+            "SELECT id, date, kind, node_id, customer_id, product_id, line_id, amount, count
+             FROM actuals WHERE source_key = ?1",
+            [source_key],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    (
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                        r.get(7)?,
+                        r.get(8)?,
+                    ),
+                ))
+            },
+        )
+        .optional()?;
+    match existing {
+        Some((_, old)) if old == row => Ok(Change::Unchanged),
+        Some((id, _)) => {
+            tx.execute(
+                "UPDATE actuals SET date = ?2, kind = ?3, node_id = ?4, customer_id = ?5,
+                        product_id = ?6, line_id = ?7, amount = ?8, count = ?9
+                 WHERE id = ?1",
+                params![id, row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7],
+            )?;
+            Ok(Change::Updated)
+        }
+        None => {
+            tx.execute(
+                "INSERT INTO actuals (date, kind, node_id, customer_id, product_id, line_id,
+                        amount, count, source_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, source_key
+                ],
+            )?;
+            Ok(Change::Inserted)
+        }
+    }
+}
+
+fn write_record(
+    tx: &Transaction,
+    res: &mut Resolver,
+    won_stage: u8,
+    record: &Record,
+) -> Result<Change> {
+    match record {
+        Record::Person {
+            name,
+            manager,
+            region,
+            title,
+            email,
+            visits_per_week,
+        } => person_record(
+            tx,
+            res,
+            name,
+            manager,
+            region,
+            (title, email, *visits_per_week),
+        ),
+        Record::Product { name, line, price } => product_record(tx, res, name, line, *price),
+        Record::Customer {
+            name,
+            industry,
+            region,
+            credit_rating,
+            owner,
+        } => customer_record(tx, res, name, [industry, region, credit_rating], owner),
+        Record::Opportunity {
+            key,
+            person,
+            customer,
+            product,
+            stage,
+            engage_date,
+            close_date,
+            value,
+        } => opportunity_record(
+            tx,
+            res,
+            won_stage,
+            key,
+            [person, customer, product],
+            *stage,
+            (*engage_date, *close_date),
+            *value,
+        ),
+        Record::History {
+            key,
+            date,
+            amount,
+            line,
+            region,
+            person,
+            customer,
+            product,
+        } => history_record(
+            tx,
+            res,
+            key,
+            *date,
+            *amount,
+            line,
+            region,
+            [person, customer, product],
+        ),
+        Record::Actual {
+            key,
+            date,
+            kind,
+            person,
+            amount,
+            count,
+            customer,
+            product,
+            line,
+        } => actual_record(
+            tx,
+            res,
+            key,
+            *date,
+            *kind,
+            *amount,
+            *count,
+            [person, customer, product, line],
+        ),
+    }
+}
+
+impl Store {
+    /// Writes a prepared import as one undoable change. With problems in the file, nothing is
+    /// written unless `skip_invalid` (the user chose to import the valid rows and skip the
+    /// listed ones). `remember` stores the column mapping for the next file with this layout.
+    pub fn apply_import(
+        &mut self,
+        prepared: &Prepared,
+        skip_invalid: bool,
+        remember: Option<(&str, &ImportSettings)>,
+        progress: &dyn Fn(f32),
+        cancel: &AtomicBool,
+    ) -> Result<ImportOutcome> {
+        if !prepared.problems.is_empty() && !skip_invalid {
+            return Err(StoreError::ImportProblems {
+                count: prepared.problems.len(),
+            });
+        }
+        let detail = format!("{} × {}", prepared.kind.code(), prepared.records.len());
+        self.change(ChangeLabel::new("change.import", detail), |tx| {
+            let mut res = Resolver::load(tx)?;
+            let won = won_stage(tx)?;
+            let mut outcome = ImportOutcome {
+                skipped: prepared.rows_refused,
+                ..Default::default()
+            };
+            let total = prepared.records.len().max(1);
+            for (n, (line, record)) in prepared.records.iter().enumerate() {
+                if n % 2048 == 0 {
+                    if cancel.load(Ordering::Relaxed) {
+                        return Err(StoreError::Cancelled);
+                    }
+                    progress(n as f32 / total as f32);
+                }
+                let change =
+                    write_record(tx, &mut res, won, record).map_err(|e| StoreError::ImportRow {
+                        line: *line,
+                        detail: Box::new(e),
+                    })?;
+                match change {
+                    Change::Inserted => outcome.inserted += 1,
+                    Change::Updated => outcome.updated += 1,
+                    Change::Unchanged => outcome.unchanged += 1,
+                }
+            }
+            if let Some((signature, settings)) = remember {
+                let json = serde_json::to_string(settings).map_err(|e| StoreError::Sqlite {
+                    detail: e.to_string(),
+                })?;
+                tx.execute(
+                    "INSERT INTO import_mappings (kind, signature, mapping) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (kind, signature) DO UPDATE SET mapping = excluded.mapping",
+                    params![prepared.kind.code(), signature, json],
+                )?;
+            }
+            outcome.created = std::mem::take(&mut res.created);
+            progress(1.0);
+            Ok(outcome)
+        })
+    }
+
+    /// The column mapping remembered for a file layout, if any.
+    pub fn remembered_mapping(
+        &self,
+        kind: ImportKind,
+        signature: &str,
+    ) -> Result<Option<ImportSettings>> {
+        let json: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT mapping FROM import_mappings WHERE kind = ?1 AND signature = ?2",
+                params![kind.code(), signature],
+                |r| r.get(0),
+            )
+            .optional()?;
+        // A mapping this version cannot read is ignored, not an error: it is only a convenience.
+        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+    }
+
+    pub fn aliases(&self) -> Result<Vec<Alias>> {
+        aliases(&self.conn)
+    }
+
+    /// Records that `alias` means `canonical` (e.g. product "GTXPro" is "GTX Pro").
+    pub fn set_alias(&mut self, kind: &str, alias: &str, canonical: &str) -> Result<()> {
+        if !ALIAS_KINDS.contains(&kind) {
+            return Err(StoreError::InvalidValue {
+                field: "alias.kind",
+                value: kind.to_owned(),
+            });
+        }
+        let alias = crate::domain::org::clean_name(alias)?;
+        let canonical = crate::domain::org::clean_name(canonical)?;
+        self.change(ChangeLabel::new("change.alias", alias.clone()), |tx| {
+            tx.execute(
+                "INSERT INTO aliases (kind, alias, canonical) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (kind, alias) DO UPDATE SET canonical = excluded.canonical",
+                params![kind, alias, canonical],
+            )?;
+            Ok(())
+        })
+    }
+
+    pub fn remove_alias(&mut self, kind: &str, alias: &str) -> Result<()> {
+        self.change(
+            ChangeLabel::new("change.alias_remove", alias.trim()),
+            |tx| {
+                tx.execute(
+                    "DELETE FROM aliases WHERE kind = ?1 AND alias = ?2",
+                    params![kind, alias.trim()],
+                )?;
+                Ok(())
+            },
+        )
+    }
+}
