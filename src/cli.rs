@@ -43,6 +43,37 @@ pub enum Command {
     /// Check a plan file: that this version can read it, and its integrity. Exit code 0 when
     /// it is sound, 1 otherwise.
     Check,
+    /// Import people, products, customers, opportunities, history or actuals from a CSV,
+    /// XLSX, XLS or ODS file. One transaction: with any problem nothing is written (unless
+    /// --skip-invalid); importing the same file again changes nothing.
+    Import {
+        /// What the file holds: people, products, customers, opportunities, history, actuals.
+        kind: String,
+        /// The file to read; its format is decided by its content, not its name.
+        source: PathBuf,
+        /// Map a column to a field, e.g. --map "签约额=amount" (field codes in --help of
+        /// docs/import.md); `COLUMN=-` leaves a column out. Repeatable.
+        #[arg(long = "map", value_name = "COLUMN=FIELD")]
+        map: Vec<String>,
+        /// Map a stage value, e.g. --stage "Engaging=3", --stage "Won=won", --stage "Lost=lost".
+        #[arg(long = "stage", value_name = "VALUE=STAGE")]
+        stages: Vec<String>,
+        /// The sheet of a workbook (default: the first with data).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// The text encoding: utf-8, utf-16le, utf-16be, gbk or gb18030 (default: detected).
+        #[arg(long)]
+        encoding: Option<String>,
+        /// How to read dates like 1/5/2024 when the file does not tell: mdy or dmy.
+        #[arg(long, value_name = "mdy|dmy")]
+        day_order: Option<String>,
+        /// Import the valid rows and skip the ones with problems (they are listed).
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Check the file and report, without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Print the plan's structure and targets.
     Report {
         /// Print JSON (format described in docs/report-json.md).
@@ -67,6 +98,31 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         Command::Demo { force } => demo(db, *force, out),
         Command::Check => check(db, out),
         Command::Report { json } => report(db, *json, out),
+        Command::Import {
+            kind,
+            source,
+            map,
+            stages,
+            sheet,
+            encoding,
+            day_order,
+            skip_invalid,
+            dry_run,
+        } => import(
+            db,
+            ImportArgs {
+                kind,
+                source,
+                map,
+                stages,
+                sheet: sheet.clone(),
+                encoding: encoding.as_deref(),
+                day_order: day_order.as_deref(),
+                skip_invalid: *skip_invalid,
+                dry_run: *dry_run,
+            },
+            out,
+        ),
     };
     match result {
         Ok(()) => 0,
@@ -172,6 +228,198 @@ fn display_width(text: &str) -> usize {
             if wide { 2 } else { 1 }
         })
         .sum()
+}
+
+struct ImportArgs<'a> {
+    kind: &'a str,
+    source: &'a Path,
+    map: &'a [String],
+    stages: &'a [String],
+    sheet: Option<String>,
+    encoding: Option<&'a str>,
+    day_order: Option<&'a str>,
+    skip_invalid: bool,
+    dry_run: bool,
+}
+
+fn parse_encoding(name: &str) -> Result<crate::exchange::source::TextEncoding, String> {
+    use crate::exchange::source::TextEncoding as E;
+    match name.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
+        "utf8" => Ok(E::Utf8),
+        "utf16le" | "utf16" => Ok(E::Utf16Le),
+        "utf16be" => Ok(E::Utf16Be),
+        "gbk" | "gb18030" | "gb2312" | "cp936" => Ok(E::Gb18030),
+        _ => Err(format!(
+            "unknown encoding \"{name}\": use utf-8, utf-16le, utf-16be, gbk or gb18030"
+        )),
+    }
+}
+
+fn parse_stage(text: &str) -> Option<crate::exchange::fields::StageValue> {
+    use crate::exchange::fields::StageValue;
+    match text.trim().to_ascii_lowercase().as_str() {
+        "won" => Some(StageValue::Won),
+        "lost" => Some(StageValue::Lost),
+        n => n
+            .parse::<u8>()
+            .ok()
+            .filter(|n| (1..=20).contains(n))
+            .map(StageValue::Open),
+    }
+}
+
+fn import(db: &Path, args: ImportArgs, out: &mut dyn Write) -> Result<(), String> {
+    use std::sync::atomic::AtomicBool;
+
+    use crate::exchange::fields::{Field, ImportKind};
+    use crate::exchange::pipeline::{self, SourceInput};
+    use crate::exchange::source::ReadOptions;
+    use crate::exchange::values::{DayOrder, match_key};
+
+    let kinds = ImportKind::ALL.map(ImportKind::code).join(", ");
+    let kind = ImportKind::from_code(args.kind)
+        .ok_or_else(|| format!("unknown kind \"{}\": use one of {kinds}", args.kind))?;
+    let mut store = Store::open(db).map_err(|e| e.to_string())?;
+    let options = ReadOptions {
+        encoding: args.encoding.map(parse_encoding).transpose()?,
+        delimiter: None,
+        sheet: args.sheet,
+    };
+    let cancel = AtomicBool::new(false);
+    let input = SourceInput::File(args.source.to_owned());
+    let table = input
+        .read(&options, &|_| {}, &cancel)
+        .map_err(|e| format!("{}: {e}", args.source.display()))?;
+    let mut settings = pipeline::initial_settings(&store, kind, &table);
+    for m in args.map {
+        let (column, field) = m
+            .rsplit_once('=')
+            .ok_or_else(|| format!("--map \"{m}\": write COLUMN=FIELD"))?;
+        let index = table
+            .headers
+            .iter()
+            .position(|h| match_key(h) == match_key(column))
+            .ok_or_else(|| {
+                format!(
+                    "--map \"{m}\": the file has no column \"{column}\"; its columns are: {}",
+                    table.headers.join(", ")
+                )
+            })?;
+        let field = match field.trim() {
+            "-" | "" => None,
+            code => {
+                let f = Field::from_code(code)
+                    .filter(|f| kind.has_field(*f))
+                    .ok_or_else(|| {
+                        let fields: Vec<&str> =
+                            kind.fields().iter().map(|(f, _, _)| f.code()).collect();
+                        format!(
+                            "--map \"{m}\": \"{code}\" is not a field of {}; use one of {}",
+                            kind.code(),
+                            fields.join(", ")
+                        )
+                    })?;
+                // A field fills one column: take it away from any other.
+                for c in settings.columns.iter_mut() {
+                    if *c == Some(f) {
+                        *c = None;
+                    }
+                }
+                Some(f)
+            }
+        };
+        if let Some(slot) = settings.columns.get_mut(index) {
+            *slot = field;
+        }
+    }
+    for s in args.stages {
+        let (value, stage) = s
+            .rsplit_once('=')
+            .ok_or_else(|| format!("--stage \"{s}\": write VALUE=STAGE"))?;
+        let stage = parse_stage(stage).ok_or_else(|| {
+            format!("--stage \"{s}\": the stage is a number 1-20, \"won\" or \"lost\"")
+        })?;
+        settings.stages.insert(match_key(value), stage);
+    }
+    settings.day_order = match args.day_order {
+        None => None,
+        Some("mdy") => Some(DayOrder::MonthFirst),
+        Some("dmy") => Some(DayOrder::DayFirst),
+        Some(other) => return Err(format!("--day-order \"{other}\": use mdy or dmy")),
+    };
+
+    let mapped: Vec<String> = table
+        .headers
+        .iter()
+        .zip(&settings.columns)
+        .filter_map(|(h, f)| f.map(|f| format!("{h} → {}", f.code())))
+        .collect();
+    let _ = writeln!(out, "columns: {}", mapped.join(", "));
+    let prepared = pipeline::prepare(&store, &table, &settings, kind, &|_| {}, &cancel)
+        .map_err(|e| e.to_string())?;
+    let _ = writeln!(
+        out,
+        "read {} rows: {} valid, {} with problems; {} amounts rounded to the fen",
+        prepared.rows_read,
+        prepared.records.len(),
+        prepared.rows_refused,
+        prepared.amounts_rounded
+    );
+    const SHOWN: usize = 200;
+    for p in prepared.problems.iter().take(SHOWN) {
+        let _ = writeln!(out, "  {}", p.describe(Lang::En));
+    }
+    if prepared.problems.len() > SHOWN {
+        let _ = writeln!(
+            out,
+            "  … and {} more problems",
+            prepared.problems.len() - SHOWN
+        );
+    }
+    let blocked = !prepared.problems.is_empty() && !args.skip_invalid;
+    if args.dry_run {
+        let _ = writeln!(out, "dry run: nothing written");
+        return if prepared.problems.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("{} problems in the file", prepared.problems.len()))
+        };
+    }
+    if blocked {
+        return Err(format!(
+            "{} problems in the file; nothing imported (correct them, or add --skip-invalid)",
+            prepared.problems.len()
+        ));
+    }
+    let outcome = pipeline::write(
+        &mut store,
+        &table,
+        &settings,
+        &prepared,
+        args.skip_invalid,
+        &|_| {},
+        &cancel,
+    )
+    .map_err(|e| e.to_string())?;
+    let created: Vec<String> = outcome
+        .created
+        .iter()
+        .map(|(what, n)| format!("{n} {what}"))
+        .collect();
+    let _ = writeln!(
+        out,
+        "imported: {} new, {} updated, {} unchanged, {} rows skipped{}",
+        outcome.inserted,
+        outcome.updated,
+        outcome.unchanged,
+        outcome.skipped,
+        if created.is_empty() {
+            String::new()
+        } else {
+            format!("; created {}", created.join(", "))
+        }
+    );
+    Ok(())
 }
 
 #[cfg(test)]

@@ -31,6 +31,93 @@ pub struct Report {
     pub funnel_defaults: FunnelSection,
     pub history: Vec<HistoryEntry>,
     pub targets: TargetsSection,
+    pub statistics: StatisticsSection,
+}
+
+/// Figures derived from the imported pipeline and history.
+#[derive(Serialize)]
+pub struct StatisticsSection {
+    pub pipeline: PipelineSection,
+    pub history: HistoryStatsSection,
+    pub actuals: Vec<ActualsEntry>,
+}
+
+#[derive(Serialize)]
+pub struct PipelineSection {
+    pub opportunities: usize,
+    pub company: DealStatsEntry,
+    /// Per person, in organisation order; `node_id` null for deals without a person.
+    pub people: Vec<PersonStatsEntry>,
+}
+
+#[derive(Serialize)]
+pub struct PersonStatsEntry {
+    pub node_id: Option<i64>,
+    pub name: String,
+    #[serde(flatten)]
+    pub stats: DealStatsEntry,
+}
+
+#[derive(Serialize)]
+pub struct DealStatsEntry {
+    pub won: u64,
+    pub lost: u64,
+    pub open: u64,
+    /// won / (won + lost)
+    pub win_rate: Option<RateEntry>,
+    pub won_value_fen: i64,
+    /// Rounded to the fen, half away from zero.
+    pub average_won_fen: Option<i64>,
+    pub cycles: u64,
+    /// Days, as an exact fraction and as a decimal with 2 places.
+    pub cycle_days_mean: Option<QuantityEntry>,
+    pub cycle_days_median: Option<QuantityEntry>,
+    pub conversions: Vec<ConversionEntry>,
+}
+
+#[derive(Serialize)]
+pub struct ConversionEntry {
+    pub from_stage: u8,
+    pub to_stage: u8,
+    pub resolved: u64,
+    pub advanced: u64,
+    pub rate: Option<RateEntry>,
+}
+
+#[derive(Serialize)]
+pub struct HistoryStatsSection {
+    pub years: Vec<YearStatsEntry>,
+    /// Compound annual growth, first to last year, rounded to 6 decimals.
+    pub cagr: Option<RateEntry>,
+    /// 12 integer weights by fiscal month (sum = 10^8 × years), see domain §2.
+    pub seasonality_weights: Option<Vec<i64>>,
+    /// Totals by year × product line × region.
+    pub by_year_line_region: Vec<YearLineRegionEntry>,
+}
+
+#[derive(Serialize)]
+pub struct YearStatsEntry {
+    pub year: i32,
+    pub total_fen: i64,
+    pub growth: Option<RateEntry>,
+}
+
+#[derive(Serialize)]
+pub struct YearLineRegionEntry {
+    pub year: i32,
+    pub line_id: Option<i64>,
+    pub line: Option<String>,
+    pub region: String,
+    pub amount_fen: i64,
+}
+
+#[derive(Serialize)]
+pub struct ActualsEntry {
+    pub year: i32,
+    pub kind: crate::domain::model::ActualKind,
+    pub rows: u64,
+    pub amount_fen: i64,
+    pub count: u64,
 }
 
 #[derive(Serialize)]
@@ -124,6 +211,120 @@ impl RateEntry {
             fraction: format!("{}/{}", r.num(), r.den()),
             percent: r.format_percent(4),
         }
+    }
+}
+
+/// A quantity that is not a rate (days): the exact fraction and a 2-decimal reading.
+#[derive(Serialize)]
+pub struct QuantityEntry {
+    pub fraction: String,
+    pub decimal: String,
+}
+
+fn deal_stats_entry(d: &crate::domain::stats::DealStats) -> DealStatsEntry {
+    let days = |r: Option<Ratio>| {
+        r.map(|r| QuantityEntry {
+            fraction: format!("{}/{}", r.num(), r.den()),
+            decimal: r.format_decimal(2),
+        })
+    };
+    DealStatsEntry {
+        won: d.won,
+        lost: d.lost,
+        open: d.open,
+        win_rate: d.win_rate.map(RateEntry::of),
+        won_value_fen: d.won_value.fen(),
+        average_won_fen: d.average_won_money().map(|m| m.fen()),
+        cycles: d.cycles,
+        cycle_days_mean: days(d.cycle_days_mean),
+        cycle_days_median: days(d.cycle_days_median),
+        conversions: d
+            .conversions
+            .iter()
+            .map(|c| ConversionEntry {
+                from_stage: c.from,
+                to_stage: c.to,
+                resolved: c.resolved,
+                advanced: c.advanced,
+                rate: c.rate.map(RateEntry::of),
+            })
+            .collect(),
+    }
+}
+
+fn statistics(s: &PlanSnapshot, tree: &OrgTree) -> StatisticsSection {
+    let won_stage = s
+        .stages
+        .iter()
+        .find(|st| st.is_won)
+        .map(|st| st.position)
+        .unwrap_or(6);
+    let stats = crate::domain::stats::pipeline_stats(&s.opportunities, &s.stage_events, won_stage);
+    let mut people: Vec<PersonStatsEntry> = tree
+        .walk()
+        .into_iter()
+        .filter_map(|(id, _)| {
+            let d = stats.by_person.get(&Some(id))?;
+            Some(PersonStatsEntry {
+                node_id: Some(id.0),
+                name: tree.get(id).map(|n| n.name.clone()).unwrap_or_default(),
+                stats: deal_stats_entry(d),
+            })
+        })
+        .collect();
+    if let Some(d) = stats.by_person.get(&None) {
+        people.push(PersonStatsEntry {
+            node_id: None,
+            name: String::new(),
+            stats: deal_stats_entry(d),
+        });
+    }
+    let fy = s.plan.fiscal_year;
+    StatisticsSection {
+        pipeline: PipelineSection {
+            opportunities: s.opportunities.len(),
+            company: deal_stats_entry(&stats.company),
+            people,
+        },
+        history: HistoryStatsSection {
+            years: crate::domain::history::year_over_year(&s.history)
+                .into_iter()
+                .map(|(year, total, growth)| YearStatsEntry {
+                    year,
+                    total_fen: total.fen(),
+                    growth: growth.map(RateEntry::of),
+                })
+                .collect(),
+            cagr: crate::domain::history::cagr(&s.history).map(RateEntry::of),
+            seasonality_weights: crate::domain::history::seasonality(&s.history, &fy)
+                .map(|w| w.to_vec()),
+            by_year_line_region: s
+                .history
+                .iter()
+                .flat_map(|h| {
+                    h.by_line_region
+                        .iter()
+                        .map(move |(line, region, amount)| YearLineRegionEntry {
+                            year: h.year,
+                            line_id: line.map(|l| l.0),
+                            line: line.and_then(|l| s.line(l)).map(|l| l.name.clone()),
+                            region: region.clone(),
+                            amount_fen: amount.fen(),
+                        })
+                })
+                .collect(),
+        },
+        actuals: s
+            .actuals
+            .iter()
+            .map(|a| ActualsEntry {
+                year: a.year,
+                kind: a.kind,
+                rows: a.rows,
+                amount_fen: a.amount.fen(),
+                count: a.count,
+            })
+            .collect(),
     }
 }
 
@@ -407,5 +608,6 @@ pub fn build(s: &PlanSnapshot) -> Report {
             cells: s.targets.iter().map(cell_entry).collect(),
             gaps,
         },
+        statistics: statistics(s, &tree),
     }
 }

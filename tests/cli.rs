@@ -134,3 +134,194 @@ fn commands_need_the_plan_file_and_explain_themselves() {
     let out = salesplan(&["no-such-command"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn new_plan(dir: &Path) -> std::path::PathBuf {
+    let db = dir.join("crm.salesplan");
+    salesplan::store::Store::create(
+        &db,
+        &salesplan::store::NewPlan {
+            name: "CRM".into(),
+            organisation: String::new(),
+            fiscal_year: 2017,
+            fiscal_start_month: 1,
+            company: "Company".into(),
+            version_name: "Draft".into(),
+            channels: ["Direct".into(), "Distribution".into(), "E-commerce".into()],
+        },
+    )
+    .unwrap();
+    db
+}
+
+#[test]
+fn imports_the_crm_data_set_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = new_plan(dir.path());
+    let steps = [
+        (
+            "people",
+            "crm/sales_teams.csv",
+            "imported: 35 new, 0 updated, 0 unchanged, 0 rows skipped; created 3 region, 6 team",
+        ),
+        (
+            "products",
+            "crm/products.csv",
+            "imported: 7 new, 0 updated, 0 unchanged, 0 rows skipped; created 3 product_line",
+        ),
+        (
+            "customers",
+            "crm/accounts.csv",
+            "imported: 85 new, 0 updated, 0 unchanged, 0 rows skipped",
+        ),
+        (
+            "opportunities",
+            "crm/sales_pipeline.csv",
+            "imported: 8800 new, 0 updated, 0 unchanged, 0 rows skipped",
+        ),
+    ];
+    for (kind, file, summary) in steps {
+        let out = salesplan(&["import", "--db", arg(&db), kind, &fixture(file)]);
+        assert!(out.status.success(), "{kind}: {}", text(&out.stderr));
+        let stdout = text(&out.stdout);
+        assert!(stdout.lines().any(|l| l == summary), "{kind}: {stdout}");
+    }
+    let out = salesplan(&[
+        "import",
+        "--db",
+        arg(&db),
+        "opportunities",
+        &fixture("crm/sales_pipeline.csv"),
+    ]);
+    assert!(text(&out.stdout).contains("imported: 0 new, 0 updated, 8800 unchanged"));
+
+    let out = salesplan(&["report", "--db", arg(&db), "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let company = &json["statistics"]["pipeline"]["company"];
+    assert_eq!(company["win_rate"]["fraction"], "4238/6711");
+    assert_eq!(company["won"], 4238);
+    assert_eq!(company["lost"], 2473);
+    let anna = json["statistics"]["pipeline"]["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Anna Snelling")
+        .unwrap();
+    assert_eq!(
+        (
+            anna["won"].as_u64(),
+            anna["lost"].as_u64(),
+            anna["open"].as_u64()
+        ),
+        (Some(208), Some(128), Some(112))
+    );
+}
+
+#[test]
+fn a_dry_run_reports_problems_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = new_plan(dir.path());
+    let csv = dir.path().join("history.csv");
+    std::fs::write(
+        &csv,
+        "日期,金额\n2024-01-05,\"1,000.50\"\n2024-02-30,100\n2024-03-01,-5\n",
+    )
+    .unwrap();
+    let before = std::fs::read(&db).unwrap();
+    let out = salesplan(&[
+        "import",
+        "--db",
+        arg(&db),
+        "history",
+        arg(&csv),
+        "--dry-run",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("read 3 rows: 1 valid, 2 with problems"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Row 3, column \"日期\", value \"2024-02-30\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Row 4, column \"金额\", value \"-5\""),
+        "{stdout}"
+    );
+    assert!(stdout.contains("dry run: nothing written"));
+    // Without --dry-run and without --skip-invalid: refused, nothing written.
+    let out = salesplan(&["import", "--db", arg(&db), "history", arg(&csv)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("nothing imported"));
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    // With --skip-invalid the valid row goes in.
+    let out = salesplan(&[
+        "import",
+        "--db",
+        arg(&db),
+        "history",
+        arg(&csv),
+        "--skip-invalid",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("imported: 1 new, 0 updated, 0 unchanged, 2 rows skipped"));
+}
+
+#[test]
+fn columns_can_be_mapped_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = new_plan(dir.path());
+    let csv = dir.path().join("odd.csv");
+    std::fs::write(&csv, "when;how much;who\n2024-01-05;100;张伟\n").unwrap();
+    let out = salesplan(&[
+        "import",
+        "--db",
+        arg(&db),
+        "history",
+        arg(&csv),
+        "--dry-run",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("The file has no Date column"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = salesplan(&[
+        "import",
+        "--db",
+        arg(&db),
+        "history",
+        arg(&csv),
+        "--map",
+        "when=date",
+        "--map",
+        "how much=amount",
+        "--map",
+        "who=person",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("columns: when → date, how much → amount, who → person"));
+    let out = salesplan(&[
+        "import",
+        "--db",
+        arg(&db),
+        "history",
+        arg(&csv),
+        "--map",
+        "nope=date",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("its columns are: when, how much, who"));
+    let out = salesplan(&["import", "--db", arg(&db), "nonsense", arg(&csv)]);
+    assert!(
+        text(&out.stderr)
+            .contains("use one of people, products, customers, opportunities, history, actuals")
+    );
+    assert!(salesplan(&["import", "--help"]).status.success());
+}

@@ -1044,3 +1044,23 @@ proptest! {
         prop_assert_eq!(parse_count(Text, &grouped), Ok(n));
     }
 }
+
+#[test]
+fn amounts_from_data_files_are_rounded_to_the_fen_and_say_so() {
+    use salesplan::exchange::values::parse_amount_rounding;
+    let r = |t: &str| parse_amount_rounding(CellKind::Text, t).unwrap();
+    assert_eq!(r("957.5775"), (Money::from_fen(95758), true));
+    assert_eq!(r("22.368"), (Money::from_fen(2237), true));
+    assert_eq!(r("2.544"), (Money::from_fen(254), true));
+    assert_eq!(r("0.005"), (Money::from_fen(1), true));
+    assert_eq!(r("-0.005"), (Money::from_fen(-1), true));
+    assert_eq!(r("1,000.50"), (Money::from_fen(100050), false));
+    assert_eq!(r("261.96"), (Money::from_fen(26196), false));
+    assert_eq!(
+        parse_amount_rounding(CellKind::Number, "1706.184").unwrap(),
+        (Money::from_fen(170618), true)
+    );
+    // Still refused: ambiguous separators and garbage.
+    assert!(parse_amount_rounding(CellKind::Text, "1.500").is_err());
+    assert!(parse_amount_rounding(CellKind::Text, "12abc").is_err());
+}

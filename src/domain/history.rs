@@ -79,6 +79,33 @@ pub fn summaries(years: &[HistoryYear]) -> Vec<YearSummary> {
         .collect()
 }
 
+/// Decimal places a compound growth rate is given to (as a fraction: 6 places = 0.0001%).
+pub const CAGR_DECIMALS: u32 = 6;
+
+/// Compound annual growth from the first to the last year with sales:
+/// `(last / first)^(1 / (years − 1)) − 1`, where `years` counts calendar years from first to
+/// last. A root is rarely a fraction, so the rate is rounded half away from zero to
+/// [`CAGR_DECIMALS`] places and kept as that exact decimal (what later figures are computed
+/// from). `None` with fewer than two years or a first year without sales.
+pub fn cagr(years: &[HistoryYear]) -> Option<Ratio> {
+    let first = years.iter().find(|y| y.total.fen() > 0)?;
+    let last = years.iter().rev().find(|y| y.total.fen() > 0)?;
+    let span = last.year - first.year;
+    if span < 1 {
+        return None;
+    }
+    // Growth of the ratio of two i64 amounts: f64 holds 15-16 significant digits, far more
+    // than the 6 decimals kept.
+    let ratio = last.total.fen() as f64 / first.total.fen() as f64;
+    let rate = ratio.powf(1.0 / f64::from(span)) - 1.0;
+    let scale = 10f64.powi(CAGR_DECIMALS as i32);
+    let scaled = (rate * scale).round();
+    if !scaled.is_finite() {
+        return None;
+    }
+    Ratio::new(scaled as i128, 10i128.pow(CAGR_DECIMALS))
+}
+
 /// Average contract size over all the years: total / number of contracts.
 pub fn average_contract(years: &[HistoryYear]) -> Option<Ratio> {
     let total: i128 = years.iter().map(|y| i128::from(y.total.fen())).sum();
@@ -119,6 +146,9 @@ mod tests {
             average_contract(&ys),
             Some(Ratio::from_integer(100_000_000))
         );
+        // (4400 / 3200)^(1/2) − 1 = 0.172604…
+        assert_eq!(cagr(&ys), Ratio::new(172_604, 1_000_000));
+        assert_eq!(cagr(&ys[..1]), None);
         let s = summaries(&ys);
         assert_eq!(s[2].average_contract, Some(Money::from_fen(100_000_000)));
         assert_eq!(

@@ -116,10 +116,26 @@ impl Money {
 
     /// Reads an amount as typed by a person; see the module documentation for what is accepted.
     pub fn parse(s: &str) -> Result<Money, MoneyParseError> {
-        parse_fen(s).map(Money).map_err(|kind| MoneyParseError {
-            input: s.to_owned(),
-            kind,
-        })
+        parse_fen(s, false)
+            .map(|(fen, _)| Money(fen))
+            .map_err(|kind| MoneyParseError {
+                input: s.to_owned(),
+                kind,
+            })
+    }
+
+    /// Reads an amount from a data file (an ERP or CRM export), where amounts computed with
+    /// discounts often carry more decimals than a fen (`957.5775`): the same rules as
+    /// [`Money::parse`], but digits beyond the fen are rounded half away from zero instead of
+    /// refused. Also says whether it rounded, so an import can report how many amounts it
+    /// rounded.
+    pub fn parse_rounding(s: &str) -> Result<(Money, bool), MoneyParseError> {
+        parse_fen(s, true)
+            .map(|(fen, rounded)| (Money(fen), rounded))
+            .map_err(|kind| MoneyParseError {
+                input: s.to_owned(),
+                kind,
+            })
     }
 
     /// The number without unit: `1,000.50` in 元 (exact), or `5,000.00` in 万 (rounded half
@@ -427,7 +443,7 @@ fn word_end(chars: &[char], start: usize) -> usize {
         .map_or(chars.len(), |offset| start + offset)
 }
 
-fn parse_fen(s: &str) -> Result<i64, MoneyErrorKind> {
+fn parse_fen(s: &str, round: bool) -> Result<(i64, bool), MoneyErrorKind> {
     let chars: Vec<char> = s.trim().chars().map(normalize_char).collect();
     if chars.is_empty() {
         return Err(MoneyErrorKind::Empty);
@@ -513,11 +529,13 @@ fn parse_fen(s: &str) -> Result<i64, MoneyErrorKind> {
     }
 
     let unit = unit.unwrap_or(ParsedUnit::Yuan);
-    let magnitude = parse_magnitude(number, unit)?;
+    let (magnitude, rounded) = parse_magnitude(number, unit, round)?;
     let negative = open_paren || negative_sign == Some(true);
     let signed = if negative { -magnitude } else { magnitude };
     // parse_magnitude caps the magnitude at MAX_ABS_FEN, so this always fits.
-    i64::try_from(signed).map_err(|_| MoneyErrorKind::TooLarge)
+    i64::try_from(signed)
+        .map(|fen| (fen, rounded))
+        .map_err(|_| MoneyErrorKind::TooLarge)
 }
 
 /// The error for an unexpected character after the number (and its unit, if any).
@@ -532,8 +550,14 @@ fn trailing_error(c: char, unit_seen: bool, after_space: bool) -> MoneyErrorKind
     }
 }
 
-/// The magnitude in fen of a run of digits, commas and dots in `unit`.
-fn parse_magnitude(number: &[char], unit: ParsedUnit) -> Result<i128, MoneyErrorKind> {
+/// The magnitude in fen of a run of digits, commas and dots in `unit`; with `round`, digits
+/// beyond the fen are rounded half up (the sign is applied after, so this is half away from
+/// zero) and the flag says whether any were non-zero.
+fn parse_magnitude(
+    number: &[char],
+    unit: ParsedUnit,
+    round: bool,
+) -> Result<(i128, bool), MoneyErrorKind> {
     let dots = number.iter().filter(|&&c| c == '.').count();
     let commas = number.iter().filter(|&&c| c == ',').count();
     let first_dot = number.iter().position(|&c| c == '.');
@@ -590,12 +614,14 @@ fn parse_magnitude(number: &[char], unit: ParsedUnit) -> Result<i128, MoneyError
 
     let decimals = unit.decimals();
     let decimals_len = usize::try_from(decimals).unwrap_or(usize::MAX);
-    if fraction_digits.iter().skip(decimals_len).any(|&d| d != 0) {
+    let too_precise = fraction_digits.iter().skip(decimals_len).any(|&d| d != 0);
+    if too_precise && !round {
         return Err(MoneyErrorKind::TooPrecise {
             unit: unit.symbol(),
             max_decimals: decimals,
         });
     }
+    let round_up = too_precise && fraction_digits.get(decimals_len).is_some_and(|&d| d >= 5);
 
     let mut fen: i128 = 0;
     let kept_fraction = fraction_digits
@@ -611,7 +637,13 @@ fn parse_magnitude(number: &[char], unit: ParsedUnit) -> Result<i128, MoneyError
             .filter(|&f| f <= i128::from(MAX_ABS_FEN))
             .ok_or(MoneyErrorKind::TooLarge)?;
     }
-    Ok(fen)
+    if round_up {
+        fen += 1;
+        if fen > i128::from(MAX_ABS_FEN) {
+            return Err(MoneyErrorKind::TooLarge);
+        }
+    }
+    Ok((fen, too_precise))
 }
 
 #[cfg(test)]

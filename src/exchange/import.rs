@@ -231,6 +231,8 @@ pub struct Prepared {
     pub actual_kind_values: BTreeMap<String, Option<ActualKind>>,
     /// Rows refused (they have at least one problem).
     pub rows_refused: usize,
+    /// Amounts with digits beyond the fen, rounded half away from zero.
+    pub amounts_rounded: usize,
 }
 
 impl Prepared {
@@ -293,6 +295,8 @@ struct RowCheck<'a, 'b> {
     cells: &'b [Cell],
     ctx: &'b Cells<'a>,
     problems: Vec<Problem>,
+    /// Amounts in this row rounded to the fen.
+    rounded: usize,
 }
 
 impl<'a, 'b> RowCheck<'a, 'b> {
@@ -349,12 +353,15 @@ impl<'a, 'b> RowCheck<'a, 'b> {
             return None;
         }
         let c = cell?;
-        match values::parse_amount(c.kind, &c.text) {
-            Ok(m) if m.is_negative() && !allow_negative => {
+        match values::parse_amount_rounding(c.kind, &c.text) {
+            Ok((m, _)) if m.is_negative() && !allow_negative => {
                 self.problem(field, Reason::Negative);
                 None
             }
-            Ok(m) => Some(m),
+            Ok((m, rounded)) => {
+                self.rounded += usize::from(rounded);
+                Some(m)
+            }
             Err(e) => {
                 self.problem(field, Reason::Value(e));
                 None
@@ -495,6 +502,7 @@ pub fn prepare(
         stage_values: BTreeMap::new(),
         actual_kind_values: BTreeMap::new(),
         rows_refused: 0,
+        amounts_rounded: 0,
     };
 
     // File-level checks first: required columns, date columns.
@@ -544,6 +552,7 @@ pub fn prepare(
             cells: &row.cells,
             ctx: &ctx,
             problems: Vec::new(),
+            rounded: 0,
         };
         let record = match kind {
             ImportKind::People => person_record(&mut check),
@@ -567,6 +576,7 @@ pub fn prepare(
         if check.problems.is_empty() {
             if let Some(r) = record {
                 prepared.records.push((row.line, r));
+                prepared.amounts_rounded += check.rounded;
             }
         } else {
             prepared.rows_refused += 1;

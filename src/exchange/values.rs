@@ -561,6 +561,20 @@ pub fn parse_amount(kind: CellKind, text: &str) -> Result<Money, ValueError> {
     Money::parse(&cleaned).map_err(|e| ValueError::new(text, ValueReason::NotAnAmount(e)))
 }
 
+/// An amount from a data file: like [`parse_amount`], but digits beyond the fen (amounts an
+/// ERP computed with discounts, `957.5775`) are rounded half away from zero; the flag says
+/// whether this value was rounded.
+pub fn parse_amount_rounding(kind: CellKind, text: &str) -> Result<(Money, bool), ValueError> {
+    if let Some(error) = wrong_cell(kind, text, ValueKind::Amount) {
+        return Err(error);
+    }
+    let cleaned = match (kind, number_cell_value(text)) {
+        (CellKind::Number, Some(value)) => value.to_plain(),
+        _ => normalize_name(text),
+    };
+    Money::parse_rounding(&cleaned).map_err(|e| ValueError::new(text, ValueReason::NotAnAmount(e)))
+}
+
 /// A count: a whole number, zero or more. Text may group thousands with commas (`1,200`) and
 /// carry a fraction of zeros (`3.0`, as some exports write whole numbers), but not `1.000`
 /// (which means one thousand in some countries).
