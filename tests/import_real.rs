@@ -192,7 +192,6 @@ fn importing_the_same_files_again_changes_nothing() {
     }
     assert_eq!(store.snapshot().unwrap(), before);
     // An import is one undo step.
-    let mut store = store;
     let label = store.undo_label().unwrap().unwrap();
     assert_eq!(label.key, "change.import");
 }
