@@ -352,3 +352,100 @@ fn save_as_continues_in_a_complete_copy() {
     // The original is untouched and still a plan.
     assert!(salesplan::store::Store::check(&path).is_ok());
 }
+
+/// Steps the app until `done` holds (worker threads finish in their own time).
+fn wait_for(
+    h: &mut Harness<'_, SalesPlanApp>,
+    what: &str,
+    done: impl Fn(&Harness<'_, SalesPlanApp>) -> bool,
+) {
+    for _ in 0..600 {
+        h.step();
+        if done(h) {
+            h.run();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let shown: Vec<String> = h
+        .query_all_by(|n| n.label().is_some_and(|l| !l.is_empty()))
+        .map(|n| format!("{n:?}"))
+        .collect();
+    panic!("timed out waiting for {what}; the window shows: {shown:?}");
+}
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn people_are_imported_through_the_dialog_and_undone_at_once() {
+    let (_dir, path) = demo_file();
+    let mut h = app(path, Lang::Zh);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    h.run();
+    h.get_by_role_and_label(Role::ComboBox, "数据类型").click();
+    h.run();
+    h.get_by_label("人员与组织").click();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "文件").focus();
+    h.get_by_role_and_label(Role::TextInput, "文件")
+        .type_text(&fixture("crm/sales_teams.csv"));
+    h.run();
+    h.get_by_label("读取").click();
+    wait_for(&mut h, "the check", |h| {
+        h.query_by_label_contains("共 35 行：35 行有效，0 行有问题")
+            .is_some()
+    });
+    assert!(h.query_by_label_contains("将新建 3 个大区").is_some());
+    h.get_by_label("导入").click();
+    wait_for(&mut h, "the import", |h| {
+        h.query_by_label_contains("导入完成").is_some()
+    });
+    assert!(h.query_by_label_contains("新增 35 行").is_some());
+    h.get_by_label("确定").click();
+    h.run();
+    let people =
+        |h: &Harness<'_, SalesPlanApp>| h.state().doc.as_ref().unwrap().snap.people().count();
+    assert_eq!(people(&h), 5 + 35);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(people(&h), 5);
+}
+
+#[test]
+fn the_dialog_lists_problems_and_can_import_the_valid_rows_only() {
+    let (dir, path) = demo_file();
+    let csv = dir.path().join("history.csv");
+    std::fs::write(
+        &csv,
+        "日期,金额,产品线\n2024-01-05,\"1,000.50\",定制软件\n2024-02-30,100,定制软件\n",
+    )
+    .unwrap();
+    let mut h = app(path, Lang::Zh);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "文件").focus();
+    h.get_by_role_and_label(Role::TextInput, "文件")
+        .type_text(csv.to_str().unwrap());
+    h.run();
+    h.get_by_label("读取").click();
+    wait_for(&mut h, "the check", |h| {
+        h.query_by_label_contains("共 2 行：1 行有效，1 行有问题")
+            .is_some()
+    });
+    assert!(
+        h.query_by_label_contains("第 3 行，“日期”列，值“2024-02-30”")
+            .is_some()
+    );
+    // "Import" needs a clean file; the user chooses to skip the listed row.
+    h.get_by_label("只导入 1 行有效数据（跳过 1 行）").click();
+    wait_for(&mut h, "the import", |h| {
+        h.query_by_label_contains("导入完成").is_some()
+    });
+    let doc = h.state().doc.as_ref().unwrap();
+    let y2024 = doc.snap.history.iter().find(|y| y.year == 2024).unwrap();
+    assert_eq!(y2024.contracts, 39);
+}

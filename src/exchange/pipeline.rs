@@ -2,6 +2,7 @@
 //! choose the column mapping (remembered for this layout, else matched by header, then the
 //! user's changes), prepare and check every row, and write — or stop at any step.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
@@ -60,25 +61,102 @@ pub fn initial_settings(store: &Store, kind: ImportKind, table: &Table) -> Impor
     settings
 }
 
-/// Whether a product name (as typed in a file) names a product of the plan, directly or
-/// through the alias table.
-pub fn product_lookup(store: &Store) -> Result<impl Fn(&str) -> bool + use<>, StoreError> {
-    let snap = store.snapshot()?;
-    let mut known: std::collections::HashSet<String> =
-        snap.products.iter().map(|p| match_key(&p.name)).collect();
-    let aliases: std::collections::HashMap<String, String> = store
-        .aliases()?
-        .into_iter()
-        .filter(|a| a.kind == "product")
-        .map(|a| (match_key(&a.alias), match_key(&a.canonical)))
-        .collect();
-    // An alias counts when what it stands for is known.
-    for (alias, canonical) in &aliases {
-        if known.contains(canonical) {
-            known.insert(alias.clone());
-        }
+/// The names the plan already has (by match key, aliases applied), to tell which names in a
+/// file are new and which products are unknown. Cheap to clone into a worker thread.
+#[derive(Clone, Debug, Default)]
+pub struct KnownNames {
+    people: HashSet<String>,
+    customers: HashSet<String>,
+    products: HashSet<String>,
+    lines: HashSet<String>,
+    units: HashSet<String>,
+    /// (kind, alias key) → canonical key.
+    aliases: HashMap<(String, String), String>,
+}
+
+impl KnownNames {
+    pub fn load(store: &Store) -> Result<KnownNames, StoreError> {
+        let snap = store.snapshot()?;
+        let keys = |names: &mut dyn Iterator<Item = &String>| -> HashSet<String> {
+            names.map(|n| match_key(n)).collect()
+        };
+        Ok(KnownNames {
+            people: keys(&mut snap.people().map(|n| &n.name)),
+            units: keys(
+                &mut snap
+                    .nodes
+                    .iter()
+                    .filter(|n| !n.kind.is_person())
+                    .map(|n| &n.name),
+            ),
+            customers: keys(&mut snap.customers.iter().map(|c| &c.name)),
+            products: keys(&mut snap.products.iter().map(|p| &p.name)),
+            lines: keys(&mut snap.lines.iter().map(|l| &l.name)),
+            aliases: store
+                .aliases()?
+                .into_iter()
+                .map(|a| ((a.kind, match_key(&a.alias)), match_key(&a.canonical)))
+                .collect(),
+        })
     }
-    Ok(move |name: &str| known.contains(&match_key(name)))
+
+    fn key(&self, kind: &str, name: &str) -> String {
+        let key = match_key(name);
+        self.aliases
+            .get(&(kind.to_owned(), key.clone()))
+            .cloned()
+            .unwrap_or(key)
+    }
+
+    pub fn product_known(&self, name: &str) -> bool {
+        self.products.contains(&self.key("product", name))
+    }
+
+    /// The names a prepared import would create, by what they name ("person", "customer",
+    /// "product_line", "region", "team"), sorted.
+    pub fn new_names(&self, prepared: &Prepared) -> BTreeMap<&'static str, Vec<String>> {
+        let mut out = BTreeMap::new();
+        for (what, names) in import::referenced_names(prepared) {
+            let (kind, known) = match what {
+                "person" => ("person", &self.people),
+                "customer" => ("customer", &self.customers),
+                "product_line" => ("product_line", &self.lines),
+                "region" | "team" => ("", &self.units),
+                // Products are never created by reference (they are refused when unknown).
+                _ => continue,
+            };
+            let mut seen = HashSet::new();
+            let new: Vec<String> = names
+                .into_iter()
+                .filter(|n| !known.contains(&self.key(kind, n)))
+                .filter(|n| seen.insert(match_key(n)))
+                .collect();
+            if !new.is_empty() {
+                out.insert(what, new);
+            }
+        }
+        out
+    }
+}
+
+/// Checks every row (pure: usable on a worker thread).
+pub fn prepare_with(
+    known: &KnownNames,
+    table: &Table,
+    settings: &ImportSettings,
+    kind: ImportKind,
+    progress: &dyn Fn(f32),
+    cancel: &AtomicBool,
+) -> Result<Prepared, StoreError> {
+    import::prepare(
+        table,
+        settings,
+        kind,
+        &|name| known.product_known(name),
+        progress,
+        cancel,
+    )
+    .map_err(|_| StoreError::Cancelled)
 }
 
 /// Checks every row against the plan.
@@ -90,9 +168,8 @@ pub fn prepare(
     progress: &dyn Fn(f32),
     cancel: &AtomicBool,
 ) -> Result<Prepared, StoreError> {
-    let known = product_lookup(store)?;
-    import::prepare(table, settings, kind, &known, progress, cancel)
-        .map_err(|_| StoreError::Cancelled)
+    let known = KnownNames::load(store)?;
+    prepare_with(&known, table, settings, kind, progress, cancel)
 }
 
 /// Writes a prepared import and remembers its mapping for the next file with this layout.

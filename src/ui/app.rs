@@ -10,10 +10,12 @@ use egui::{RichText, Ui};
 use crate::domain::model::PlanSnapshot;
 use crate::domain::org::OrgTree;
 use crate::domain::targets::TargetTable;
+use crate::exchange::fields::ImportKind;
 use crate::i18n::{self, Localized};
 use crate::store::{ChangeLabel, Store, StoreError};
 use crate::ui::commands::Command;
 use crate::ui::dialogs::{self, Browse, Dialog, NewPlanForm};
+use crate::ui::import::{ImportDialog, ImportEvent};
 use crate::ui::prefs::Prefs;
 use crate::ui::theme;
 use crate::ui::views::{self, Action, View, ViewCtx};
@@ -88,6 +90,8 @@ pub fn open_or_create_demo(path: &Path) -> Result<(Document, bool), StoreError> 
 /// A system file dialog running on its own thread, so the window keeps drawing.
 enum FileTask {
     Open(Receiver<Option<PathBuf>>),
+    /// Fills the import dialog's file field.
+    ImportSource(Receiver<Option<PathBuf>>),
     /// Fills the path field of the open dialog.
     Browse(Receiver<Option<PathBuf>>, Browse),
 }
@@ -105,6 +109,8 @@ pub struct SalesPlanApp {
     window_title: String,
     /// A text field had keyboard focus when this frame began.
     typing: bool,
+    /// The import dialog, while open.
+    import: Option<ImportDialog>,
     /// A view to show at the end of the next frame (see `show_view`); `true` once that frame
     /// has begun.
     pending_view: Option<(View, bool)>,
@@ -136,6 +142,7 @@ impl SalesPlanApp {
             window_title: String::new(),
             typing: false,
             pending_view: None,
+            import: None,
         };
         let path = start.or_else(default_plan_path);
         match path {
@@ -251,7 +258,9 @@ impl SalesPlanApp {
             return;
         };
         let received = match &task {
-            FileTask::Open(rx) | FileTask::Browse(rx, _) => rx.try_recv(),
+            FileTask::Open(rx) | FileTask::ImportSource(rx) | FileTask::Browse(rx, _) => {
+                rx.try_recv()
+            }
         };
         let picked = match received {
             Ok(picked) => picked,
@@ -264,6 +273,11 @@ impl SalesPlanApp {
         let Some(path) = picked else { return };
         match task {
             FileTask::Open(_) => self.open_path(&path),
+            FileTask::ImportSource(_) => {
+                if let Some(import) = &mut self.import {
+                    import.set_path(path);
+                }
+            }
             FileTask::Browse(_, target) => {
                 if let Some(dialog) = &mut self.dialog {
                     dialog.set_path(target, path);
@@ -349,6 +363,11 @@ impl SalesPlanApp {
                 }
             }
             Command::OpenPath => self.dialog = Some(Dialog::OpenPath(String::new())),
+            Command::Import => {
+                if self.doc.is_some() && self.import.is_none() {
+                    self.import = Some(ImportDialog::new(ImportKind::History, None));
+                }
+            }
             Command::OpenRecent(path) => self.open_path(&path),
             Command::OpenDemo => {
                 if let Some(path) = default_plan_path() {
@@ -491,7 +510,7 @@ impl SalesPlanApp {
 
     fn handle_shortcuts(&mut self, ctx: &egui::Context) {
         // While a dialog is open its keys belong to it.
-        if self.dialog.is_some() {
+        if self.dialog.is_some() || self.import.is_some() {
             return;
         }
         // While typing, Ctrl+Z and Ctrl+Y undo and redo the typing, not the plan.
@@ -547,6 +566,7 @@ impl SalesPlanApp {
                 out.extend(self.menu_item(ui, Command::NewPlan, true));
                 out.extend(self.menu_item(ui, Command::OpenPlan, self.file_task.is_none()));
                 out.extend(self.menu_item(ui, Command::OpenPath, true));
+                out.extend(self.menu_item(ui, Command::Import, self.doc.is_some()));
                 out.extend(self.menu_item(
                     ui,
                     Command::SaveAs,
@@ -719,7 +739,12 @@ impl eframe::App for SalesPlanApp {
                 .collect()
         });
         if let Some(path) = dropped.first() {
-            self.open_path(path);
+            if is_sqlite_file(path) {
+                self.open_path(path);
+            } else if self.doc.is_some() {
+                // Anything else dropped is data to import.
+                self.import = Some(ImportDialog::new(ImportKind::History, Some(path)));
+            }
         }
 
         let title = match &self.doc {
@@ -763,6 +788,7 @@ impl eframe::App for SalesPlanApp {
         });
 
         actions.extend(self.dialogs(&ctx));
+        self.import_ui(&ctx);
         self.toast_ui(&ctx);
 
         for c in commands {
@@ -789,7 +815,53 @@ impl eframe::App for SalesPlanApp {
     }
 }
 
+/// Whether a file starts like an SQLite database (a plan file, or a file to refuse clearly).
+fn is_sqlite_file(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok()
+        && &head == b"SQLite format 3\0"
+}
+
 impl SalesPlanApp {
+    fn import_ui(&mut self, ctx: &egui::Context) {
+        let lang = self.prefs.lang;
+        let (Some(import), Some(doc)) = (&mut self.import, &mut self.doc) else {
+            return;
+        };
+        let modal = egui::Modal::new(egui::Id::unique("salesplan.import"))
+            .show(ctx, |ui| import.ui(ui, &doc.store, lang));
+        let browse = std::mem::take(&mut import.browse_requested);
+        match modal.inner {
+            ImportEvent::Imported => {
+                if let Err(e) = doc.reload() {
+                    self.show_error("dialog.change_failed", e.localize(lang));
+                }
+            }
+            ImportEvent::Close => self.import = None,
+            ImportEvent::None => {
+                if modal.should_close() && self.import.as_ref().is_some_and(|i| !i.is_busy()) {
+                    self.import = None;
+                }
+            }
+        }
+        if browse && self.file_task.is_none() {
+            let (tx, rx) = channel();
+            let ctx = ctx.clone();
+            let filter = self.tr("import.file_filter").into_owned();
+            std::thread::spawn(move || {
+                let picked = rfd::FileDialog::new()
+                    .add_filter(filter, &["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"])
+                    .pick_file();
+                let _ = tx.send(picked);
+                ctx.request_repaint();
+            });
+            self.file_task = Some(FileTask::ImportSource(rx));
+        }
+    }
+
     fn toast_ui(&mut self, ctx: &egui::Context) {
         let now = ctx.input(|i| i.time);
         let Some((text, until)) = &mut self.toast else {

@@ -11,6 +11,8 @@ pub enum Command {
     /// Open a plan file by typing its path (works where no file dialog is available).
     OpenPath,
     SaveAs,
+    /// Import people, products, customers, opportunities, history or actuals from a file.
+    Import,
     OpenRecent(std::path::PathBuf),
     OpenDemo,
     Undo,
@@ -27,6 +29,7 @@ impl Command {
             Command::NewPlan,
             Command::OpenPlan,
             Command::SaveAs,
+            Command::Import,
             Command::Undo,
             Command::Redo,
             Command::Quit,
@@ -42,6 +45,7 @@ impl Command {
             Command::NewPlan => KeyboardShortcut::new(cmd, Key::N),
             Command::OpenPlan => KeyboardShortcut::new(cmd, Key::O),
             Command::SaveAs => KeyboardShortcut::new(cmd_shift, Key::S),
+            Command::Import => KeyboardShortcut::new(cmd, Key::I),
             Command::Undo => KeyboardShortcut::new(cmd, Key::Z),
             Command::Redo => KeyboardShortcut::new(cmd, Key::Y),
             Command::Quit => KeyboardShortcut::new(cmd, Key::Q),
@@ -81,6 +85,7 @@ impl Command {
             Command::OpenPlan => "menu.file.open",
             Command::OpenPath => "menu.file.open_path",
             Command::SaveAs => "menu.file.save_as",
+            Command::Import => "menu.file.import",
             Command::OpenRecent(_) => "menu.file.recent",
             Command::OpenDemo => "menu.file.open_demo",
             Command::Undo => "menu.edit.undo",

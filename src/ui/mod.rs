@@ -6,6 +6,7 @@ pub mod commands;
 pub mod dialogs;
 pub mod edit;
 pub mod fonts;
+pub mod import;
 pub mod prefs;
 pub mod theme;
 pub mod views;
