@@ -323,7 +323,10 @@ impl ImportDialog {
             {
                 self.start_write(ui.ctx(), store.path().to_owned(), false);
             }
-            if let Some(p) = ready.filter(|p| !p.problems.is_empty() && !p.records.is_empty()) {
+            if let Some(p) = ready
+                .clone()
+                .filter(|p| !p.problems.is_empty() && !p.records.is_empty())
+            {
                 let text = i18n::trf(
                     lang,
                     "import.import_valid",
@@ -347,6 +350,27 @@ impl ImportDialog {
                     job.cancel.store(true, Ordering::Relaxed);
                 }
                 event = ImportEvent::Close;
+            }
+            // The outcome of the check stays in sight while the body scrolls.
+            if let Some(p) = &ready {
+                let dark = ui.visuals().dark_mode;
+                let color = if p.problems.is_empty() {
+                    theme::good(dark)
+                } else {
+                    theme::warn(dark)
+                };
+                ui.label(
+                    RichText::new(i18n::trf(
+                        lang,
+                        "import.summary",
+                        &[
+                            ("rows", p.rows_read.to_string()),
+                            ("valid", p.records.len().to_string()),
+                            ("refused", p.rows_refused.to_string()),
+                        ],
+                    ))
+                    .color(color),
+                );
             }
         });
         event
@@ -707,15 +731,6 @@ impl ImportDialog {
             return;
         };
         widgets::subheading(ui, &tr("import.check"));
-        ui.label(i18n::trf(
-            lang,
-            "import.summary",
-            &[
-                ("rows", p.rows_read.to_string()),
-                ("valid", p.records.len().to_string()),
-                ("refused", p.rows_refused.to_string()),
-            ],
-        ));
         if p.amounts_rounded > 0 {
             ui.label(i18n::trf(
                 lang,
