@@ -253,13 +253,7 @@ fn deal_stats_entry(d: &crate::domain::stats::DealStats) -> DealStatsEntry {
 }
 
 fn statistics(s: &PlanSnapshot, tree: &OrgTree) -> StatisticsSection {
-    let won_stage = s
-        .stages
-        .iter()
-        .find(|st| st.is_won)
-        .map(|st| st.position)
-        .unwrap_or(6);
-    let stats = crate::domain::stats::pipeline_stats(&s.opportunities, &s.stage_events, won_stage);
+    let stats = crate::domain::stats::for_plan(s);
     let mut people: Vec<PersonStatsEntry> = tree
         .walk()
         .into_iter()

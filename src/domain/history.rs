@@ -79,6 +79,45 @@ pub fn summaries(years: &[HistoryYear]) -> Vec<YearSummary> {
         .collect()
 }
 
+/// History as a pivot: one row per year × product line, one column per region (in name
+/// order, the unnamed region last), each cell the amount sold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineRegionPivot {
+    pub regions: Vec<String>,
+    pub rows: Vec<(i32, Option<crate::domain::model::LineId>, Vec<Money>)>,
+}
+
+pub fn line_region_pivot(years: &[HistoryYear]) -> LineRegionPivot {
+    let mut regions: Vec<String> = years
+        .iter()
+        .flat_map(|y| y.by_line_region.iter().map(|(_, r, _)| r.clone()))
+        .collect();
+    regions.sort_by(|a, b| (a.is_empty(), a).cmp(&(b.is_empty(), b)));
+    regions.dedup();
+    let mut rows: Vec<(i32, Option<crate::domain::model::LineId>, Vec<Money>)> = Vec::new();
+    for y in years {
+        for (line, region, amount) in &y.by_line_region {
+            let Some(col) = regions.iter().position(|r| r == region) else {
+                continue;
+            };
+            let row = match rows
+                .iter_mut()
+                .find(|(yr, l, _)| *yr == y.year && l == line)
+            {
+                Some(row) => row,
+                None => {
+                    rows.push((y.year, *line, vec![Money::ZERO; regions.len()]));
+                    let last = rows.len() - 1;
+                    &mut rows[last]
+                }
+            };
+            row.2[col] += *amount;
+        }
+    }
+    rows.sort_by_key(|(y, l, _)| (*y, l.is_none(), *l));
+    LineRegionPivot { regions, rows }
+}
+
 /// Decimal places a compound growth rate is given to (as a fraction: 6 places = 0.0001%).
 pub const CAGR_DECIMALS: u32 = 6;
 

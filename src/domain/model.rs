@@ -521,6 +521,15 @@ pub struct ActualsYear {
     pub count: u64,
 }
 
+/// A name in data files that means another: product "GTXPro" is "GTX Pro".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alias {
+    /// What the name names: person, customer, product, product_line.
+    pub kind: String,
+    pub alias: String,
+    pub canonical: String,
+}
+
 /// A holiday or make-up working day as the user entered it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CalendarDay {
@@ -551,6 +560,7 @@ pub struct PlanSnapshot {
     pub opportunities: Vec<Opportunity>,
     pub stage_events: Vec<StageEvent>,
     pub actuals: Vec<ActualsYear>,
+    pub aliases: Vec<Alias>,
 }
 
 impl PlanSnapshot {

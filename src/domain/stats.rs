@@ -205,6 +205,20 @@ pub fn pipeline_stats(
     }
 }
 
+/// The statistics of a plan's whole pipeline, with the plan's own won stage.
+pub fn for_plan(snap: &crate::domain::model::PlanSnapshot) -> PipelineStats {
+    let won_stage = snap
+        .stages
+        .iter()
+        .find(|s| s.is_won)
+        .map(|s| s.position)
+        .unwrap_or(DEFAULT_WON_STAGE);
+    pipeline_stats(&snap.opportunities, &snap.stage_events, won_stage)
+}
+
+/// The article's sixth stage, 成交 (closed / signed).
+pub const DEFAULT_WON_STAGE: u8 = 6;
+
 #[cfg(test)]
 mod tests {
     use super::*;

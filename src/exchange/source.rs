@@ -223,6 +223,11 @@ pub enum SourceError {
         encoding: TextEncoding,
         line: usize,
     },
+    /// Detected as one encoding, but a later line is not in it: lines in different encodings.
+    MixedEncoding {
+        encoding: TextEncoding,
+        line: usize,
+    },
     Malformed {
         line: usize,
         detail: String,
@@ -257,6 +262,7 @@ impl Localized for SourceError {
             SourceError::NotSpreadsheet { .. } => "err.source.not_spreadsheet",
             SourceError::Empty => "err.source.empty",
             SourceError::BadEncoding { .. } => "err.source.bad_encoding",
+            SourceError::MixedEncoding { .. } => "err.source.mixed_encoding",
             SourceError::Malformed { .. } => "err.source.malformed",
             SourceError::UnclosedQuote { .. } => "err.source.unclosed_quote",
             SourceError::NoSuchSheet { .. } => "err.source.no_such_sheet",
@@ -286,7 +292,8 @@ impl Localized for SourceError {
                 ("max_mb", (max / (1024 * 1024)).to_string()),
             ],
             SourceError::NotSpreadsheet { what } => vec![("what", what.clone())],
-            SourceError::BadEncoding { encoding, line } => vec![
+            SourceError::BadEncoding { encoding, line }
+            | SourceError::MixedEncoding { encoding, line } => vec![
                 ("encoding", encoding.label().to_owned()),
                 ("line", line.to_string()),
             ],
@@ -1167,7 +1174,15 @@ fn read_text(
         }
         return Err(not_spreadsheet(""));
     }
-    let text = decode(body, encoding, chosen.is_some(), &ctl.part(0.0, 0.3))?;
+    // Always strict: a byte that is not text in the chosen or detected encoding is reported
+    // with its line, never turned into a replacement character that would be imported as
+    // part of a name (a file mixing UTF-8 and GBK lines is the usual cause).
+    let text = decode(body, encoding, true, &ctl.part(0.0, 0.3)).map_err(|e| match e {
+        SourceError::BadEncoding { encoding, line } if chosen.is_none() => {
+            SourceError::MixedEncoding { encoding, line }
+        }
+        e => e,
+    })?;
     if looks_binary(&text) {
         return Err(not_spreadsheet(""));
     }

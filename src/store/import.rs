@@ -31,13 +31,7 @@ pub struct ImportOutcome {
 /// Kinds of name the alias table covers.
 pub const ALIAS_KINDS: [&str; 4] = ["person", "customer", "product", "product_line"];
 
-/// One row of the alias table: `alias` means `canonical`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Alias {
-    pub kind: String,
-    pub alias: String,
-    pub canonical: String,
-}
+pub use crate::domain::model::Alias;
 
 enum Change {
     Inserted,
@@ -237,7 +231,7 @@ fn won_stage(conn: &Connection) -> Result<u8> {
             |r| r.get(0),
         )
         .optional()?
-        .unwrap_or(6))
+        .unwrap_or(crate::domain::stats::DEFAULT_WON_STAGE))
 }
 
 fn person_record(

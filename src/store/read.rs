@@ -438,6 +438,7 @@ impl Store {
             opportunities: opportunities(&tx)?,
             stage_events: stage_events(&tx)?,
             actuals: actuals_by_year(&tx)?,
+            aliases: super::import::aliases(&tx)?,
             plan,
         };
         tx.finish()?;

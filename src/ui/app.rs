@@ -9,6 +9,7 @@ use egui::{RichText, Ui};
 
 use crate::domain::model::PlanSnapshot;
 use crate::domain::org::OrgTree;
+use crate::domain::stats::{self, PipelineStats};
 use crate::domain::targets::TargetTable;
 use crate::exchange::fields::ImportKind;
 use crate::i18n::{self, Localized};
@@ -26,6 +27,8 @@ pub struct Document {
     pub snap: PlanSnapshot,
     pub tree: OrgTree,
     pub table: TargetTable,
+    /// Statistics of the imported pipeline, computed once per load.
+    pub stats: PipelineStats,
     pub undo: Option<ChangeLabel>,
     pub redo: Option<ChangeLabel>,
     /// When the last change was stored (local time, HH:MM:SS).
@@ -42,6 +45,7 @@ impl Document {
         let mut doc = Document {
             tree: OrgTree::new(&snap.nodes),
             table: TargetTable::new(&snap.targets),
+            stats: stats::for_plan(&snap),
             undo: store.undo_label()?,
             redo: store.redo_label()?,
             snap,
@@ -57,6 +61,7 @@ impl Document {
         self.snap = self.store.snapshot()?;
         self.tree = OrgTree::new(&self.snap.nodes);
         self.table = TargetTable::new(&self.snap.targets);
+        self.stats = stats::for_plan(&self.snap);
         self.undo = self.store.undo_label()?;
         self.redo = self.store.redo_label()?;
         self.saved_at = Some(now_hms());
@@ -495,6 +500,12 @@ impl SalesPlanApp {
                 name,
             } => self.change(|s| s.set_calendar_day(date, holiday, &name)),
             Action::RemoveCalendarDay(date) => self.change(|s| s.remove_calendar_day(date)),
+            Action::SetAlias {
+                kind,
+                alias,
+                canonical,
+            } => self.change(|s| s.set_alias(&kind, &alias, &canonical)),
+            Action::RemoveAlias { kind, alias } => self.change(|s| s.remove_alias(&kind, &alias)),
         }
     }
 
@@ -776,6 +787,7 @@ impl eframe::App for SalesPlanApp {
                     snap: &doc.snap,
                     tree: &doc.tree,
                     table: &doc.table,
+                    stats: &doc.stats,
                     prefs: &self.prefs,
                 };
                 egui::ScrollArea::vertical()

@@ -7,6 +7,7 @@ use crate::domain::funnel::team_funnel;
 use crate::domain::model::Metric;
 use crate::domain::money::Money;
 use crate::domain::period::Period;
+use crate::domain::stats::DealStats;
 use crate::i18n::Localized;
 use crate::ui::theme;
 use crate::ui::views::ViewCtx;
@@ -125,7 +126,97 @@ pub fn funnel_ui(ui: &mut Ui, ctx: &ViewCtx) {
         );
     });
     ui.add_space(theme::SECTION_GAP);
+    pipeline_stats_ui(ui, ctx);
+    ui.add_space(theme::SECTION_GAP);
     widgets::note(ui, &ctx.tr("funnel.coming"));
+}
+
+fn stats_row(ctx: &ViewCtx, name: Cell, s: &DealStats) -> Vec<Cell> {
+    let rate = |r: Option<crate::domain::ratio::Ratio>| {
+        r.map(|r| r.format_percent_fixed(1))
+            .unwrap_or_else(|| "—".into())
+    };
+    vec![
+        name,
+        Cell::num(s.won.to_string()),
+        Cell::num(s.lost.to_string()),
+        Cell::num(s.open.to_string()),
+        Cell::num(rate(s.win_rate)).explain(ctx.trf(
+            "funnel.stats.win_rate_explain",
+            &[("won", s.won.to_string()), ("lost", s.lost.to_string())],
+        )),
+        Cell::num(
+            s.average_won_money()
+                .map(|m| ctx.money(m.fen()))
+                .unwrap_or_else(|| "—".into()),
+        ),
+        Cell::num(
+            s.cycle_days_median
+                .map(|d| d.format_decimal(1))
+                .unwrap_or_else(|| "—".into()),
+        )
+        .explain(ctx.tr("funnel.stats.cycle_explain")),
+    ]
+}
+
+/// What the imported pipeline says: win rates, deal sizes and cycle lengths, per person.
+fn pipeline_stats_ui(ui: &mut Ui, ctx: &ViewCtx) {
+    widgets::subheading(ui, &ctx.tr("funnel.stats.title"));
+    if ctx.snap.opportunities.is_empty() {
+        widgets::note(ui, &ctx.tr("funnel.stats.none"));
+        return;
+    }
+    let mut rows = vec![stats_row(
+        ctx,
+        Cell::text(ctx.tr("funnel.stats.company")).strong(),
+        &ctx.stats.company,
+    )];
+    for (id, _) in ctx.tree.walk() {
+        if let Some(s) = ctx.stats.by_person.get(&Some(id)) {
+            rows.push(stats_row(ctx, Cell::text(ctx.node_name(id)), s));
+        }
+    }
+    if let Some(s) = ctx.stats.by_person.get(&None) {
+        rows.push(stats_row(
+            ctx,
+            Cell::text(ctx.tr("funnel.stats.no_person")),
+            s,
+        ));
+    }
+    widgets::table(
+        ui,
+        "pipeline_stats",
+        &[
+            Col::text(ctx.tr("col.person")).width(150.0),
+            Col::num(ctx.tr("funnel.stats.won")).width(60.0),
+            Col::num(ctx.tr("funnel.stats.lost")).width(60.0),
+            Col::num(ctx.tr("funnel.stats.open")).width(60.0),
+            Col::num(ctx.tr("settings.win_rate")).width(70.0),
+            Col::num(ctx.with_unit("funnel.stats.average_won")),
+            Col::num(ctx.tr("funnel.stats.cycle_median")).width(110.0),
+        ],
+        &rows,
+    );
+    let conversions: Vec<String> = ctx
+        .stats
+        .company
+        .conversions
+        .iter()
+        .filter_map(|c| {
+            c.rate
+                .map(|r| format!("{}→{} {}", c.from, c.to, r.format_percent_fixed(1)))
+        })
+        .collect();
+    if !conversions.is_empty() {
+        ui.label(
+            egui::RichText::new(ctx.trf(
+                "funnel.stats.conversions",
+                &[("list", conversions.join("  "))],
+            ))
+            .weak(),
+        )
+        .on_hover_text(ctx.tr("funnel.stats.conversions_explain"));
+    }
 }
 
 /// A simple funnel: one band per stage, each narrower than the one above.

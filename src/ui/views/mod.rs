@@ -158,6 +158,15 @@ pub enum Action {
         name: String,
     },
     RemoveCalendarDay(jiff::civil::Date),
+    SetAlias {
+        kind: String,
+        alias: String,
+        canonical: String,
+    },
+    RemoveAlias {
+        kind: String,
+        alias: String,
+    },
     /// Shows a message that a typed value was not accepted.
     InputError(String),
     SetPrefs(Prefs),
@@ -182,6 +191,7 @@ pub struct ViewCtx<'a> {
     pub snap: &'a PlanSnapshot,
     pub tree: &'a OrgTree,
     pub table: &'a TargetTable,
+    pub stats: &'a crate::domain::stats::PipelineStats,
     pub prefs: &'a Prefs,
 }
 

@@ -25,6 +25,9 @@ pub struct State {
     new_day: String,
     new_day_name: String,
     new_day_holiday: bool,
+    alias_kind: usize,
+    alias: String,
+    canonical: String,
 }
 
 impl Default for State {
@@ -40,6 +43,9 @@ impl Default for State {
             new_day_name: String::new(),
             // Most days entered are public holidays.
             new_day_holiday: true,
+            alias_kind: 2,
+            alias: String::new(),
+            canonical: String::new(),
         }
     }
 }
@@ -65,6 +71,74 @@ pub fn settings_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
     });
     ui.add_space(theme::SECTION_GAP);
     calendar_settings(ui, ctx, state, actions);
+    ui.add_space(theme::SECTION_GAP);
+    alias_settings(ui, ctx, state, actions);
+}
+
+/// Names in data files that mean another name in the plan (used by every import).
+fn alias_settings(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<Action>) {
+    use crate::store::import::ALIAS_KINDS;
+    widgets::subheading(ui, &ctx.tr("settings.aliases"));
+    ui.label(ctx.tr("settings.aliases_intro"));
+    ui.horizontal(|ui| {
+        let label = ui.label(ctx.tr("settings.alias_kind"));
+        let kind = ALIAS_KINDS
+            .get(state.alias_kind)
+            .copied()
+            .unwrap_or("product");
+        egui::ComboBox::from_id_salt("alias_kind")
+            .selected_text(ctx.tr(&format!("import.what.{kind}")))
+            .show_ui(ui, |ui| {
+                for (i, k) in ALIAS_KINDS.iter().enumerate() {
+                    ui.selectable_value(
+                        &mut state.alias_kind,
+                        i,
+                        ctx.tr(&format!("import.what.{k}")),
+                    );
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        let label = ui.label(ctx.tr("settings.alias_name"));
+        ui.add(egui::TextEdit::singleline(&mut state.alias).desired_width(140.0))
+            .labelled_by(label.id);
+        let label = ui.label(ctx.tr("settings.alias_means"));
+        ui.add(egui::TextEdit::singleline(&mut state.canonical).desired_width(140.0))
+            .labelled_by(label.id);
+        let ready = !state.alias.trim().is_empty() && !state.canonical.trim().is_empty();
+        if ui
+            .add_enabled(ready, egui::Button::new(ctx.tr("settings.add_day")))
+            .clicked()
+        {
+            actions.push(Action::SetAlias {
+                kind: kind.to_owned(),
+                alias: state.alias.trim().to_owned(),
+                canonical: state.canonical.trim().to_owned(),
+            });
+            state.alias.clear();
+            state.canonical.clear();
+        }
+    });
+    if ctx.snap.aliases.is_empty() {
+        return;
+    }
+    egui::Grid::new("aliases")
+        .striped(true)
+        .num_columns(4)
+        .show(ui, |ui| {
+            for a in &ctx.snap.aliases {
+                ui.label(ctx.tr(&format!("import.what.{}", a.kind)));
+                ui.label(&a.alias);
+                ui.label(format!("→ {}", a.canonical));
+                if ui.small_button(ctx.tr("settings.remove_day")).clicked() {
+                    actions.push(Action::RemoveAlias {
+                        kind: a.kind.clone(),
+                        alias: a.alias.clone(),
+                    });
+                }
+                ui.end_row();
+            }
+        });
 }
 
 fn plan_settings(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<Action>) {

@@ -57,6 +57,75 @@ pub fn variance_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State) {
         &rows,
     );
 
+    if let Some(cagr) = history::cagr(&snap.history) {
+        ui.label(
+            ctx.trf(
+                "variance.cagr",
+                &[
+                    (
+                        "first",
+                        snap.history
+                            .first()
+                            .map(|h| h.year)
+                            .unwrap_or_default()
+                            .to_string(),
+                    ),
+                    (
+                        "last",
+                        snap.history
+                            .last()
+                            .map(|h| h.year)
+                            .unwrap_or_default()
+                            .to_string(),
+                    ),
+                    ("rate", cagr.format_percent(2)),
+                ],
+            ),
+        )
+        .on_hover_text(ctx.tr("variance.cagr_explain"));
+    }
+    let pivot = history::line_region_pivot(&snap.history);
+    if pivot.regions.iter().any(|r| !r.is_empty()) || snap.lines.len() > 1 {
+        ui.add_space(theme::SECTION_GAP);
+        widgets::subheading(
+            ui,
+            &ctx.trf(
+                "variance.by_line_region",
+                &[("unit", ctx.unit_label().into_owned())],
+            ),
+        );
+        let mut cols = vec![
+            Col::text(ctx.tr("col.year")).width(60.0),
+            Col::text(ctx.tr("col.product_line")).width(120.0),
+        ];
+        cols.extend(pivot.regions.iter().map(|r| {
+            Col::num(if r.is_empty() {
+                ctx.tr("variance.no_region").into_owned()
+            } else {
+                r.clone()
+            })
+            .width(100.0)
+        }));
+        let rows: Vec<Vec<Cell>> = pivot
+            .rows
+            .iter()
+            .map(|(year, line, amounts)| {
+                let mut row = vec![
+                    Cell::text(year.to_string()),
+                    Cell::text(
+                        line.map(|l| ctx.line_name(l))
+                            .unwrap_or_else(|| ctx.tr("variance.no_line").into_owned()),
+                    ),
+                ];
+                row.extend(amounts.iter().map(|m| Cell::num(ctx.money(m.fen()))));
+                row
+            })
+            .collect();
+        egui::ScrollArea::horizontal()
+            .id_salt("line_region_scroll")
+            .show(ui, |ui| widgets::table(ui, "line_region", &cols, &rows));
+    }
+
     ui.add_space(theme::SECTION_GAP);
     ui.horizontal(|ui| {
         widgets::subheading(ui, &ctx.tr("variance.by_month"));
