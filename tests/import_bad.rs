@@ -211,6 +211,12 @@ fn every_bad_file_gives_its_message_and_leaves_the_plan_unchanged() {
         store.undo_label().unwrap().is_none(),
         "a bad file left an undo step"
     );
+    drop(store);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        bytes_before,
+        "the plan file's bytes changed"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
