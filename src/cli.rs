@@ -51,8 +51,8 @@ pub enum Command {
         kind: String,
         /// The file to read; its format is decided by its content, not its name.
         source: PathBuf,
-        /// Map a column to a field, e.g. --map "签约额=amount" (field codes in --help of
-        /// docs/import.md); `COLUMN=-` leaves a column out. Repeatable.
+        /// Map a column to a field, e.g. --map "签约额=amount" (the fields of each kind are
+        /// listed in docs/import.md); `COLUMN=-` leaves a column out. Repeatable.
         #[arg(long = "map", value_name = "COLUMN=FIELD")]
         map: Vec<String>,
         /// Map a stage value, e.g. --stage "Engaging=3", --stage "Won=won", --stage "Lost=lost".
