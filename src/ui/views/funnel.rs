@@ -193,7 +193,7 @@ fn pipeline_stats_ui(ui: &mut Ui, ctx: &ViewCtx) {
             Col::num(ctx.tr("funnel.stats.open")).width(60.0),
             Col::num(ctx.tr("settings.win_rate")).width(70.0),
             Col::num(ctx.with_unit("funnel.stats.average_won")),
-            Col::num(ctx.tr("funnel.stats.cycle_median")).width(110.0),
+            Col::num(ctx.tr("funnel.stats.cycle_median")).width(150.0),
         ],
         &rows,
     );

@@ -48,7 +48,7 @@ pub fn variance_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State) {
         ui,
         "history_years",
         &[
-            Col::text(ctx.tr("col.year")).width(70.0),
+            Col::text(ctx.tr("col.calendar_year")).width(70.0),
             Col::num(ctx.with_unit("metric.contract_amount")),
             Col::num(ctx.tr("metric.deals")).width(70.0),
             Col::num(ctx.with_unit("variance.average_contract")),
@@ -95,7 +95,7 @@ pub fn variance_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State) {
             ),
         );
         let mut cols = vec![
-            Col::text(ctx.tr("col.year")).width(60.0),
+            Col::text(ctx.tr("col.calendar_year")).width(60.0),
             Col::text(ctx.tr("col.product_line")).width(120.0),
         ];
         cols.extend(pivot.regions.iter().map(|r| {
