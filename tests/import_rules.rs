@@ -138,3 +138,37 @@ fn a_changed_row_is_updated_by_its_source_id() {
     assert_eq!(y1.status, salesplan::domain::model::DealStatus::Won);
     assert_eq!(y1.value, Some(Money::from_fen(12_000)));
 }
+
+#[test]
+fn a_cancelled_import_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = salesplan::demo::create_demo(&dir.path().join("demo.salesplan")).unwrap();
+    let before = store.snapshot().unwrap();
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/superstore/orders.csv");
+    let table = read(&file);
+    let settings = pipeline::initial_settings(&store, ImportKind::History, &table);
+    let go = AtomicBool::new(false);
+    let p =
+        pipeline::prepare(&store, &table, &settings, ImportKind::History, &|_| {}, &go).unwrap();
+    let stop = AtomicBool::new(true);
+    let err =
+        pipeline::write(&mut store, &table, &settings, &p, false, &|_| {}, &stop).unwrap_err();
+    assert!(
+        matches!(err, salesplan::store::StoreError::Cancelled),
+        "{err}"
+    );
+    assert_eq!(store.snapshot().unwrap(), before);
+    assert!(store.undo_label().unwrap().is_none());
+    // Checking can be cancelled too.
+    assert!(
+        pipeline::prepare(
+            &store,
+            &table,
+            &settings,
+            ImportKind::History,
+            &|_| {},
+            &stop
+        )
+        .is_err()
+    );
+}

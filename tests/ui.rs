@@ -449,3 +449,65 @@ fn the_dialog_lists_problems_and_can_import_the_valid_rows_only() {
     let y2024 = doc.snap.history.iter().find(|y| y.year == 2024).unwrap();
     assert_eq!(y2024.contracts, 39);
 }
+
+/// Reads `file` as `kind` in the import dialog (already open) and imports it.
+fn import_through_dialog(
+    h: &mut Harness<'_, SalesPlanApp>,
+    kind_label: &str,
+    file: &str,
+    rows: usize,
+) {
+    h.get_by_role_and_label(Role::ComboBox, "数据类型").click();
+    h.run();
+    // The choice in the open list (the overview behind also says 客户).
+    h.get_all_by_label(kind_label).last().unwrap().click();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "文件").focus();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role_and_label(Role::TextInput, "文件")
+        .type_text(&fixture(file));
+    h.run();
+    h.get_by_label("读取").click();
+    let summary = format!("共 {rows} 行：{rows} 行有效，0 行有问题");
+    wait_for(h, "the check", |h| {
+        h.query_by_label_contains(&summary).is_some()
+    });
+    h.get_by_label("导入").click();
+    wait_for(h, "the import", |h| {
+        h.query_by_label_contains("导入完成").is_some()
+    });
+    h.get_by_label("确定").click();
+    h.run();
+}
+
+#[test]
+fn the_real_data_sets_import_through_the_dialog() {
+    let (_dir, path) = demo_file();
+    let mut h = app(path, Lang::Zh);
+    h.run();
+    for (kind, file, rows) in [
+        ("人员与组织", "crm/sales_teams.csv", 35),
+        ("产品", "crm/products.csv", 7),
+        ("客户", "crm/accounts.csv", 85),
+        ("商机", "crm/sales_pipeline.csv", 8_800),
+        ("历史销售", "superstore/orders.csv", 9_994),
+    ] {
+        h.key_press_modifiers(Modifiers::COMMAND, Key::I);
+        h.run();
+        import_through_dialog(&mut h, kind, file, rows);
+    }
+    let doc = h.state().doc.as_ref().unwrap();
+    assert_eq!(doc.snap.opportunities.len(), 8_800);
+    assert_eq!(
+        doc.stats.company.win_rate,
+        salesplan::domain::ratio::Ratio::new(4_238, 4_238 + 2_473)
+    );
+    let y2017 = doc.snap.history.iter().find(|y| y.year == 2017).unwrap();
+    assert_eq!(y2017.total.fen(), 73_321_519);
+    // The Funnel view shows the statistics.
+    h.get_all_by_label("销售漏斗").next().unwrap().click();
+    h.run();
+    assert!(h.query_by_label("公司合计").is_some());
+    assert!(h.query_all_by_label("63.2%").count() >= 1);
+    assert!(h.query_by_label("4238").is_some());
+}
