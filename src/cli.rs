@@ -74,6 +74,18 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Write a person's target responsibility letter (目标责任书) as a printable HTML page.
+    Letter {
+        /// The person's name.
+        #[arg(long)]
+        person: String,
+        /// Where to write the page.
+        #[arg(long, value_name = "FILE.html")]
+        out: PathBuf,
+        /// The letter's language: zh or en.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+    },
     /// Print the plan's structure and targets.
     Report {
         /// Print JSON (format described in docs/report-json.md).
@@ -98,6 +110,11 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         Command::Demo { force } => demo(db, *force, out),
         Command::Check => check(db, out),
         Command::Report { json } => report(db, *json, out),
+        Command::Letter {
+            person,
+            out: file,
+            lang,
+        } => letter(db, person, file, lang, out, err),
         Command::Import {
             kind,
             source,
@@ -163,6 +180,46 @@ fn demo(db: &Path, force: bool, out: &mut dyn Write) -> Result<(), String> {
         snap.people().count(),
         snap.lines.len(),
         snap.customers.len()
+    );
+    Ok(())
+}
+
+fn letter(
+    db: &Path,
+    person: &str,
+    file: &Path,
+    lang: &str,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), String> {
+    use crate::exchange::letter;
+    let lang = match lang {
+        "zh" | "zh-CN" => Lang::Zh,
+        "en" => Lang::En,
+        other => return Err(format!("--lang \"{other}\": use zh or en")),
+    };
+    let store = Store::open(db).map_err(|e| e.to_string())?;
+    let snap = store.snapshot().map_err(|e| e.to_string())?;
+    let id = letter::find_person(&snap, person).ok_or_else(|| {
+        letter::LetterError::NoSuchPerson {
+            name: person.to_owned(),
+        }
+        .to_string()
+    })?;
+    let data = letter::letter_data(&snap, id, lang, AmountUnit::Wan).map_err(|e| e.to_string())?;
+    if data.content_hash.is_none() {
+        let _ = writeln!(
+            err,
+            "warning: the current version is not confirmed; the letter shows its draft targets"
+        );
+    }
+    std::fs::write(file, letter::letter_html(&data))
+        .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    let _ = writeln!(
+        out,
+        "wrote the letter of {} to {}",
+        data.person,
+        file.display()
     );
     Ok(())
 }

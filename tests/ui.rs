@@ -511,3 +511,36 @@ fn the_real_data_sets_import_through_the_dialog() {
     assert!(h.query_all_by_label("63.2%").count() >= 1);
     assert!(h.query_by_label("4238").is_some());
 }
+
+#[test]
+fn a_round_is_negotiated_confirmed_and_a_letter_written() {
+    let (dir, path) = demo_file();
+    let mut h = app(path, Lang::Zh);
+    h.run();
+    h.get_all_by_label("目标谈判").next().unwrap().click();
+    h.run();
+    h.get_by_label("开始第 1 轮谈判").click();
+    h.run();
+    assert!(h.query_by_label_contains("第 1 轮谈判").is_some());
+    for _ in 0..5 {
+        h.get_all_by_label("提出").next().unwrap().click();
+        h.run();
+    }
+    for _ in 0..5 {
+        h.get_all_by_label("单元同意").next().unwrap().click();
+        h.run();
+    }
+    assert!(h.query_by_label("5/5 已一致").is_some());
+    h.get_by_label("确认目标").click();
+    h.run();
+    let doc = h.state().doc.as_ref().unwrap();
+    let v = doc.snap.current_version().unwrap().clone();
+    assert_eq!(v.state, salesplan::domain::model::VersionState::Confirmed);
+    assert!(h.query_by_label_contains("目标已确认").is_some());
+    h.get_by_label("张伟 的目标责任书").click();
+    h.run();
+    let letter = std::fs::read_to_string(dir.path().join("目标责任书-张伟.html")).unwrap();
+    assert!(letter.contains("<h1>目标责任书</h1>"));
+    assert!(letter.contains("1,000.00万元"));
+    assert!(letter.contains(v.content_hash.as_deref().unwrap()));
+}

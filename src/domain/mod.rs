@@ -1,5 +1,8 @@
 //! Pure planning logic: plain data in, plain data out. No I/O, no SQL, no egui.
 
+/// Allocating a target exactly down the organisation, across lines and months.
+pub mod allocation;
+
 /// The reverse funnel: from a target to deals and leads.
 pub mod funnel;
 /// Sales history: growth, average contract.
@@ -8,6 +11,8 @@ pub mod history;
 pub mod model;
 /// Money as integer fen: parsing, formatting.
 pub mod money;
+/// Negotiation rounds, statuses, confirmation hashes.
+pub mod negotiation;
 /// The organisation tree and the rules its changes keep.
 pub mod org;
 /// Fiscal years, periods, working days.

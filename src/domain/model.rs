@@ -92,6 +92,39 @@ impl VersionKind {
     }
 }
 
+/// Where a version stands: open for work, superseded by a later round, or confirmed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VersionState {
+    Open,
+    Superseded,
+    Confirmed,
+}
+
+impl VersionState {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Superseded => "superseded",
+            Self::Confirmed => "confirmed",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Open, Self::Superseded, Self::Confirmed]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Self::Open => "version.state.open",
+            Self::Superseded => "version.state.superseded",
+            Self::Confirmed => "version.state.confirmed",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Version {
     pub id: VersionId,
@@ -102,6 +135,15 @@ pub struct Version {
     pub note: String,
     /// A locked version (confirmed, or superseded round) is never edited.
     pub locked: bool,
+    pub state: VersionState,
+    /// The round's number, for negotiation rounds.
+    pub round_number: Option<u32>,
+    pub confirmed_at: Option<String>,
+    /// SHA-256 of the version's target cells when confirmed (printed on the letters).
+    pub content_hash: Option<String>,
+    /// Why a revision was made, and who asked for it.
+    pub reason: String,
+    pub requested_by: String,
 }
 
 /// The kinds of node in the organisation tree, from the company down to the person.
@@ -521,6 +563,15 @@ pub struct ActualsYear {
     pub count: u64,
 }
 
+/// A negotiation round: its version and one row per negotiating unit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Round {
+    pub version: VersionId,
+    pub number: u32,
+    pub state: VersionState,
+    pub rows: Vec<crate::domain::negotiation::UnitRow<NodeId>>,
+}
+
 /// A name in data files that means another: product "GTXPro" is "GTX Pro".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Alias {
@@ -540,7 +591,7 @@ pub struct CalendarDay {
 }
 
 /// Everything the views show, loaded in one go from the plan file.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PlanSnapshot {
     pub plan: PlanInfo,
     pub versions: Vec<Version>,
@@ -561,6 +612,8 @@ pub struct PlanSnapshot {
     pub stage_events: Vec<StageEvent>,
     pub actuals: Vec<ActualsYear>,
     pub aliases: Vec<Alias>,
+    /// Every negotiation round, oldest first.
+    pub rounds: Vec<Round>,
 }
 
 impl PlanSnapshot {
@@ -576,6 +629,13 @@ impl PlanSnapshot {
 
     pub fn line(&self, id: LineId) -> Option<&ProductLine> {
         self.lines.iter().find(|l| l.id == id)
+    }
+
+    /// The round the plan is in, when its current version is a negotiation round.
+    pub fn current_round(&self) -> Option<&Round> {
+        self.rounds
+            .iter()
+            .find(|r| r.version == self.plan.current_version)
     }
 
     pub fn people(&self) -> impl Iterator<Item = &OrgNode> {

@@ -5,6 +5,8 @@
 pub mod fields;
 /// Preparing an import: mapped, checked records and the problems found.
 pub mod import;
+/// The target responsibility letter (目标责任书) as a printable page.
+pub mod letter;
 /// An import from start to end, for the app and the command line.
 pub mod pipeline;
 /// Reading CSV, XLSX, XLS, ODS and pasted cells into rows of text.

@@ -6,8 +6,10 @@
 //! is one transaction that also records its undo step (see [`undo`]).
 
 pub mod import;
+pub mod negotiation;
 mod read;
 pub mod schema;
+// pub mod targets; (waits for domain::derivation)
 pub mod undo;
 mod write;
 
@@ -98,6 +100,14 @@ pub enum StoreError {
         detail: Box<StoreError>,
     },
     Cancelled,
+    Negotiation(crate::domain::negotiation::NegotiationError),
+    /// Negotiation steps need the current version to be a round.
+    NotARound,
+    NotAllAgreed {
+        open: usize,
+    },
+    RevisionNeedsReason,
+    RevisionNeedsRequester,
     Sqlite {
         detail: String,
     },
@@ -130,6 +140,11 @@ impl Localized for StoreError {
             Self::ImportProblems { .. } => "err.store.import_problems",
             Self::ImportRow { .. } => "err.store.import_row",
             Self::Cancelled => "err.store.cancelled",
+            Self::Negotiation(e) => e.message_key(),
+            Self::NotARound => "err.store.not_a_round",
+            Self::NotAllAgreed { .. } => "err.store.not_all_agreed",
+            Self::RevisionNeedsReason => "err.store.revision_reason",
+            Self::RevisionNeedsRequester => "err.store.revision_requester",
             Self::Sqlite { .. } => "err.store.sqlite",
         }
     }
@@ -177,7 +192,12 @@ impl Localized for StoreError {
                 ("line", line.to_string()),
                 ("detail", detail.localize(Lang::En)),
             ],
-            Self::Cancelled => Vec::new(),
+            Self::Cancelled
+            | Self::NotARound
+            | Self::RevisionNeedsReason
+            | Self::RevisionNeedsRequester => Vec::new(),
+            Self::Negotiation(e) => e.message_args(),
+            Self::NotAllAgreed { open } => vec![("open", open.to_string())],
             Self::Sqlite { detail } => vec![("detail", detail.clone())],
         }
     }
@@ -223,6 +243,12 @@ impl From<OrgError> for StoreError {
 impl From<FunnelInputError> for StoreError {
     fn from(e: FunnelInputError) -> Self {
         StoreError::Funnel(e)
+    }
+}
+
+impl From<crate::domain::negotiation::NegotiationError> for StoreError {
+    fn from(e: crate::domain::negotiation::NegotiationError) -> Self {
+        StoreError::Negotiation(e)
     }
 }
 

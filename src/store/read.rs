@@ -7,7 +7,7 @@ use crate::domain::model::{
     ActualKind, ActualsYear, CalendarDay, Channel, ChannelId, ChannelKind, Customer, CustomerId,
     DealStatus, FunnelDefaults, HistoryYear, LineId, Metric, NodeId, Opportunity, OpportunityId,
     OrgNode, PipelineStage, PlanInfo, PlanSnapshot, Product, ProductId, ProductLine, StageEvent,
-    TargetCell, UnitKind, Version, VersionId, VersionKind,
+    TargetCell, UnitKind, Version, VersionId, VersionKind, VersionState,
 };
 use crate::domain::money::Money;
 use crate::domain::period::{FiscalYear, Period, WorkCalendar};
@@ -111,9 +111,12 @@ pub(super) fn products(conn: &Connection) -> Result<Vec<Product>> {
 fn versions(conn: &Connection) -> Result<Vec<Version>> {
     collect(
         conn,
-        "SELECT id, name, kind, parent_id, created_at, note, locked FROM versions ORDER BY id",
+        "SELECT id, name, kind, parent_id, created_at, note, locked, state, round_number,
+                confirmed_at, content_hash, reason, requested_by
+         FROM versions ORDER BY id",
         |r| {
             let kind: String = r.get(2)?;
+            let state: String = r.get(7)?;
             Ok(Version {
                 id: VersionId(r.get(0)?),
                 name: r.get(1)?,
@@ -122,6 +125,13 @@ fn versions(conn: &Connection) -> Result<Vec<Version>> {
                 created_at: r.get(4)?,
                 note: r.get(5)?,
                 locked: r.get(6)?,
+                state: VersionState::from_code(&state)
+                    .ok_or_else(|| bad("versions.state", &state))?,
+                round_number: r.get(8)?,
+                confirmed_at: r.get(9)?,
+                content_hash: r.get(10)?,
+                reason: r.get(11)?,
+                requested_by: r.get(12)?,
             })
         },
     )
@@ -159,7 +169,7 @@ fn customers(conn: &Connection) -> Result<Vec<Customer>> {
     )
 }
 
-fn targets(conn: &Connection, version: VersionId) -> Result<Vec<TargetCell>> {
+pub(super) fn snapshot_targets(conn: &Connection, version: VersionId) -> Result<Vec<TargetCell>> {
     let mut stmt = conn.prepare(
         "SELECT node_id, line_id, period, metric, value FROM target_cells
          WHERE version_id = ?1 ORDER BY node_id, line_id, period, metric",
@@ -429,7 +439,7 @@ impl Store {
             products: products(&tx)?,
             channels: channels(&tx)?,
             customers: customers(&tx)?,
-            targets: targets(&tx, plan.current_version)?,
+            targets: snapshot_targets(&tx, plan.current_version)?,
             calendar,
             calendar_days,
             funnel: funnel_defaults(&tx)?,
@@ -439,6 +449,7 @@ impl Store {
             stage_events: stage_events(&tx)?,
             actuals: actuals_by_year(&tx)?,
             aliases: super::import::aliases(&tx)?,
+            rounds: super::negotiation::rounds(&tx)?,
             plan,
         };
         tx.finish()?;

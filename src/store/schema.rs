@@ -207,6 +207,51 @@ CREATE TABLE import_mappings (
     UNIQUE (kind, signature)
 );
 "#,
+    // 3: annual targets — derivation inputs per scope, product life-cycle stages, allocation
+    // rules, negotiation rounds and their units, confirmation and revision details.
+    r#"
+CREATE TABLE derivations (
+    id          INTEGER PRIMARY KEY,
+    version_id  INTEGER NOT NULL REFERENCES versions(id),
+    line_id     INTEGER REFERENCES product_lines(id),
+    inputs      TEXT NOT NULL
+);
+CREATE UNIQUE INDEX derivations_scope ON derivations (version_id, IFNULL(line_id, 0));
+
+ALTER TABLE product_lines ADD COLUMN life_cycle TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE allocation_rules (
+    id          INTEGER PRIMARY KEY,
+    version_id  INTEGER NOT NULL REFERENCES versions(id),
+    node_id     INTEGER NOT NULL REFERENCES org_nodes(id),
+    dimension   TEXT NOT NULL CHECK (dimension IN ('children', 'lines', 'months')),
+    method      TEXT NOT NULL,
+    params      TEXT NOT NULL DEFAULT '{}'
+);
+CREATE UNIQUE INDEX allocation_rules_key ON allocation_rules (version_id, node_id, dimension);
+
+ALTER TABLE versions ADD COLUMN state TEXT NOT NULL DEFAULT 'open'
+    CHECK (state IN ('open', 'superseded', 'confirmed'));
+ALTER TABLE versions ADD COLUMN round_number INTEGER;
+ALTER TABLE versions ADD COLUMN confirmed_at TEXT;
+ALTER TABLE versions ADD COLUMN content_hash TEXT;
+ALTER TABLE versions ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE versions ADD COLUMN requested_by TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE round_units (
+    id              INTEGER PRIMARY KEY,
+    version_id      INTEGER NOT NULL REFERENCES versions(id),
+    node_id         INTEGER NOT NULL REFERENCES org_nodes(id),
+    top_down        INTEGER,
+    bottom_up       INTEGER,
+    status          TEXT NOT NULL DEFAULT 'draft'
+                    CHECK (status IN ('draft', 'proposed', 'countered', 'agreed')),
+    leader_comment  TEXT NOT NULL DEFAULT '',
+    unit_comment    TEXT NOT NULL DEFAULT '',
+    updated_at      TEXT NOT NULL,
+    UNIQUE (version_id, node_id)
+);
+"#,
 ];
 
 /// The schema version this build writes and reads.

@@ -241,6 +241,14 @@ fn version_name_if_locked(conn: &Connection, version: VersionId) -> Result<Optio
     }
 }
 
+/// Refuses changes to a locked version (confirmed, or a superseded round).
+pub(crate) fn check_editable(tx: &Connection, version: VersionId) -> Result<()> {
+    match version_name_if_locked(tx, version)? {
+        Some(name) => Err(StoreError::VersionLocked { name }),
+        None => Ok(()),
+    }
+}
+
 /// Sets (or with `None` clears) one target cell.
 pub(crate) fn put_target(
     tx: &Connection,
@@ -251,9 +259,7 @@ pub(crate) fn put_target(
     metric: Metric,
     value: Option<i64>,
 ) -> Result<()> {
-    if let Some(name) = version_name_if_locked(tx, version)? {
-        return Err(StoreError::VersionLocked { name });
-    }
+    check_editable(tx, version)?;
     if let Some(v) = value
         && v < 0
     {
@@ -590,6 +596,10 @@ impl Store {
             let list = id_list(&all);
             tx.execute_batch(&format!(
                 "DELETE FROM target_cells WHERE node_id IN ({list});
+                 DELETE FROM round_units WHERE node_id IN ({list});
+                 DELETE FROM allocation_rules WHERE node_id IN ({list});
+                 UPDATE opportunities SET node_id = NULL WHERE node_id IN ({list});
+                 UPDATE actuals SET node_id = NULL WHERE node_id IN ({list});
                  UPDATE customers SET owner_id = NULL WHERE owner_id IN ({list});
                  UPDATE history_sales SET node_id = NULL WHERE node_id IN ({list});"
             ))?;
@@ -653,6 +663,20 @@ impl Store {
                 [id.0],
             )?;
             tx.execute("DELETE FROM target_cells WHERE line_id = ?1", [id.0])?;
+            tx.execute("DELETE FROM derivations WHERE line_id = ?1", [id.0])?;
+            tx.execute(
+                "UPDATE actuals SET line_id = NULL WHERE line_id = ?1",
+                [id.0],
+            )?;
+            for table in ["opportunities", "actuals"] {
+                tx.execute(
+                    &format!(
+                        "UPDATE {table} SET product_id = NULL
+                         WHERE product_id IN (SELECT id FROM products WHERE line_id = ?1)"
+                    ),
+                    [id.0],
+                )?;
+            }
             tx.execute("DELETE FROM products WHERE line_id = ?1", [id.0])?;
             tx.execute("DELETE FROM product_lines WHERE id = ?1", [id.0])?;
             Ok(())
@@ -691,10 +715,12 @@ impl Store {
     pub fn delete_product(&mut self, id: ProductId) -> Result<()> {
         let name = product_name(&self.conn, id)?;
         self.change(ChangeLabel::new("change.delete_product", name), |tx| {
-            tx.execute(
-                "UPDATE history_sales SET product_id = NULL WHERE product_id = ?1",
-                [id.0],
-            )?;
+            for table in ["history_sales", "opportunities", "actuals"] {
+                tx.execute(
+                    &format!("UPDATE {table} SET product_id = NULL WHERE product_id = ?1"),
+                    [id.0],
+                )?;
+            }
             tx.execute("DELETE FROM products WHERE id = ?1", [id.0])?;
             Ok(())
         })

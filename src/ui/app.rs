@@ -506,6 +506,68 @@ impl SalesPlanApp {
                 canonical,
             } => self.change(|s| s.set_alias(&kind, &alias, &canonical)),
             Action::RemoveAlias { kind, alias } => self.change(|s| s.remove_alias(&kind, &alias)),
+            Action::StartRound { units, name } => {
+                self.change(|s| s.start_round(&units, &name).map(drop));
+            }
+            Action::RoundEvent {
+                unit,
+                event,
+                by,
+                value,
+                comment,
+            } => self.change(|s| s.round_event(unit, event, by, value, &comment)),
+            Action::ConfirmRound { name } => self.change(|s| s.confirm_round(&name).map(drop)),
+            Action::ConfirmCurrent => self.change(|s| s.confirm_current()),
+            Action::StartRevision {
+                name,
+                reason,
+                requested_by,
+            } => self.change(|s| s.start_revision(&name, &reason, &requested_by).map(drop)),
+            Action::WriteLetter { person } => self.write_letter(person, ctx),
+        }
+    }
+
+    /// Writes a person's target responsibility letter beside the plan file and opens it.
+    fn write_letter(&mut self, person: crate::domain::model::NodeId, ctx: &egui::Context) {
+        let lang = self.prefs.lang;
+        let Some(doc) = &self.doc else { return };
+        let data =
+            match crate::exchange::letter::letter_data(&doc.snap, person, lang, self.prefs.unit) {
+                Ok(d) => d,
+                Err(e) => {
+                    self.show_error("dialog.letter_failed", e.localize(lang));
+                    return;
+                }
+            };
+        let dir = doc
+            .store
+            .path()
+            .parent()
+            .map(Path::to_owned)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let file = dir.join(i18n::trf(
+            lang,
+            "letter.file_name",
+            &[("name", data.person.clone())],
+        ));
+        match std::fs::write(&file, crate::exchange::letter::letter_html(&data)) {
+            Ok(()) => {
+                ctx.open_url(egui::OpenUrl::new_tab(format!("file://{}", file.display())));
+                let text = i18n::trf(
+                    lang,
+                    "toast.letter_written",
+                    &[("path", file.display().to_string())],
+                );
+                self.toast(text, 6.0);
+            }
+            Err(e) => self.show_error(
+                "dialog.letter_failed",
+                StoreError::Io {
+                    path: file,
+                    detail: e.to_string(),
+                }
+                .localize(lang),
+            ),
         }
     }
 

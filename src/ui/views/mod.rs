@@ -170,6 +170,30 @@ pub enum Action {
     /// Shows a message that a typed value was not accepted.
     InputError(String),
     SetPrefs(Prefs),
+    StartRound {
+        units: Vec<NodeId>,
+        name: String,
+    },
+    RoundEvent {
+        unit: NodeId,
+        event: crate::domain::negotiation::RoundEvent,
+        by: crate::domain::negotiation::Party,
+        value: Option<Money>,
+        comment: String,
+    },
+    ConfirmRound {
+        name: String,
+    },
+    ConfirmCurrent,
+    StartRevision {
+        name: String,
+        reason: String,
+        requested_by: String,
+    },
+    /// Write a person's target responsibility letter and open it in the browser.
+    WriteLetter {
+        person: NodeId,
+    },
 }
 
 /// See [`ViewCtx::version_label`].
@@ -279,6 +303,7 @@ pub struct States {
     pub organisation: organisation::State,
     pub settings: settings::State,
     pub monthly: monthly::State,
+    pub negotiation: negotiation::State,
     pub variance: variance::State,
 }
 
@@ -296,7 +321,7 @@ pub fn view_ui(
             organisation::organisation_ui(ui, ctx, &mut states.organisation, actions)
         }
         View::Targets => targets::targets_ui(ui, ctx, actions),
-        View::Negotiation => negotiation::negotiation_ui(ui, ctx),
+        View::Negotiation => negotiation::negotiation_ui(ui, ctx, &mut states.negotiation, actions),
         View::Funnel => funnel::funnel_ui(ui, ctx),
         View::Monthly => monthly::monthly_ui(ui, ctx, &mut states.monthly),
         View::Accounts => accounts::accounts_ui(ui, ctx),

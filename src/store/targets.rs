@@ -1,0 +1,157 @@
+//! Target work on the current version: the derivation inputs of each scope, product life-cycle
+//! stages, allocation rules, and writing many target cells as one change.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::{ChangeLabel, Result, Store, StoreError, read, write};
+use crate::domain::derivation::{DerivationInputs, LifeCycle};
+use crate::domain::model::{LineId, Metric, NodeId, VersionId};
+use crate::domain::period::Period;
+
+/// One target cell to set (`Some`) or clear (`None`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CellChange {
+    pub node: NodeId,
+    pub line: Option<LineId>,
+    pub period: Period,
+    pub metric: Metric,
+    pub value: Option<i64>,
+}
+
+/// Which way a node's target is allocated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Dimension {
+    Children,
+    Lines,
+    Months,
+}
+
+impl Dimension {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Children => "children",
+            Self::Lines => "lines",
+            Self::Months => "months",
+        }
+    }
+}
+
+/// A remembered allocation: the method and its parameters (JSON the UI understands).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AllocationRule {
+    pub node: NodeId,
+    pub dimension: Dimension,
+    pub method: String,
+    pub params: String,
+}
+
+fn json_error(e: serde_json::Error) -> StoreError {
+    StoreError::Sqlite {
+        detail: e.to_string(),
+    }
+}
+
+impl Store {
+    fn current_version(&self) -> Result<VersionId> {
+        Ok(read::plan_info(&self.conn)?.current_version)
+    }
+
+    /// Sets many target cells of the current version as one undoable change (an allocation,
+    /// a derived target applied).
+    pub fn set_targets(&mut self, label_key: &str, detail: &str, cells: &[CellChange]) -> Result<()> {
+        self.change(ChangeLabel::new(label_key, detail), |tx| {
+            let version = read::plan_info(tx)?.current_version;
+            for c in cells {
+                write::put_target(tx, version, c.node, c.line, c.period, c.metric, c.value)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The derivation inputs saved for a scope (`None` line = the total) of the current version.
+    pub fn derivation_inputs(&self, line: Option<LineId>) -> Result<Option<DerivationInputs>> {
+        let version = self.current_version()?;
+        let json: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT inputs FROM derivations WHERE version_id = ?1 AND line_id IS ?2",
+                params![version.0, line.map(|l| l.0)],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match json {
+            None => Ok(None),
+            Some(j) => serde_json::from_str(&j).map(Some).map_err(|e| StoreError::InvalidValue {
+                field: "derivations.inputs",
+                value: e.to_string(),
+            }),
+        }
+    }
+
+    pub fn set_derivation_inputs(&mut self, line: Option<LineId>, inputs: &DerivationInputs) -> Result<()> {
+        let json = serde_json::to_string(inputs).map_err(json_error)?;
+        self.change(ChangeLabel::new("change.derivation", ""), |tx| {
+            let version = read::plan_info(tx)?.current_version;
+            write::check_editable(tx, version)?;
+            tx.execute(
+                "DELETE FROM derivations WHERE version_id = ?1 AND line_id IS ?2",
+                params![version.0, line.map(|l| l.0)],
+            )?;
+            tx.execute(
+                "INSERT INTO derivations (version_id, line_id, inputs) VALUES (?1, ?2, ?3)",
+                params![version.0, line.map(|l| l.0), json],
+            )?;
+            Ok(())
+        })
+    }
+
+    pub fn set_life_cycle(&mut self, line: LineId, stage: Option<LifeCycle>) -> Result<()> {
+        let code = stage.map(|s| s.code()).unwrap_or("");
+        self.change(ChangeLabel::new("change.life_cycle", code), |tx| {
+            tx.execute(
+                "UPDATE product_lines SET life_cycle = ?2 WHERE id = ?1",
+                params![line.0, code],
+            )?;
+            Ok(())
+        })
+    }
+
+    pub fn allocation_rule(&self, node: NodeId, dimension: Dimension) -> Result<Option<AllocationRule>> {
+        let version = self.current_version()?;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT method, params FROM allocation_rules
+                 WHERE version_id = ?1 AND node_id = ?2 AND dimension = ?3",
+                params![version.0, node.0, dimension.code()],
+                |r| {
+                    Ok(AllocationRule {
+                        node,
+                        dimension,
+                        method: r.get(0)?,
+                        params: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Applies an allocation: its rule is remembered and its cells written, as one change.
+    pub fn apply_allocation(&mut self, rule: &AllocationRule, detail: &str, cells: &[CellChange]) -> Result<()> {
+        self.change(ChangeLabel::new("change.allocation", detail), |tx| {
+            let version = read::plan_info(tx)?.current_version;
+            write::check_editable(tx, version)?;
+            tx.execute(
+                "INSERT INTO allocation_rules (version_id, node_id, dimension, method, params)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (version_id, node_id, dimension)
+                 DO UPDATE SET method = excluded.method, params = excluded.params",
+                params![version.0, rule.node.0, rule.dimension.code(), rule.method, rule.params],
+            )?;
+            for c in cells {
+                write::put_target(tx, version, c.node, c.line, c.period, c.metric, c.value)?;
+            }
+            Ok(())
+        })
+    }
+}
