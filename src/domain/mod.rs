@@ -3,6 +3,8 @@
 /// Allocating a target exactly down the organisation, across lines and months.
 pub mod allocation;
 
+/// Deriving the annual target: strategy, history, cycles, competitors, blend.
+pub mod derivation;
 /// The reverse funnel: from a target to deals and leads.
 pub mod funnel;
 /// Sales history: growth, average contract.

@@ -9,7 +9,7 @@ pub mod import;
 pub mod negotiation;
 mod read;
 pub mod schema;
-// pub mod targets; (waits for domain::derivation)
+pub mod targets;
 pub mod undo;
 mod write;
 

@@ -58,7 +58,12 @@ impl Store {
 
     /// Sets many target cells of the current version as one undoable change (an allocation,
     /// a derived target applied).
-    pub fn set_targets(&mut self, label_key: &str, detail: &str, cells: &[CellChange]) -> Result<()> {
+    pub fn set_targets(
+        &mut self,
+        label_key: &str,
+        detail: &str,
+        cells: &[CellChange],
+    ) -> Result<()> {
         self.change(ChangeLabel::new(label_key, detail), |tx| {
             let version = read::plan_info(tx)?.current_version;
             for c in cells {
@@ -81,14 +86,20 @@ impl Store {
             .optional()?;
         match json {
             None => Ok(None),
-            Some(j) => serde_json::from_str(&j).map(Some).map_err(|e| StoreError::InvalidValue {
-                field: "derivations.inputs",
-                value: e.to_string(),
-            }),
+            Some(j) => serde_json::from_str(&j)
+                .map(Some)
+                .map_err(|e| StoreError::InvalidValue {
+                    field: "derivations.inputs",
+                    value: e.to_string(),
+                }),
         }
     }
 
-    pub fn set_derivation_inputs(&mut self, line: Option<LineId>, inputs: &DerivationInputs) -> Result<()> {
+    pub fn set_derivation_inputs(
+        &mut self,
+        line: Option<LineId>,
+        inputs: &DerivationInputs,
+    ) -> Result<()> {
         let json = serde_json::to_string(inputs).map_err(json_error)?;
         self.change(ChangeLabel::new("change.derivation", ""), |tx| {
             let version = read::plan_info(tx)?.current_version;
@@ -116,7 +127,11 @@ impl Store {
         })
     }
 
-    pub fn allocation_rule(&self, node: NodeId, dimension: Dimension) -> Result<Option<AllocationRule>> {
+    pub fn allocation_rule(
+        &self,
+        node: NodeId,
+        dimension: Dimension,
+    ) -> Result<Option<AllocationRule>> {
         let version = self.current_version()?;
         Ok(self
             .conn
@@ -137,7 +152,12 @@ impl Store {
     }
 
     /// Applies an allocation: its rule is remembered and its cells written, as one change.
-    pub fn apply_allocation(&mut self, rule: &AllocationRule, detail: &str, cells: &[CellChange]) -> Result<()> {
+    pub fn apply_allocation(
+        &mut self,
+        rule: &AllocationRule,
+        detail: &str,
+        cells: &[CellChange],
+    ) -> Result<()> {
         self.change(ChangeLabel::new("change.allocation", detail), |tx| {
             let version = read::plan_info(tx)?.current_version;
             write::check_editable(tx, version)?;
@@ -146,7 +166,13 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (version_id, node_id, dimension)
                  DO UPDATE SET method = excluded.method, params = excluded.params",
-                params![version.0, rule.node.0, rule.dimension.code(), rule.method, rule.params],
+                params![
+                    version.0,
+                    rule.node.0,
+                    rule.dimension.code(),
+                    rule.method,
+                    rule.params
+                ],
             )?;
             for c in cells {
                 write::put_target(tx, version, c.node, c.line, c.period, c.metric, c.value)?;
