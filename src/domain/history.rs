@@ -118,6 +118,22 @@ pub fn line_region_pivot(years: &[HistoryYear]) -> LineRegionPivot {
     LineRegionPivot { regions, rows }
 }
 
+/// A node's sales in a year: its own recorded sales plus those of every node below it
+/// (a region's history is its people's).
+pub fn node_year_total(
+    year: &HistoryYear,
+    tree: &crate::domain::org::OrgTree,
+    node: crate::domain::model::NodeId,
+) -> Money {
+    let mut nodes = tree.descendants(node);
+    nodes.push(node);
+    year.by_node
+        .iter()
+        .filter(|(n, _)| nodes.contains(n))
+        .map(|(_, m)| *m)
+        .sum()
+}
+
 /// Decimal places a compound growth rate is given to (as a fraction: 6 places = 0.0001%).
 pub const CAGR_DECIMALS: u32 = 6;
 
@@ -167,6 +183,7 @@ mod tests {
             by_line: Vec::new(),
             by_month: [Money::ZERO; 12],
             by_line_region: Vec::new(),
+            by_node: Vec::new(),
         }
     }
 

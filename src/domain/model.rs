@@ -246,6 +246,8 @@ pub struct ProductLine {
     pub code: String,
     pub description: String,
     pub sort_order: i64,
+    /// Where the line is in its life cycle (domain §2), when the user said.
+    pub life_cycle: Option<crate::domain::derivation::LifeCycle>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -426,6 +428,8 @@ pub struct HistoryYear {
     pub by_month: [Money; 12],
     /// Amount per product line and region (region as recorded; lines may be absent).
     pub by_line_region: Vec<(Option<LineId>, String, Money)>,
+    /// Amount per organisation node the sales were recorded on (usually people).
+    pub by_node: Vec<(NodeId, Money)>,
 }
 
 /// One stage of the sales pipeline (domain §6); positions run 1..=N in order.
@@ -614,6 +618,8 @@ pub struct PlanSnapshot {
     pub aliases: Vec<Alias>,
     /// Every negotiation round, oldest first.
     pub rounds: Vec<Round>,
+    /// The saved derivation inputs of the current version, by scope (`None` = the total).
+    pub derivations: Vec<(Option<LineId>, crate::domain::derivation::DerivationInputs)>,
 }
 
 impl PlanSnapshot {

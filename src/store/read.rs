@@ -79,14 +79,17 @@ pub(super) fn nodes(conn: &Connection) -> Result<Vec<OrgNode>> {
 pub(super) fn lines(conn: &Connection) -> Result<Vec<ProductLine>> {
     collect(
         conn,
-        "SELECT id, name, code, description, sort_order FROM product_lines ORDER BY sort_order, id",
+        "SELECT id, name, code, description, sort_order, life_cycle
+         FROM product_lines ORDER BY sort_order, id",
         |r| {
+            let life_cycle: String = r.get(5)?;
             Ok(ProductLine {
                 id: LineId(r.get(0)?),
                 name: r.get(1)?,
                 code: r.get(2)?,
                 description: r.get(3)?,
                 sort_order: r.get(4)?,
+                life_cycle: crate::domain::derivation::LifeCycle::from_code(&life_cycle),
             })
         },
     )
@@ -292,6 +295,7 @@ fn history(conn: &Connection) -> Result<Vec<HistoryYear>> {
                 by_line: Vec::new(),
                 by_month: [Money::ZERO; 12],
                 by_line_region: Vec::new(),
+                by_node: Vec::new(),
             });
         }
         let Some(y) = years.last_mut() else { continue };
@@ -322,6 +326,23 @@ fn history(conn: &Connection) -> Result<Vec<HistoryYear>> {
             ))
         },
     )?;
+    let by_node = collect(
+        conn,
+        "SELECT CAST(substr(date, 1, 4) AS INTEGER), node_id, SUM(amount)
+         FROM history_sales WHERE node_id IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2",
+        |r| {
+            Ok((
+                r.get::<_, i32>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        },
+    )?;
+    for (year, node, amount) in by_node {
+        if let Some(y) = years.iter_mut().find(|y| y.year == year) {
+            y.by_node.push((NodeId(node), Money::from_fen(amount)));
+        }
+    }
     for (year, line, region, amount) in by_line_region {
         if let Some(y) = years.iter_mut().find(|y| y.year == year) {
             y.by_line_region
@@ -421,6 +442,27 @@ fn actuals_by_year(conn: &Connection) -> Result<Vec<ActualsYear>> {
     )
 }
 
+fn derivations(
+    conn: &Connection,
+    version: VersionId,
+) -> Result<Vec<(Option<LineId>, crate::domain::derivation::DerivationInputs)>> {
+    let mut stmt = conn.prepare(
+        "SELECT line_id, inputs FROM derivations WHERE version_id = ?1 ORDER BY IFNULL(line_id, 0)",
+    )?;
+    let rows = stmt.query_map([version.0], |r| {
+        Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (line, json) = row?;
+        // Inputs this version cannot read are left out rather than failing the whole plan.
+        if let Ok(inputs) = serde_json::from_str(&json) {
+            out.push((line.map(LineId), inputs));
+        }
+    }
+    Ok(out)
+}
+
 impl Store {
     pub fn plan_info(&self) -> Result<PlanInfo> {
         plan_info(&self.conn)
@@ -450,6 +492,7 @@ impl Store {
             actuals: actuals_by_year(&tx)?,
             aliases: super::import::aliases(&tx)?,
             rounds: super::negotiation::rounds(&tx)?,
+            derivations: derivations(&tx, plan.current_version)?,
             plan,
         };
         tx.finish()?;
