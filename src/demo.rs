@@ -5,6 +5,10 @@
 
 use std::path::Path;
 
+use crate::domain::derivation::{
+    Competitor, CycleInputs, DerivationInputs, EconomicPhase, HistoryInputs, HistoryMethod,
+    LifeCycle, Override, SharePath, StrategyInputs,
+};
 use crate::domain::funnel::reverse_funnel;
 use crate::domain::model::{FunnelDefaults, LineId, Metric, NodeId, ProductId, UnitKind};
 use crate::domain::money::Money;
@@ -108,6 +112,7 @@ struct Line {
     description: &'static str,
     share_percent: i64,
     products: [(&'static str, i64); 2],
+    life_cycle: LifeCycle,
 }
 
 const LINES: [Line; 3] = [
@@ -117,6 +122,7 @@ const LINES: [Line; 3] = [
         description: "高端创新：大型客户的定制开发与系统集成",
         share_percent: 40,
         products: [("定制开发项目", 0), ("系统集成服务", 300)],
+        life_cycle: LifeCycle::Growth,
     },
     Line {
         name: "ERP 套件",
@@ -124,6 +130,7 @@ const LINES: [Line; 3] = [
         description: "大众市场：制造与流通企业的 ERP",
         share_percent: 30,
         products: [("ERP 标准版", 80), ("ERP 企业版", 200)],
+        life_cycle: LifeCycle::Maturity,
     },
     Line {
         name: "CRM 云",
@@ -131,6 +138,7 @@ const LINES: [Line; 3] = [
         description: "大众市场：客户关系管理订阅",
         share_percent: 30,
         products: [("CRM 标准版", 30), ("CRM 移动版", 50)],
+        life_cycle: LifeCycle::Introduction,
     },
 ];
 
@@ -286,6 +294,7 @@ fn fill_demo(b: &Bulk) -> Result<()> {
                 list_price: Money::from_fen(price_wan * WAN),
             })?);
         }
+        b.set_life_cycle(line, Some(l.life_cycle))?;
         lines.push(line);
         products.push([ids[0], ids[1]]);
     }
@@ -421,5 +430,61 @@ fn fill_demo(b: &Bulk) -> Result<()> {
         b.set_target(*person, None, Period::Year, Metric::Deals, f.deals)?;
         b.set_target(*person, None, Period::Year, Metric::Leads, f.leads)?;
     }
+    b.set_derivation_inputs(None, &demo_derivation())?;
     Ok(())
+}
+
+/// The leader's derivation of the company target: the article's strategy case (a 5亿 market
+/// growing 15%, our share from 10% to 20% in five years: 6,900万), the demo's history, a mild
+/// expansion, two competitors, and the 5,000万 the company committed to, with its reason.
+pub fn demo_derivation() -> DerivationInputs {
+    let wan = |w: i64| Money::from_fen(w * WAN);
+    DerivationInputs {
+        strategy: Some(StrategyInputs {
+            market_size: wan(50_000),
+            market_growth: Ratio::percent(15),
+            current_share: Ratio::percent(10),
+            share_goal: Ratio::percent(20),
+            years: 5,
+            path: SharePath::Linear,
+        }),
+        history: Some(HistoryInputs {
+            years: HISTORY
+                .iter()
+                .map(|&(year, count)| (year, wan(count * 100)))
+                .collect(),
+            method: HistoryMethod::Cagr,
+        }),
+        cycle: CycleInputs {
+            phase: EconomicPhase::Expansion,
+            sensitivity: Ratio::percent(30),
+            ..CycleInputs::default()
+        },
+        competitors: vec![
+            Competitor {
+                name: "远航科技".to_owned(),
+                share: Ratio::percent(25),
+                strengths: "价格低，渠道广".to_owned(),
+                weaknesses: "定制能力弱".to_owned(),
+                moves: "中端市场降价".to_owned(),
+                adjustment: Ratio::percent(-3),
+                reason: "价格战会拖慢 ERP 签约".to_owned(),
+            },
+            Competitor {
+                name: "星河数据".to_owned(),
+                share: Ratio::percent(15),
+                strengths: "云产品成熟".to_owned(),
+                weaknesses: "大客户服务团队小".to_owned(),
+                moves: "推出 CRM 免费版".to_owned(),
+                adjustment: Ratio::percent(-2),
+                reason: "CRM 新客户获取变难".to_owned(),
+            },
+        ],
+        alpha: Ratio::percent(50),
+        override_target: Some(Override {
+            target: DEMO_TARGET,
+            reason: "与各区域协商后确定的年度承诺目标，差额作为挑战空间".to_owned(),
+        }),
+        stretch_buffer: Ratio::percent(10),
+    }
 }

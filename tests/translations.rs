@@ -82,6 +82,9 @@ fn every_key_used_in_the_code_exists() {
         "change.",
         "channel.",
         "version.",
+        "derive.",
+        "alloc.",
+        "derivation.",
     ];
     // Settings keys stored in the plan file, not translations.
     let not_keys = [
@@ -141,4 +144,13 @@ fn placeholders_are_filled() {
     );
     assert_eq!(i18n::fill("a {x} b {y}", &[("x", "1".into())]), "a 1 b {y}");
     assert_eq!(i18n::tr(Lang::Zh, "no.such.key"), "no.such.key");
+}
+
+#[test]
+fn allocation_methods_and_dimensions_are_translated() {
+    let [(_, zh), (_, en)] = i18n::tables();
+    for key in salesplan::domain::allocation::translation_keys() {
+        assert!(zh.contains_key(key), "{key} missing in zh-CN");
+        assert!(en.contains_key(key), "{key} missing in en");
+    }
 }

@@ -49,7 +49,7 @@ fn marker(view: View, lang: Lang) -> &'static str {
     match (view, lang) {
         (View::Overview, Lang::Zh) => "公司年度目标",
         (View::Organisation, Lang::Zh) => "组织结构",
-        (View::Targets, Lang::Zh) => "各单元全年签约额目标（按产品线）",
+        (View::Targets, Lang::Zh) => "推导桥图",
         (View::Negotiation, Lang::Zh) => "计划版本",
         (View::Funnel, Lang::Zh) => "合计（5 人）",
         (View::Monthly, Lang::Zh) => "历史季节性",
@@ -61,7 +61,7 @@ fn marker(view: View, lang: Lang) -> &'static str {
         (View::Settings, Lang::Zh) => "工作日历",
         (View::Overview, Lang::En) => "Company target",
         (View::Organisation, Lang::En) => "Product lines and products",
-        (View::Targets, Lang::En) => "Yearly contract targets by unit and product line",
+        (View::Targets, Lang::En) => "Derivation bridge",
         (View::Negotiation, Lang::En) => "Plan versions",
         (View::Funnel, Lang::En) => "Total (5 people)",
         (View::Monthly, Lang::En) => "Seasonality from history",

@@ -61,6 +61,166 @@ impl AllocationMethod {
         AllocationMethod::MarketPotential,
         AllocationMethod::Capacity,
     ];
+
+    /// A stable code for storage (plan files, exports).
+    pub fn code(self) -> &'static str {
+        match self {
+            AllocationMethod::Even => "even",
+            AllocationMethod::ManualWeights => "manual",
+            AllocationMethod::LastYearShare => "last_year",
+            AllocationMethod::TrailingAverageShare => "trailing",
+            AllocationMethod::MarketPotential => "potential",
+            AllocationMethod::Capacity => "capacity",
+        }
+    }
+
+    /// The method with this [`code`](AllocationMethod::code); None for anything else.
+    pub fn from_code(code: &str) -> Option<AllocationMethod> {
+        AllocationMethod::ALL.into_iter().find(|m| m.code() == code)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            AllocationMethod::Even => "alloc.method.even",
+            AllocationMethod::ManualWeights => "alloc.method.manual",
+            AllocationMethod::LastYearShare => "alloc.method.last_year",
+            AllocationMethod::TrailingAverageShare => "alloc.method.trailing",
+            AllocationMethod::MarketPotential => "alloc.method.potential",
+            AllocationMethod::Capacity => "alloc.method.capacity",
+        }
+    }
+
+    /// What the method divides by, in a sentence.
+    pub fn explain_key(self) -> &'static str {
+        match self {
+            AllocationMethod::Even => "alloc.explain.even",
+            AllocationMethod::ManualWeights => "alloc.explain.manual",
+            AllocationMethod::LastYearShare => "alloc.explain.last_year",
+            AllocationMethod::TrailingAverageShare => "alloc.explain.trailing",
+            AllocationMethod::MarketPotential => "alloc.explain.potential",
+            AllocationMethod::Capacity => "alloc.explain.capacity",
+        }
+    }
+}
+
+/// Which way a unit's target is allocated: over the units and people below it, over the
+/// product lines, or over the months of the year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Dimension {
+    #[default]
+    Children,
+    Lines,
+    Months,
+}
+
+impl Dimension {
+    pub const ALL: [Dimension; 3] = [Dimension::Children, Dimension::Lines, Dimension::Months];
+
+    /// A stable code for storage.
+    pub fn code(self) -> &'static str {
+        match self {
+            Dimension::Children => "children",
+            Dimension::Lines => "lines",
+            Dimension::Months => "months",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Dimension> {
+        Dimension::ALL.into_iter().find(|d| d.code() == code)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Dimension::Children => "alloc.dimension.children",
+            Dimension::Lines => "alloc.dimension.lines",
+            Dimension::Months => "alloc.dimension.months",
+        }
+    }
+}
+
+/// How the months of a year are weighted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum MonthMethod {
+    /// By the seasonality of the history.
+    #[default]
+    Seasonality,
+    /// By 12 typed percentages that total exactly 100%.
+    Percentages,
+    /// The same for every month.
+    Even,
+}
+
+impl MonthMethod {
+    pub const ALL: [MonthMethod; 3] = [
+        MonthMethod::Seasonality,
+        MonthMethod::Percentages,
+        MonthMethod::Even,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            MonthMethod::Seasonality => "seasonality",
+            MonthMethod::Percentages => "percentages",
+            MonthMethod::Even => "even",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<MonthMethod> {
+        MonthMethod::ALL.into_iter().find(|m| m.code() == code)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            MonthMethod::Seasonality => "alloc.month.seasonality",
+            MonthMethod::Percentages => "alloc.month.percentages",
+            MonthMethod::Even => "alloc.month.even",
+        }
+    }
+}
+
+/// The inputs typed for one part of an allocation, as remembered with the rule.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartParams {
+    /// The node or product line id.
+    pub key: i64,
+    pub weight: Ratio,
+    pub headcount: u32,
+    pub ramp: Ratio,
+    pub locked: Option<Money>,
+}
+
+/// Everything an allocation was made from, remembered with its rule so it can be explained
+/// and repeated.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AllocationParams {
+    /// The product line allocated (children and months); None = the unit's total.
+    pub line: Option<i64>,
+    /// The amount that was allocated.
+    pub total: Money,
+    pub parts: Vec<PartParams>,
+    /// The 12 percentages of a monthly split by percentages, in fiscal-month order.
+    #[serde(default)]
+    pub percentages: Vec<Ratio>,
+}
+
+/// A remembered allocation of one unit in one dimension: the method's code
+/// ([`AllocationMethod::code`], or [`MonthMethod::code`] for months) and its parameters.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AllocationRule {
+    pub node: crate::domain::model::NodeId,
+    pub dimension: Dimension,
+    pub method: String,
+    pub params: AllocationParams,
+}
+
+/// Every translation key of the methods and dimensions, for the translation checks.
+pub fn translation_keys() -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = Vec::new();
+    keys.extend(AllocationMethod::ALL.map(AllocationMethod::label_key));
+    keys.extend(AllocationMethod::ALL.map(AllocationMethod::explain_key));
+    keys.extend(Dimension::ALL.map(Dimension::label_key));
+    keys.extend(MonthMethod::ALL.map(MonthMethod::label_key));
+    keys
 }
 
 /// One part a target is allocated to, with everything any method may need.

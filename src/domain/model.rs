@@ -620,6 +620,8 @@ pub struct PlanSnapshot {
     pub rounds: Vec<Round>,
     /// The saved derivation inputs of the current version, by scope (`None` = the total).
     pub derivations: Vec<(Option<LineId>, crate::domain::derivation::DerivationInputs)>,
+    /// The remembered allocations of the current version, by unit and dimension.
+    pub allocations: Vec<crate::domain::allocation::AllocationRule>,
 }
 
 impl PlanSnapshot {

@@ -463,6 +463,42 @@ fn derivations(
     Ok(out)
 }
 
+fn allocations(
+    conn: &Connection,
+    version: VersionId,
+) -> Result<Vec<crate::domain::allocation::AllocationRule>> {
+    use crate::domain::allocation::{AllocationRule, Dimension};
+    let mut stmt = conn.prepare(
+        "SELECT node_id, dimension, method, params FROM allocation_rules
+         WHERE version_id = ?1 ORDER BY node_id, dimension",
+    )?;
+    let rows = stmt.query_map([version.0], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (node, dimension, method, json) = row?;
+        // Rules this version cannot read are left out rather than failing the whole plan.
+        if let (Some(dimension), Ok(params)) = (
+            Dimension::from_code(&dimension),
+            serde_json::from_str(&json),
+        ) {
+            out.push(AllocationRule {
+                node: NodeId(node),
+                dimension,
+                method,
+                params,
+            });
+        }
+    }
+    Ok(out)
+}
+
 impl Store {
     pub fn plan_info(&self) -> Result<PlanInfo> {
         plan_info(&self.conn)
@@ -493,6 +529,7 @@ impl Store {
             aliases: super::import::aliases(&tx)?,
             rounds: super::negotiation::rounds(&tx)?,
             derivations: derivations(&tx, plan.current_version)?,
+            allocations: allocations(&tx, plan.current_version)?,
             plan,
         };
         tx.finish()?;

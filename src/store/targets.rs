@@ -4,6 +4,7 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::{ChangeLabel, Result, Store, StoreError, read, write};
+use crate::domain::allocation::{AllocationParams, AllocationRule, Dimension};
 use crate::domain::derivation::{DerivationInputs, LifeCycle};
 use crate::domain::model::{LineId, Metric, NodeId, VersionId};
 use crate::domain::period::Period;
@@ -16,33 +17,6 @@ pub struct CellChange {
     pub period: Period,
     pub metric: Metric,
     pub value: Option<i64>,
-}
-
-/// Which way a node's target is allocated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Dimension {
-    Children,
-    Lines,
-    Months,
-}
-
-impl Dimension {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Children => "children",
-            Self::Lines => "lines",
-            Self::Months => "months",
-        }
-    }
-}
-
-/// A remembered allocation: the method and its parameters (JSON the UI understands).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AllocationRule {
-    pub node: NodeId,
-    pub dimension: Dimension,
-    pub method: String,
-    pub params: String,
 }
 
 fn json_error(e: serde_json::Error) -> StoreError {
@@ -104,15 +78,7 @@ impl Store {
         self.change(ChangeLabel::new("change.derivation", ""), |tx| {
             let version = read::plan_info(tx)?.current_version;
             write::check_editable(tx, version)?;
-            tx.execute(
-                "DELETE FROM derivations WHERE version_id = ?1 AND line_id IS ?2",
-                params![version.0, line.map(|l| l.0)],
-            )?;
-            tx.execute(
-                "INSERT INTO derivations (version_id, line_id, inputs) VALUES (?1, ?2, ?3)",
-                params![version.0, line.map(|l| l.0), json],
-            )?;
-            Ok(())
+            save_inputs(tx, version, line, &json)
         })
     }
 
@@ -127,28 +93,33 @@ impl Store {
         })
     }
 
+    /// The remembered allocation of a unit in a dimension, if any (rules this version cannot
+    /// read are treated as absent).
     pub fn allocation_rule(
         &self,
         node: NodeId,
         dimension: Dimension,
     ) -> Result<Option<AllocationRule>> {
         let version = self.current_version()?;
-        Ok(self
+        let row: Option<(String, String)> = self
             .conn
             .query_row(
                 "SELECT method, params FROM allocation_rules
                  WHERE version_id = ?1 AND node_id = ?2 AND dimension = ?3",
                 params![version.0, node.0, dimension.code()],
-                |r| {
-                    Ok(AllocationRule {
-                        node,
-                        dimension,
-                        method: r.get(0)?,
-                        params: r.get(1)?,
-                    })
-                },
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
-            .optional()?)
+            .optional()?;
+        Ok(row.and_then(|(method, json)| {
+            serde_json::from_str::<AllocationParams>(&json)
+                .ok()
+                .map(|params| AllocationRule {
+                    node,
+                    dimension,
+                    method,
+                    params,
+                })
+        }))
     }
 
     /// Applies an allocation: its rule is remembered and its cells written, as one change.
@@ -158,6 +129,7 @@ impl Store {
         detail: &str,
         cells: &[CellChange],
     ) -> Result<()> {
+        let json = serde_json::to_string(&rule.params).map_err(json_error)?;
         self.change(ChangeLabel::new("change.allocation", detail), |tx| {
             let version = read::plan_info(tx)?.current_version;
             write::check_editable(tx, version)?;
@@ -171,7 +143,7 @@ impl Store {
                     rule.node.0,
                     rule.dimension.code(),
                     rule.method,
-                    rule.params
+                    json
                 ],
             )?;
             for c in cells {
@@ -180,4 +152,48 @@ impl Store {
             Ok(())
         })
     }
+
+    /// Saves a scope's derivation inputs and sets its committed target as the yearly contract
+    /// target of `node` (the company) for that scope, as one change.
+    pub fn commit_derivation(
+        &mut self,
+        node: NodeId,
+        line: Option<LineId>,
+        inputs: &DerivationInputs,
+        committed: crate::domain::money::Money,
+    ) -> Result<()> {
+        let json = serde_json::to_string(inputs).map_err(json_error)?;
+        let detail = committed.to_string();
+        self.change(ChangeLabel::new("change.apply_derivation", &detail), |tx| {
+            let version = read::plan_info(tx)?.current_version;
+            write::check_editable(tx, version)?;
+            save_inputs(tx, version, line, &json)?;
+            write::put_target(
+                tx,
+                version,
+                node,
+                line,
+                Period::Year,
+                Metric::ContractAmount,
+                Some(committed.fen()),
+            )
+        })
+    }
+}
+
+pub(super) fn save_inputs(
+    tx: &rusqlite::Connection,
+    version: VersionId,
+    line: Option<LineId>,
+    json: &str,
+) -> Result<()> {
+    tx.execute(
+        "DELETE FROM derivations WHERE version_id = ?1 AND line_id IS ?2",
+        params![version.0, line.map(|l| l.0)],
+    )?;
+    tx.execute(
+        "INSERT INTO derivations (version_id, line_id, inputs) VALUES (?1, ?2, ?3)",
+        params![version.0, line.map(|l| l.0), json],
+    )?;
+    Ok(())
 }

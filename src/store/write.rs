@@ -853,6 +853,30 @@ impl Bulk<'_> {
         put_target(self.tx, version, node, line, period, metric, Some(value))
     }
 
+    /// Saves a scope's derivation inputs in the current version.
+    pub fn set_derivation_inputs(
+        &self,
+        line: Option<LineId>,
+        inputs: &crate::domain::derivation::DerivationInputs,
+    ) -> Result<()> {
+        let json = serde_json::to_string(inputs).map_err(|e| StoreError::Sqlite {
+            detail: e.to_string(),
+        })?;
+        super::targets::save_inputs(self.tx, self.current_version()?, line, &json)
+    }
+
+    pub fn set_life_cycle(
+        &self,
+        line: LineId,
+        stage: Option<crate::domain::derivation::LifeCycle>,
+    ) -> Result<()> {
+        self.tx.execute(
+            "UPDATE product_lines SET life_cycle = ?2 WHERE id = ?1",
+            rusqlite::params![line.0, stage.map(|s| s.code()).unwrap_or("")],
+        )?;
+        Ok(())
+    }
+
     pub fn add_history(&self, sales: &[HistorySale]) -> Result<()> {
         insert_history(self.tx, sales)
     }

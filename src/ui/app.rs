@@ -524,6 +524,21 @@ impl SalesPlanApp {
                 requested_by,
             } => self.change(|s| s.start_revision(&name, &reason, &requested_by).map(drop)),
             Action::WriteLetter { person } => self.write_letter(person, ctx),
+            Action::SetDerivationInputs { line, inputs } => {
+                self.change(|s| s.set_derivation_inputs(line, &inputs));
+            }
+            Action::CommitDerivation {
+                node,
+                line,
+                inputs,
+                committed,
+            } => self.change(|s| s.commit_derivation(node, line, &inputs, committed)),
+            Action::SetLifeCycle { line, stage } => self.change(|s| s.set_life_cycle(line, stage)),
+            Action::ApplyAllocation {
+                rule,
+                detail,
+                cells,
+            } => self.change(|s| s.apply_allocation(&rule, &detail, &cells)),
         }
     }
 

@@ -194,6 +194,28 @@ pub enum Action {
     WriteLetter {
         person: NodeId,
     },
+    /// Save the derivation inputs of a scope (None = the total).
+    SetDerivationInputs {
+        line: Option<LineId>,
+        inputs: crate::domain::derivation::DerivationInputs,
+    },
+    /// Save the inputs and make the committed target the node's yearly target for the scope.
+    CommitDerivation {
+        node: NodeId,
+        line: Option<LineId>,
+        inputs: crate::domain::derivation::DerivationInputs,
+        committed: Money,
+    },
+    SetLifeCycle {
+        line: LineId,
+        stage: Option<crate::domain::derivation::LifeCycle>,
+    },
+    /// Write an allocation's cells and remember its rule, as one change.
+    ApplyAllocation {
+        rule: crate::domain::allocation::AllocationRule,
+        detail: String,
+        cells: Vec<crate::store::targets::CellChange>,
+    },
 }
 
 /// See [`ViewCtx::version_label`].
@@ -289,6 +311,14 @@ impl ViewCtx<'_> {
             .unwrap_or_default()
     }
 
+    /// A fiscal month's name (1 = the first month of the fiscal year): 一月 / Jan.
+    pub fn month_name(&self, fiscal_month: u8) -> String {
+        match self.snap.plan.fiscal_year.calendar_month(fiscal_month) {
+            Ok((_, m)) => self.tr(&format!("month.{m}")).into_owned(),
+            Err(_) => "?".into(),
+        }
+    }
+
     pub fn line_name(&self, id: LineId) -> String {
         self.snap
             .line(id)
@@ -305,6 +335,7 @@ pub struct States {
     pub monthly: monthly::State,
     pub negotiation: negotiation::State,
     pub variance: variance::State,
+    pub targets: targets::State,
 }
 
 /// Draws the current view.
@@ -320,7 +351,7 @@ pub fn view_ui(
         View::Organisation => {
             organisation::organisation_ui(ui, ctx, &mut states.organisation, actions)
         }
-        View::Targets => targets::targets_ui(ui, ctx, actions),
+        View::Targets => targets::targets_ui(ui, ctx, &mut states.targets, actions),
         View::Negotiation => negotiation::negotiation_ui(ui, ctx, &mut states.negotiation, actions),
         View::Funnel => funnel::funnel_ui(ui, ctx),
         View::Monthly => monthly::monthly_ui(ui, ctx, &mut states.monthly),

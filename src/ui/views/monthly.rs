@@ -12,10 +12,7 @@ use crate::ui::views::ViewCtx;
 use crate::ui::widgets::{self, Cell, Col};
 
 fn month_name(ctx: &ViewCtx, fiscal_month: u8) -> String {
-    match ctx.snap.plan.fiscal_year.calendar_month(fiscal_month) {
-        Ok((_, m)) => ctx.tr(&format!("month.{m}")).into_owned(),
-        Err(_) => "?".into(),
-    }
+    ctx.month_name(fiscal_month)
 }
 
 /// Months, or quarters and halves: the grid shows one at a time so it fits the window.

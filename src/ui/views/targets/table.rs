@@ -1,6 +1,5 @@
-//! Targets: the current version's targets — the company figure, its split by product line, and
-//! every unit's and person's target by product line, each figure marked as set directly or
-//! rolled up from below.
+//! The targets table: every unit's and person's yearly target by product line, each figure
+//! marked as set directly or rolled up from below.
 
 use egui::Ui;
 
@@ -32,14 +31,9 @@ fn figure_cell(
     }
 }
 
-pub fn targets_ui(ui: &mut Ui, ctx: &ViewCtx, actions: &mut Vec<Action>) {
+pub fn table_ui(ui: &mut Ui, ctx: &ViewCtx, actions: &mut Vec<Action>) {
     let snap = ctx.snap;
     let amount = Metric::ContractAmount;
-    widgets::heading(ui, &ctx.tr("view.targets"));
-    if let Some(v) = snap.current_version() {
-        ui.label(ctx.trf("targets.version", &[("name", ctx.version_label(v))]));
-    }
-    ui.add_space(theme::SECTION_GAP / 2.0);
     if ctx.table.is_empty() {
         widgets::note(ui, &ctx.tr("targets.empty"));
         return;
@@ -84,8 +78,6 @@ pub fn targets_ui(ui: &mut Ui, ctx: &ViewCtx, actions: &mut Vec<Action>) {
     ui.label(egui::RichText::new(ctx.tr("targets.legend")).small().weak());
 
     ui.add_space(theme::SECTION_GAP);
-    widgets::note(ui, &ctx.tr("targets.coming"));
-    ui.add_space(6.0);
     ui.horizontal(|ui| {
         if ui.button(ctx.tr("view.monthly")).clicked() {
             actions.push(Action::Navigate(View::Monthly));

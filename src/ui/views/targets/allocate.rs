@@ -1,0 +1,821 @@
+//! The allocation form: a unit's yearly target divided exactly over the units and people below
+//! it, over the product lines, or over the months — by one of the methods, with parts locked at
+//! a fixed amount — previewed as the user types and written as one change when applied.
+
+use std::collections::HashMap;
+
+use egui::{Align, Layout, RichText, TextEdit, Ui};
+
+use super::{amount_text, parse_amount, parse_percent, percent_text};
+use crate::domain::allocation::{
+    self, AllocationMethod, AllocationParams, AllocationPart, AllocationRule, Dimension,
+    MonthMethod, PartParams,
+};
+use crate::domain::history;
+use crate::domain::model::{LineId, Metric, NodeId};
+use crate::domain::money::Money;
+use crate::domain::period::Period;
+use crate::domain::ratio::Ratio;
+use crate::domain::seasonality;
+use crate::i18n::Localized;
+use crate::store::targets::CellChange;
+use crate::ui::views::{Action, ViewCtx};
+use crate::ui::widgets;
+
+/// How many trailing years the trailing-average method uses.
+const TRAILING_YEARS: usize = 3;
+
+/// What the user typed for one part.
+#[derive(Clone, Default)]
+struct PartText {
+    weight: String,
+    headcount: String,
+    ramp: String,
+    locked: bool,
+    lock_amount: String,
+}
+
+#[derive(Default)]
+pub struct State {
+    node: Option<NodeId>,
+    dimension: Dimension,
+    /// The product line allocated (children, months); None = the unit's total.
+    line: Option<LineId>,
+    method: Option<AllocationMethod>,
+    month_method: MonthMethod,
+    parts: HashMap<i64, PartText>,
+    percentages: Vec<String>,
+    /// The selection the form was filled for.
+    loaded_for: Option<(NodeId, Dimension, Option<LineId>)>,
+}
+
+/// One part of the allocation as shown: its key, name and the history the methods may use.
+struct PartInfo {
+    key: i64,
+    name: String,
+    last_year: Money,
+    trailing: Vec<Money>,
+    /// People in it (1 for a person), the default capacity headcount.
+    people: u32,
+    current: Option<i64>,
+}
+
+fn yearly(ctx: &ViewCtx, node: NodeId, line: Option<LineId>) -> Option<i64> {
+    ctx.table
+        .node_value(ctx.tree, node, line, Period::Year, Metric::ContractAmount)
+}
+
+/// The parts of the chosen dimension (children or lines) with their history.
+fn parts_info(
+    ctx: &ViewCtx,
+    node: NodeId,
+    dimension: Dimension,
+    line: Option<LineId>,
+) -> Vec<PartInfo> {
+    let snap = ctx.snap;
+    let years: Vec<_> = snap.history.iter().collect();
+    let trailing_years: Vec<_> = years
+        .iter()
+        .rev()
+        .take(TRAILING_YEARS)
+        .rev()
+        .copied()
+        .collect();
+    let is_root = ctx.tree.root().is_some_and(|r| r.id == node);
+    match dimension {
+        Dimension::Children => ctx
+            .tree
+            .children(node)
+            .iter()
+            .filter_map(|&child| {
+                let n = ctx.tree.get(child)?;
+                let amount = |h: &crate::domain::model::HistoryYear| {
+                    history::node_year_total(h, ctx.tree, child)
+                };
+                let people = if n.kind.is_person() {
+                    1
+                } else {
+                    ctx.tree.people_under(child).len()
+                };
+                Some(PartInfo {
+                    key: child.0,
+                    name: n.name.clone(),
+                    last_year: years.last().map(|h| amount(h)).unwrap_or_default(),
+                    trailing: trailing_years.iter().map(|h| amount(h)).collect(),
+                    people: u32::try_from(people).unwrap_or(u32::MAX),
+                    current: yearly(ctx, child, line),
+                })
+            })
+            .collect(),
+        Dimension::Lines => snap
+            .lines
+            .iter()
+            .map(|l| {
+                // Sales by product line are known for the company as a whole.
+                let amount = |h: &crate::domain::model::HistoryYear| {
+                    if is_root {
+                        h.by_line
+                            .iter()
+                            .find(|(id, _)| *id == l.id)
+                            .map(|(_, m)| *m)
+                            .unwrap_or_default()
+                    } else {
+                        Money::ZERO
+                    }
+                };
+                PartInfo {
+                    key: l.id.0,
+                    name: l.name.clone(),
+                    last_year: years.last().map(|h| amount(h)).unwrap_or_default(),
+                    trailing: trailing_years.iter().map(|h| amount(h)).collect(),
+                    people: 1,
+                    current: yearly(ctx, node, Some(l.id)),
+                }
+            })
+            .collect(),
+        Dimension::Months => Vec::new(),
+    }
+}
+
+/// Fills the form from the remembered rule, or with sensible defaults.
+fn load(ctx: &ViewCtx, state: &mut State, node: NodeId, infos: &[PartInfo], total: Option<i64>) {
+    let dimension = state.dimension;
+    let line = state.line;
+    state.loaded_for = Some((node, dimension, line));
+    state.parts.clear();
+    let rule = ctx
+        .snap
+        .allocations
+        .iter()
+        .find(|r| r.node == node && r.dimension == dimension)
+        .filter(|r| r.params.line == line.map(|l| l.0) || dimension == Dimension::Lines);
+    let has_history = history::seasonality(&ctx.snap.history, &ctx.snap.plan.fiscal_year).is_some();
+    state.percentages = vec![String::new(); 12];
+    match dimension {
+        Dimension::Months => {
+            state.month_method = rule
+                .and_then(|r| MonthMethod::from_code(&r.method))
+                .unwrap_or(if has_history {
+                    MonthMethod::Seasonality
+                } else {
+                    MonthMethod::Even
+                });
+            let typed = rule
+                .map(|r| r.params.percentages.clone())
+                .unwrap_or_default();
+            for (i, p) in state.percentages.iter_mut().enumerate() {
+                *p = typed.get(i).map_or_else(String::new, |r| percent_text(*r));
+            }
+            if typed.len() != 12 {
+                // Start from an even split the user adjusts: 8.33…% does not add up, so the
+                // defaults are whole tenths that do (8.3% × 8 + 8.4% × 4 = 100%).
+                for (i, p) in state.percentages.iter_mut().enumerate() {
+                    *p = if i < 8 { "8.3%".into() } else { "8.4%".into() };
+                }
+            }
+        }
+        Dimension::Children | Dimension::Lines => {
+            state.method = Some(
+                rule.and_then(|r| AllocationMethod::from_code(&r.method))
+                    .unwrap_or(match dimension {
+                        Dimension::Lines => AllocationMethod::ManualWeights,
+                        _ => AllocationMethod::Even,
+                    }),
+            );
+            for info in infos {
+                let remembered =
+                    rule.and_then(|r| r.params.parts.iter().find(|p| p.key == info.key));
+                let weight = match (remembered, dimension) {
+                    (Some(p), _) => {
+                        if state.method == Some(AllocationMethod::MarketPotential) {
+                            i64::try_from(p.weight.round_half_away())
+                                .map(|fen| amount_text(ctx, Money::from_fen(fen)))
+                                .unwrap_or_default()
+                        } else {
+                            percent_text(p.weight)
+                        }
+                    }
+                    // Lines start from their current shares of the unit's target.
+                    (None, Dimension::Lines) => match (info.current, total) {
+                        (Some(c), Some(t)) if t > 0 => Ratio::new(i128::from(c), i128::from(t))
+                            .map(percent_text)
+                            .unwrap_or_default(),
+                        _ => String::new(),
+                    },
+                    (None, _) => String::new(),
+                };
+                state.parts.insert(
+                    info.key,
+                    PartText {
+                        weight,
+                        headcount: remembered.map_or(info.people, |p| p.headcount).to_string(),
+                        ramp: percent_text(remembered.map_or(Ratio::ONE, |p| p.ramp)),
+                        locked: remembered.is_some_and(|p| p.locked.is_some()),
+                        lock_amount: remembered
+                            .and_then(|p| p.locked)
+                            .map(|m| amount_text(ctx, m))
+                            .unwrap_or_default(),
+                    },
+                );
+            }
+        }
+    }
+}
+
+pub fn allocate_ui(
+    ui: &mut Ui,
+    ctx: &ViewCtx,
+    state: &mut State,
+    editable: bool,
+    actions: &mut Vec<Action>,
+) {
+    let snap = ctx.snap;
+    ui.label(ctx.tr("alloc.intro"));
+    ui.add_space(6.0);
+    if state.node.is_none_or(|n| ctx.tree.get(n).is_none()) {
+        state.node = ctx.tree.root().map(|n| n.id);
+    }
+    if state.line.is_some_and(|l| snap.line(l).is_none()) {
+        state.line = None;
+    }
+    let Some(node) = state.node else {
+        widgets::note(ui, &ctx.tr("alloc.no_units"));
+        return;
+    };
+
+    egui::Grid::new("alloc_selection")
+        .num_columns(2)
+        .spacing([12.0, 6.0])
+        .show(ui, |ui| {
+            let label = ui.label(ctx.tr("alloc.unit"));
+            egui::ComboBox::from_id_salt("alloc_node")
+                .selected_text(ctx.node_name(node))
+                .width(240.0)
+                .show_ui(ui, |ui| {
+                    for (id, depth) in ctx.tree.walk() {
+                        let name = format!("{}{}", "    ".repeat(depth), ctx.node_name(id));
+                        ui.selectable_value(&mut state.node, Some(id), name);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label(ctx.tr("alloc.dimension"));
+            ui.horizontal(|ui| {
+                for d in Dimension::ALL {
+                    ui.selectable_value(&mut state.dimension, d, ctx.tr(d.label_key()))
+                        .labelled_by(label.id);
+                }
+            });
+            ui.end_row();
+            if state.dimension != Dimension::Lines {
+                let label = ui.label(ctx.tr("alloc.line"));
+                let text = |l: Option<LineId>| match l {
+                    None => ctx.tr("alloc.line.total").into_owned(),
+                    Some(l) => ctx.line_name(l),
+                };
+                egui::ComboBox::from_id_salt("alloc_line")
+                    .selected_text(text(state.line))
+                    .width(240.0)
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut state.line, None, text(None));
+                        for l in &snap.lines {
+                            ui.selectable_value(&mut state.line, Some(l.id), text(Some(l.id)));
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                ui.end_row();
+            }
+        });
+    let node = state.node.unwrap_or(node);
+    let line = if state.dimension == Dimension::Lines {
+        None
+    } else {
+        state.line
+    };
+    let total = yearly(ctx, node, line);
+    let infos = parts_info(ctx, node, state.dimension, line);
+    if state.loaded_for != Some((node, state.dimension, line)) {
+        state.line = line.or(state.line);
+        load(ctx, state, node, &infos, total);
+    }
+    ui.add_space(6.0);
+
+    let Some(total) = total else {
+        widgets::note(ui, &ctx.tr("alloc.no_total"));
+        return;
+    };
+    let total = Money::from_fen(total);
+    ui.label(
+        RichText::new(ctx.trf(
+            "alloc.total",
+            &[
+                ("unit", ctx.node_name(node)),
+                ("value", ctx.money_with_unit(total.fen())),
+            ],
+        ))
+        .strong(),
+    );
+    ui.add_space(6.0);
+
+    match state.dimension {
+        Dimension::Months => months_ui(ui, ctx, state, node, line, total, editable, actions),
+        Dimension::Children if infos.is_empty() => {
+            widgets::note(ui, &ctx.tr("alloc.no_children"));
+        }
+        Dimension::Lines if infos.is_empty() => widgets::note(ui, &ctx.tr("alloc.no_lines")),
+        _ => parts_ui(ui, ctx, state, node, line, total, &infos, editable, actions),
+    }
+}
+
+/// The typed parts as allocation parts, or the first thing wrong with them.
+fn build_parts(
+    ctx: &ViewCtx,
+    state: &State,
+    method: AllocationMethod,
+    infos: &[PartInfo],
+) -> Result<Vec<AllocationPart<i64>>, String> {
+    let mut parts = Vec::with_capacity(infos.len());
+    for info in infos {
+        let text = state.parts.get(&info.key).cloned().unwrap_or_default();
+        let with_name = |message: String| format!("{}: {message}", info.name);
+        let mut part = AllocationPart::new(info.key);
+        part.last_year = info.last_year;
+        part.trailing = info.trailing.clone();
+        match method {
+            AllocationMethod::ManualWeights => {
+                part.weight = if text.weight.trim().is_empty() {
+                    Ratio::ZERO
+                } else {
+                    parse_percent(ctx, &text.weight).map_err(with_name)?
+                };
+            }
+            AllocationMethod::MarketPotential => {
+                part.weight = if text.weight.trim().is_empty() {
+                    Ratio::ZERO
+                } else {
+                    Ratio::from_integer(i128::from(
+                        parse_amount(ctx, &text.weight).map_err(with_name)?.fen(),
+                    ))
+                };
+            }
+            AllocationMethod::Capacity => {
+                part.headcount = text.headcount.trim().parse::<u32>().map_err(|_| {
+                    with_name(ctx.trf("alloc.err.headcount", &[("value", text.headcount.clone())]))
+                })?;
+                part.ramp = parse_percent(ctx, &text.ramp).map_err(with_name)?;
+            }
+            AllocationMethod::Even
+            | AllocationMethod::LastYearShare
+            | AllocationMethod::TrailingAverageShare => {}
+        }
+        if text.locked {
+            part.locked = Some(parse_amount(ctx, &text.lock_amount).map_err(with_name)?);
+        }
+        parts.push(part);
+    }
+    Ok(parts)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn parts_ui(
+    ui: &mut Ui,
+    ctx: &ViewCtx,
+    state: &mut State,
+    node: NodeId,
+    line: Option<LineId>,
+    total: Money,
+    infos: &[PartInfo],
+    editable: bool,
+    actions: &mut Vec<Action>,
+) {
+    let dimension = state.dimension;
+    let mut method = state.method.unwrap_or(AllocationMethod::Even);
+    ui.horizontal(|ui| {
+        let label = ui.label(ctx.tr("alloc.method"));
+        let methods: &[AllocationMethod] = match dimension {
+            // Potential and capacity are properties of units and people, not of product lines.
+            Dimension::Lines => &AllocationMethod::ALL[..4],
+            _ => &AllocationMethod::ALL,
+        };
+        egui::ComboBox::from_id_salt("alloc_method")
+            .selected_text(ctx.tr(method.label_key()))
+            .width(220.0)
+            .show_ui(ui, |ui| {
+                for &m in methods {
+                    ui.selectable_value(&mut method, m, ctx.tr(m.label_key()));
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
+    if state.method != Some(method) {
+        state.method = Some(method);
+    }
+    ui.label(RichText::new(ctx.tr(method.explain_key())).small().weak());
+    if dimension == Dimension::Lines
+        && node != ctx.tree.root().map_or(node, |r| r.id)
+        && matches!(
+            method,
+            AllocationMethod::LastYearShare | AllocationMethod::TrailingAverageShare
+        )
+    {
+        widgets::warning(ui, &ctx.tr("alloc.lines_history_company_only"));
+    }
+    ui.add_space(6.0);
+
+    // The preview: the allocation as the form stands.
+    let built = build_parts(ctx, state, method, infos);
+    let checked = built.and_then(|parts| {
+        if dimension == Dimension::Lines && method == AllocationMethod::ManualWeights {
+            let weights: Vec<Ratio> = parts.iter().map(|p| p.weight).collect();
+            allocation::check_percentages(&weights).map_err(|e| e.localize(ctx.lang()))?;
+        }
+        allocation::allocate(total, method, &parts)
+            .map(|a| (parts, a))
+            .map_err(|e| e.localize(ctx.lang()))
+    });
+
+    let weight_col = match method {
+        AllocationMethod::ManualWeights => Some(ctx.tr("alloc.col.weight").into_owned()),
+        AllocationMethod::MarketPotential => Some(ctx.with_unit("alloc.col.potential")),
+        _ => None,
+    };
+    let history_col = matches!(
+        method,
+        AllocationMethod::LastYearShare | AllocationMethod::TrailingAverageShare
+    );
+    let capacity = method == AllocationMethod::Capacity;
+    let mut columns = 5;
+    columns +=
+        usize::from(weight_col.is_some()) + usize::from(history_col) + 2 * usize::from(capacity);
+    egui::Grid::new("alloc_parts")
+        .num_columns(columns)
+        .spacing([12.0, 4.0])
+        .striped(true)
+        .show(ui, |ui| {
+            ui.label(
+                RichText::new(ctx.tr(match dimension {
+                    Dimension::Lines => "col.line",
+                    _ => "col.unit",
+                }))
+                .weak(),
+            );
+            if let Some(title) = &weight_col {
+                ui.label(RichText::new(title).weak());
+            }
+            if history_col {
+                ui.label(
+                    RichText::new(ctx.with_unit(if method == AllocationMethod::LastYearShare {
+                        "alloc.col.last_year"
+                    } else {
+                        "alloc.col.trailing"
+                    }))
+                    .weak(),
+                );
+            }
+            if capacity {
+                ui.label(RichText::new(ctx.tr("alloc.col.headcount")).weak());
+                ui.label(RichText::new(ctx.tr("alloc.col.ramp")).weak());
+            }
+            ui.label(RichText::new(ctx.with_unit("alloc.col.lock")).weak());
+            ui.label(RichText::new(ctx.tr("alloc.col.share")).weak());
+            ui.label(RichText::new(ctx.with_unit("alloc.col.result")).weak());
+            ui.label(RichText::new(ctx.with_unit("alloc.col.current")).weak());
+            ui.end_row();
+            for (i, info) in infos.iter().enumerate() {
+                let text = state.parts.entry(info.key).or_default();
+                let name = ui.label(&info.name);
+                if weight_col.is_some() {
+                    ui.add(
+                        TextEdit::singleline(&mut text.weight)
+                            .id_salt(("alloc_weight", info.key))
+                            .desired_width(100.0),
+                    )
+                    .labelled_by(name.id);
+                }
+                if history_col {
+                    let shown = if method == AllocationMethod::LastYearShare {
+                        ctx.money(info.last_year.fen())
+                    } else {
+                        info.trailing
+                            .iter()
+                            .map(|m| ctx.money(m.fen()))
+                            .collect::<Vec<_>>()
+                            .join(" / ")
+                    };
+                    num(ui, &shown);
+                }
+                if capacity {
+                    ui.add(
+                        TextEdit::singleline(&mut text.headcount)
+                            .id_salt(("alloc_headcount", info.key))
+                            .desired_width(50.0),
+                    );
+                    ui.add(
+                        TextEdit::singleline(&mut text.ramp)
+                            .id_salt(("alloc_ramp", info.key))
+                            .desired_width(60.0),
+                    );
+                }
+                ui.horizontal(|ui| {
+                    ui.checkbox(&mut text.locked, "")
+                        .on_hover_text(ctx.tr("alloc.lock_explain"));
+                    ui.add_enabled(
+                        text.locked,
+                        TextEdit::singleline(&mut text.lock_amount)
+                            .id_salt(("alloc_lock", info.key))
+                            .desired_width(110.0),
+                    );
+                });
+                match &checked {
+                    Ok((_, a)) => {
+                        num(
+                            ui,
+                            &a.weights
+                                .get(i)
+                                .map(|w| w.format_percent_fixed(2))
+                                .unwrap_or_default(),
+                        );
+                        let amount = a.parts.get(i).map(|(_, m)| m.fen()).unwrap_or_default();
+                        num_strong(ui, &ctx.money(amount));
+                    }
+                    Err(_) => {
+                        num(ui, "—");
+                        num(ui, "—");
+                    }
+                }
+                num(
+                    ui,
+                    &info
+                        .current
+                        .map(|v| ctx.money(v))
+                        .unwrap_or_else(|| "—".into()),
+                );
+                ui.end_row();
+            }
+            // The total row: the parts always add up exactly to the unit's target.
+            ui.label(RichText::new(ctx.tr("col.total")).strong());
+            for _ in 0..(columns - 5 + 2) {
+                ui.label("");
+            }
+            match &checked {
+                Ok((_, a)) => {
+                    let sum: i64 = a.parts.iter().map(|(_, m)| m.fen()).sum();
+                    num_strong(ui, &ctx.money(sum));
+                }
+                Err(_) => num(ui, "—"),
+            }
+            let current: i64 = infos.iter().filter_map(|i| i.current).sum();
+            num(ui, &ctx.money(current));
+            ui.end_row();
+        });
+    ui.add_space(6.0);
+    match checked {
+        Err(message) => widgets::warning(ui, &message),
+        Ok((parts, a)) => {
+            if ui
+                .add_enabled(editable, egui::Button::new(ctx.tr("alloc.apply")))
+                .on_hover_text(ctx.tr("alloc.apply_explain"))
+                .clicked()
+            {
+                let cells: Vec<CellChange> = a
+                    .parts
+                    .iter()
+                    .map(|&(key, amount)| match dimension {
+                        Dimension::Lines => CellChange {
+                            node,
+                            line: Some(LineId(key)),
+                            period: Period::Year,
+                            metric: Metric::ContractAmount,
+                            value: Some(amount.fen()),
+                        },
+                        _ => CellChange {
+                            node: NodeId(key),
+                            line,
+                            period: Period::Year,
+                            metric: Metric::ContractAmount,
+                            value: Some(amount.fen()),
+                        },
+                    })
+                    .collect();
+                let params = AllocationParams {
+                    line: line.map(|l| l.0),
+                    total,
+                    parts: parts
+                        .iter()
+                        .map(|p| PartParams {
+                            key: p.key,
+                            weight: p.weight,
+                            headcount: p.headcount,
+                            ramp: p.ramp,
+                            locked: p.locked,
+                        })
+                        .collect(),
+                    percentages: Vec::new(),
+                };
+                actions.push(Action::ApplyAllocation {
+                    rule: AllocationRule {
+                        node,
+                        dimension,
+                        method: method.code().to_owned(),
+                        params,
+                    },
+                    detail: ctx.node_name(node),
+                    cells,
+                });
+            }
+        }
+    }
+}
+
+fn num(ui: &mut Ui, text: &str) {
+    ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+        ui.label(RichText::new(text).monospace());
+    });
+}
+
+fn num_strong(ui: &mut Ui, text: &str) {
+    ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+        ui.label(RichText::new(text).monospace().strong());
+    });
+}
+
+#[allow(clippy::too_many_arguments)]
+fn months_ui(
+    ui: &mut Ui,
+    ctx: &ViewCtx,
+    state: &mut State,
+    node: NodeId,
+    line: Option<LineId>,
+    total: Money,
+    editable: bool,
+    actions: &mut Vec<Action>,
+) {
+    let fy = &ctx.snap.plan.fiscal_year;
+    let weights = history::seasonality(&ctx.snap.history, fy);
+    ui.horizontal(|ui| {
+        let label = ui.label(ctx.tr("alloc.method"));
+        for m in MonthMethod::ALL {
+            let enabled = m != MonthMethod::Seasonality || weights.is_some();
+            ui.add_enabled_ui(enabled, |ui| {
+                ui.selectable_value(&mut state.month_method, m, ctx.tr(m.label_key()))
+                    .labelled_by(label.id)
+                    .on_disabled_hover_text(ctx.tr("alloc.no_seasonality"));
+            });
+        }
+    });
+    if state.month_method == MonthMethod::Seasonality && weights.is_none() {
+        state.month_method = MonthMethod::Even;
+    }
+    ui.add_space(6.0);
+
+    let mut typed = Vec::with_capacity(12);
+    let mut typed_error = None;
+    for (i, text) in state.percentages.iter().enumerate() {
+        match parse_percent(ctx, text) {
+            Ok(r) => typed.push(r),
+            Err(e) => {
+                typed_error.get_or_insert(format!("{}: {e}", ctx.month_name(i as u8 + 1)));
+                typed.push(Ratio::ZERO);
+            }
+        }
+    }
+    let result = match state.month_method {
+        MonthMethod::Seasonality => weights
+            .as_ref()
+            .ok_or_else(|| ctx.tr("alloc.no_seasonality").into_owned())
+            .and_then(|w| {
+                allocation::monthly_by_weights(total, w).map_err(|e| e.localize(ctx.lang()))
+            }),
+        MonthMethod::Even => {
+            allocation::monthly_by_weights(total, &[1; 12]).map_err(|e| e.localize(ctx.lang()))
+        }
+        MonthMethod::Percentages => match typed_error.clone() {
+            Some(e) => Err(e),
+            None => {
+                let p: [Ratio; 12] = std::array::from_fn(|i| typed[i]);
+                allocation::monthly_by_percentages(total, &p).map_err(|e| e.localize(ctx.lang()))
+            }
+        },
+    };
+    let typed_total = typed
+        .iter()
+        .try_fold(Ratio::ZERO, |acc, r| acc.checked_add(*r));
+
+    egui::Grid::new("alloc_months")
+        .num_columns(4)
+        .spacing([12.0, 4.0])
+        .striped(true)
+        .show(ui, |ui| {
+            ui.label(RichText::new(ctx.tr("col.month")).weak());
+            ui.label(RichText::new(ctx.tr("alloc.col.share")).weak());
+            ui.label(RichText::new(ctx.with_unit("alloc.col.result")).weak());
+            ui.label(RichText::new(ctx.with_unit("alloc.col.current")).weak());
+            ui.end_row();
+            let months = ctx.table.months(node, line, Metric::ContractAmount);
+            for m in 0..12usize {
+                let label = ui.label(ctx.month_name(m as u8 + 1));
+                match state.month_method {
+                    MonthMethod::Percentages => {
+                        ui.add(
+                            TextEdit::singleline(&mut state.percentages[m])
+                                .id_salt(("alloc_month_pct", m))
+                                .desired_width(70.0),
+                        )
+                        .labelled_by(label.id);
+                    }
+                    MonthMethod::Seasonality => num(
+                        ui,
+                        &weights
+                            .as_ref()
+                            .and_then(|w| seasonality::share(w, m))
+                            .map(|s| s.format_percent_fixed(2))
+                            .unwrap_or_default(),
+                    ),
+                    MonthMethod::Even => num(
+                        ui,
+                        &Ratio::new(1, 12)
+                            .map(|s| s.format_percent_fixed(2))
+                            .unwrap_or_default(),
+                    ),
+                }
+                match &result {
+                    Ok(amounts) => num_strong(ui, &ctx.money(amounts[m].fen())),
+                    Err(_) => num(ui, "—"),
+                }
+                num(
+                    ui,
+                    &months[m]
+                        .map(|v| ctx.money(v))
+                        .unwrap_or_else(|| "—".into()),
+                );
+                ui.end_row();
+            }
+            ui.label(RichText::new(ctx.tr("col.total")).strong());
+            if state.month_method == MonthMethod::Percentages {
+                num_strong(
+                    ui,
+                    &typed_total
+                        .map(|t| t.format_percent(4))
+                        .unwrap_or_else(|| "—".into()),
+                );
+            } else {
+                num(ui, "100%");
+            }
+            match &result {
+                Ok(amounts) => {
+                    let sum: i64 = amounts.iter().map(|m| m.fen()).sum();
+                    num_strong(ui, &ctx.money(sum));
+                }
+                Err(_) => num(ui, "—"),
+            }
+            let current: i64 = months.iter().flatten().sum();
+            num(ui, &ctx.money(current));
+            ui.end_row();
+        });
+    ui.add_space(6.0);
+    match result {
+        Err(message) => widgets::warning(ui, &message),
+        Ok(amounts) => {
+            if ui
+                .add_enabled(editable, egui::Button::new(ctx.tr("alloc.apply")))
+                .on_hover_text(ctx.tr("alloc.apply_explain"))
+                .clicked()
+            {
+                let cells: Vec<CellChange> = amounts
+                    .iter()
+                    .enumerate()
+                    .map(|(m, amount)| CellChange {
+                        node,
+                        line,
+                        period: Period::Month(m as u8 + 1),
+                        metric: Metric::ContractAmount,
+                        value: Some(amount.fen()),
+                    })
+                    .collect();
+                let params = AllocationParams {
+                    line: line.map(|l| l.0),
+                    total,
+                    parts: Vec::new(),
+                    percentages: if state.month_method == MonthMethod::Percentages {
+                        typed
+                    } else {
+                        Vec::new()
+                    },
+                };
+                actions.push(Action::ApplyAllocation {
+                    rule: AllocationRule {
+                        node,
+                        dimension: Dimension::Months,
+                        method: state.month_method.code().to_owned(),
+                        params,
+                    },
+                    detail: ctx.node_name(node),
+                    cells,
+                });
+            }
+        }
+    }
+}
