@@ -544,3 +544,131 @@ fn a_round_is_negotiated_confirmed_and_a_letter_written() {
     assert!(letter.contains("1,000.00万元"));
     assert!(letter.contains(v.content_hash.as_deref().unwrap()));
 }
+
+/// The company's yearly contract target (total or one product line) as stored in the file.
+fn stored_company_target(path: &std::path::Path, line: Option<&str>) -> Option<i64> {
+    use salesplan::domain::model::Metric;
+    use salesplan::domain::period::Period;
+    let snap = salesplan::store::Store::open(path)
+        .unwrap()
+        .snapshot()
+        .unwrap();
+    let top = snap.nodes.iter().find(|n| n.parent.is_none()).unwrap().id;
+    let line = line.map(|name| snap.lines.iter().find(|l| l.name == name).unwrap().id);
+    snap.targets
+        .iter()
+        .find(|t| {
+            t.node == top
+                && t.line == line
+                && t.period == Period::Year
+                && t.metric == Metric::ContractAmount
+        })
+        .map(|t| t.value)
+}
+
+fn open_targets_tab(h: &mut Harness<'_, SalesPlanApp>, tab: &str) {
+    h.get_all_by_label("目标").next().unwrap().click();
+    h.run();
+    h.get_by_label(tab).click();
+    h.run();
+}
+
+#[test]
+fn a_derived_target_is_recomputed_from_typed_inputs_applied_and_undone() {
+    let (_dir, path) = demo_file();
+    let mut h = app(path.clone(), Lang::Zh);
+    h.run();
+    open_targets_tab(&mut h, "目标推导");
+    // The demo's five steps: strategy 6,900万, proposal 5,900.09万, override 5,000万.
+    assert!(h.query_all_by_label("6,900.00 万元").next().is_some());
+    assert!(h.query_all_by_label("5,900.09 万元").next().is_some());
+
+    // A larger market: 60,000万 × 1.15 × 12% = 8,280万 for the strategy step.
+    let field = h.get_by_role_and_label(Role::TextInput, "当前市场规模（万元）");
+    assert_eq!(field.value().as_deref(), Some("50,000.00"));
+    field.focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role_and_label(Role::TextInput, "当前市场规模（万元）")
+        .type_text("60000");
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    h.run();
+    assert!(h.query_all_by_label("8,280.00 万元").next().is_some());
+    let stored = salesplan::store::Store::open(&path)
+        .unwrap()
+        .derivation_inputs(None)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.strategy.unwrap().market_size,
+        salesplan::domain::money::Money::from_wan(60_000).unwrap()
+    );
+
+    // Without the override the committed target is the proposal:
+    // (82,800,000 + 51,594,576) / 2 × 1.03 × 0.95 = 67,197,288 × 0.9785
+    // = 65,752,546.308元 → 65,752,546.31元 (rounded once).
+    h.get_by_label("人工调整承诺目标").scroll_to_me();
+    h.run();
+    h.get_by_label("人工调整承诺目标").click();
+    h.run();
+    h.get_by_label("设为公司年度目标").scroll_to_me();
+    h.run();
+    h.get_by_label("设为公司年度目标").click();
+    h.run();
+    assert_eq!(stored_company_target(&path, None), Some(6_575_254_631));
+    assert!(h.query_by_label_contains("已是公司当前目标").is_some());
+
+    // One undo takes the applied target back.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(stored_company_target(&path, None), Some(5_000_000_000));
+}
+
+#[test]
+fn product_lines_are_allocated_by_typed_weights_and_applied() {
+    let (_dir, path) = demo_file();
+    let mut h = app(path.clone(), Lang::Zh);
+    h.run();
+    open_targets_tab(&mut h, "目标分解");
+    h.get_by_label("产品线").click();
+    h.run();
+    // The article's split 40/30/30 of 5,000万 is what the demo carries.
+    for (line, weight) in [("定制软件", "50"), ("ERP 套件", "25"), ("CRM 云", "25")] {
+        h.get_by_role_and_label(Role::TextInput, line).focus();
+        h.run();
+        h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+        h.get_by_role_and_label(Role::TextInput, line)
+            .type_text(weight);
+        h.run();
+    }
+    h.key_press(Key::Tab);
+    h.run();
+    assert!(h.query_by_label("2,500.00").is_some());
+    assert_eq!(h.get_all_by_label("1,250.00").count(), 2);
+    h.get_by_label("应用分解").click();
+    h.run();
+    assert_eq!(
+        stored_company_target(&path, Some("定制软件")),
+        Some(2_500_000_000)
+    );
+    assert_eq!(
+        stored_company_target(&path, Some("ERP 套件")),
+        Some(1_250_000_000)
+    );
+    assert_eq!(
+        stored_company_target(&path, Some("CRM 云")),
+        Some(1_250_000_000)
+    );
+    // Weights that do not add up to 100% are refused with a message, nothing applied.
+    h.get_by_role_and_label(Role::TextInput, "CRM 云").focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role_and_label(Role::TextInput, "CRM 云")
+        .type_text("20");
+    h.run();
+    h.key_press(Key::Tab);
+    h.run();
+    assert!(h.query_by_label("应用分解").is_none());
+}

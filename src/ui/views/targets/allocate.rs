@@ -260,11 +260,10 @@ pub fn allocate_ui(
                 .response
                 .labelled_by(label.id);
             ui.end_row();
-            let label = ui.label(ctx.tr("alloc.dimension"));
+            ui.label(ctx.tr("alloc.dimension"));
             ui.horizontal(|ui| {
                 for d in Dimension::ALL {
-                    ui.selectable_value(&mut state.dimension, d, ctx.tr(d.label_key()))
-                        .labelled_by(label.id);
+                    ui.selectable_value(&mut state.dimension, d, ctx.tr(d.label_key()));
                 }
             });
             ui.end_row();
@@ -475,11 +474,17 @@ fn parts_ui(
                     .weak(),
                 );
             }
-            if capacity {
-                ui.label(RichText::new(ctx.tr("alloc.col.headcount")).weak());
-                ui.label(RichText::new(ctx.tr("alloc.col.ramp")).weak());
-            }
-            ui.label(RichText::new(ctx.with_unit("alloc.col.lock")).weak());
+            // The headers also name each row's fields (with the row's name) for screen readers.
+            let capacity_heads = capacity.then(|| {
+                (
+                    ui.label(RichText::new(ctx.tr("alloc.col.headcount")).weak())
+                        .id,
+                    ui.label(RichText::new(ctx.tr("alloc.col.ramp")).weak()).id,
+                )
+            });
+            let lock_head = ui
+                .label(RichText::new(ctx.with_unit("alloc.col.lock")).weak())
+                .id;
             ui.label(RichText::new(ctx.tr("alloc.col.share")).weak());
             ui.label(RichText::new(ctx.with_unit("alloc.col.result")).weak());
             ui.label(RichText::new(ctx.with_unit("alloc.col.current")).weak());
@@ -488,10 +493,9 @@ fn parts_ui(
                 let text = state.parts.entry(info.key).or_default();
                 let name = ui.label(&info.name);
                 if weight_col.is_some() {
-                    ui.add(
-                        TextEdit::singleline(&mut text.weight)
-                            .id_salt(("alloc_weight", info.key))
-                            .desired_width(100.0),
+                    ui.add_sized(
+                        [100.0, 20.0],
+                        TextEdit::singleline(&mut text.weight).id_salt(("alloc_weight", info.key)),
                     )
                     .labelled_by(name.id);
                 }
@@ -505,29 +509,37 @@ fn parts_ui(
                             .collect::<Vec<_>>()
                             .join(" / ")
                     };
-                    num(ui, &shown);
+                    ui.label(RichText::new(shown).monospace());
                 }
-                if capacity {
-                    ui.add(
+                if let Some((headcount_head, ramp_head)) = capacity_heads {
+                    ui.add_sized(
+                        [50.0, 20.0],
                         TextEdit::singleline(&mut text.headcount)
-                            .id_salt(("alloc_headcount", info.key))
-                            .desired_width(50.0),
-                    );
-                    ui.add(
-                        TextEdit::singleline(&mut text.ramp)
-                            .id_salt(("alloc_ramp", info.key))
-                            .desired_width(60.0),
-                    );
+                            .id_salt(("alloc_headcount", info.key)),
+                    )
+                    .labelled_by(name.id)
+                    .labelled_by(headcount_head);
+                    ui.add_sized(
+                        [60.0, 20.0],
+                        TextEdit::singleline(&mut text.ramp).id_salt(("alloc_ramp", info.key)),
+                    )
+                    .labelled_by(name.id)
+                    .labelled_by(ramp_head);
                 }
                 ui.horizontal(|ui| {
                     ui.checkbox(&mut text.locked, "")
+                        .labelled_by(name.id)
+                        .labelled_by(lock_head)
                         .on_hover_text(ctx.tr("alloc.lock_explain"));
-                    ui.add_enabled(
-                        text.locked,
-                        TextEdit::singleline(&mut text.lock_amount)
-                            .id_salt(("alloc_lock", info.key))
-                            .desired_width(110.0),
-                    );
+                    ui.add_enabled_ui(text.locked, |ui| {
+                        ui.add_sized(
+                            [110.0, 20.0],
+                            TextEdit::singleline(&mut text.lock_amount)
+                                .id_salt(("alloc_lock", info.key)),
+                        )
+                        .labelled_by(name.id)
+                        .labelled_by(lock_head);
+                    });
                 });
                 match &checked {
                     Ok((_, a)) => {
@@ -567,8 +579,7 @@ fn parts_ui(
                 }
                 Err(_) => num(ui, "—"),
             }
-            let current: i64 = infos.iter().filter_map(|i| i.current).sum();
-            num(ui, &ctx.money(current));
+            num(ui, &sum_text(ctx, infos.iter().map(|i| i.current)));
             ui.end_row();
         });
     ui.add_space(6.0);
@@ -630,16 +641,37 @@ fn parts_ui(
     }
 }
 
+/// The sum of the current targets, or a dash when none is set.
+fn sum_text(ctx: &ViewCtx, values: impl Iterator<Item = Option<i64>>) -> String {
+    let set: Vec<i64> = values.flatten().collect();
+    if set.is_empty() {
+        "—".into()
+    } else {
+        ctx.money(set.iter().sum())
+    }
+}
+
+/// Width of a number column: wide enough for 9,999,999.99 in 万元, so figures line up.
+const NUM_WIDTH: f32 = 110.0;
+
+/// A right-aligned number in a fixed-width cell (a right-to-left layout alone would stretch
+/// the last column of a grid to the window's edge).
+fn num_cell(ui: &mut Ui, text: RichText) {
+    let size = egui::vec2(NUM_WIDTH, ui.spacing().interact_size.y);
+    let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+    let builder = egui::UiBuilder::new()
+        .max_rect(rect)
+        .layout(Layout::right_to_left(Align::Center));
+    // A child that does not allocate in the grid again: the cell is already taken.
+    ui.new_child(builder).label(text);
+}
+
 fn num(ui: &mut Ui, text: &str) {
-    ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-        ui.label(RichText::new(text).monospace());
-    });
+    num_cell(ui, RichText::new(text).monospace());
 }
 
 fn num_strong(ui: &mut Ui, text: &str) {
-    ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-        ui.label(RichText::new(text).monospace().strong());
-    });
+    num_cell(ui, RichText::new(text).monospace().strong());
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -656,12 +688,11 @@ fn months_ui(
     let fy = &ctx.snap.plan.fiscal_year;
     let weights = history::seasonality(&ctx.snap.history, fy);
     ui.horizontal(|ui| {
-        let label = ui.label(ctx.tr("alloc.method"));
+        ui.label(ctx.tr("alloc.method"));
         for m in MonthMethod::ALL {
             let enabled = m != MonthMethod::Seasonality || weights.is_some();
             ui.add_enabled_ui(enabled, |ui| {
                 ui.selectable_value(&mut state.month_method, m, ctx.tr(m.label_key()))
-                    .labelled_by(label.id)
                     .on_disabled_hover_text(ctx.tr("alloc.no_seasonality"));
             });
         }
@@ -719,10 +750,10 @@ fn months_ui(
                 let label = ui.label(ctx.month_name(m as u8 + 1));
                 match state.month_method {
                     MonthMethod::Percentages => {
-                        ui.add(
+                        ui.add_sized(
+                            [70.0, 20.0],
                             TextEdit::singleline(&mut state.percentages[m])
-                                .id_salt(("alloc_month_pct", m))
-                                .desired_width(70.0),
+                                .id_salt(("alloc_month_pct", m)),
                         )
                         .labelled_by(label.id);
                     }
@@ -771,8 +802,7 @@ fn months_ui(
                 }
                 Err(_) => num(ui, "—"),
             }
-            let current: i64 = months.iter().flatten().sum();
-            num(ui, &ctx.money(current));
+            num(ui, &sum_text(ctx, months.iter().copied()));
             ui.end_row();
         });
     ui.add_space(6.0);

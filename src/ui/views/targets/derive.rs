@@ -315,7 +315,7 @@ fn text_row(
 ) {
     let l = ui.label(label);
     let r = ui
-        .add(TextEdit::singleline(text).id_salt(key).desired_width(width))
+        .add_sized([width, 20.0], TextEdit::singleline(text).id_salt(key))
         .labelled_by(l.id);
     t.track(&r);
     error_or_hint(ui, errors, key, hint);
@@ -826,7 +826,9 @@ fn history_ui(
                     .spacing([12.0, 4.0])
                     .striped(true)
                     .show(ui, |ui| {
-                        let year_head = ui.label(RichText::new(ctx.tr("col.year")).weak()).id;
+                        let year_head = ui
+                            .label(RichText::new(ctx.tr("col.calendar_year")).weak())
+                            .id;
                         let amount_head = ui
                             .label(RichText::new(ctx.with_unit("derive.actual_sales")).weak())
                             .id;
@@ -838,15 +840,11 @@ fn history_ui(
                             let yk = format!("hist_year_{i}");
                             let ak = format!("hist_amount_{i}");
                             let r =
-                                ui.add(TextEdit::singleline(year).id_salt(&yk).desired_width(60.0));
+                                ui.add_sized([56.0, 20.0], TextEdit::singleline(year).id_salt(&yk));
                             let r = r.labelled_by(year_head);
                             t.track(&r);
                             let r = ui
-                                .add(
-                                    TextEdit::singleline(amount)
-                                        .id_salt(&ak)
-                                        .desired_width(140.0),
-                                )
+                                .add_sized([130.0, 20.0], TextEdit::singleline(amount).id_salt(&ak))
                                 .labelled_by(amount_head);
                             t.track(&r);
                             let growth = year
@@ -1194,10 +1192,9 @@ fn competitors_ui(
                                 ];
                                 for ((text, width, key), head) in fields.into_iter().zip(heads) {
                                     let r = ui
-                                        .add(
-                                            TextEdit::singleline(text)
-                                                .id_salt(&key)
-                                                .desired_width(width),
+                                        .add_sized(
+                                            [width, 20.0],
+                                            TextEdit::singleline(text).id_salt(&key),
                                         )
                                         .labelled_by(head);
                                     t.track(&r);
@@ -1282,6 +1279,7 @@ fn commit_ui(
             ui.vertical(|ui| {
                 egui::Grid::new("blend_grid")
                     .num_columns(3)
+                    .min_col_width(120.0)
                     .spacing([12.0, 6.0])
                     .show(ui, |ui| {
                         text_row(
