@@ -5,6 +5,9 @@
 
 use serde::Serialize;
 
+mod target_work;
+pub use target_work::{AllocationEntry, DerivationEntry, RoundEntry};
+
 use crate::domain::model::{
     LineId, Metric, NodeId, PlanSnapshot, TargetCell, UnitKind, VersionKind,
 };
@@ -23,6 +26,8 @@ pub struct Report {
     pub generator: String,
     pub plan: PlanSection,
     pub versions: Vec<VersionEntry>,
+    /// The negotiation rounds, oldest first.
+    pub rounds: Vec<RoundEntry>,
     pub organisation: Vec<OrgEntry>,
     pub product_lines: Vec<LineEntry>,
     pub channels: Vec<ChannelEntry>,
@@ -139,6 +144,13 @@ pub struct VersionEntry {
     pub parent_id: Option<i64>,
     pub created_at: String,
     pub locked: bool,
+    /// `open` · `superseded` · `confirmed`.
+    pub state: &'static str,
+    pub round_number: Option<u32>,
+    pub confirmed_at: Option<String>,
+    pub content_hash: Option<String>,
+    pub reason: String,
+    pub requested_by: String,
 }
 
 #[derive(Serialize)]
@@ -164,6 +176,8 @@ pub struct LineEntry {
     pub name: String,
     pub code: String,
     pub description: String,
+    /// `introduction` · `growth` · `maturity` · `decline`, or null when not set.
+    pub life_cycle: Option<&'static str>,
     pub products: Vec<ProductEntry>,
 }
 
@@ -357,6 +371,10 @@ pub struct TargetsSection {
     pub cells: Vec<CellEntry>,
     /// Targets whose parts (units below, product lines, months) do not add up to them.
     pub gaps: Vec<GapEntry>,
+    /// Each scope's target derivation: the inputs and every computed step.
+    pub derivations: Vec<DerivationEntry>,
+    /// The remembered allocation of each unit and dimension.
+    pub allocations: Vec<AllocationEntry>,
 }
 
 #[derive(Serialize)]
@@ -515,8 +533,15 @@ pub fn build(s: &PlanSnapshot) -> Report {
                 parent_id: v.parent.map(|p| p.0),
                 created_at: v.created_at.clone(),
                 locked: v.locked,
+                state: v.state.code(),
+                round_number: v.round_number,
+                confirmed_at: v.confirmed_at.clone(),
+                content_hash: v.content_hash.clone(),
+                reason: v.reason.clone(),
+                requested_by: v.requested_by.clone(),
             })
             .collect(),
+        rounds: target_work::rounds(s),
         organisation: org_entries(&tree, tree.roots(), 0),
         product_lines: s
             .lines
@@ -526,6 +551,7 @@ pub fn build(s: &PlanSnapshot) -> Report {
                 name: l.name.clone(),
                 code: l.code.clone(),
                 description: l.description.clone(),
+                life_cycle: l.life_cycle.map(|c| c.code()),
                 products: s
                     .products
                     .iter()
@@ -601,6 +627,8 @@ pub fn build(s: &PlanSnapshot) -> Report {
             by_unit,
             cells: s.targets.iter().map(cell_entry).collect(),
             gaps,
+            derivations: target_work::derivations(s),
+            allocations: target_work::allocations(s),
         },
         statistics: statistics(s, &tree),
     }

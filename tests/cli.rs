@@ -325,3 +325,105 @@ fn columns_can_be_mapped_by_hand() {
     );
     assert!(salesplan(&["import", "--help"]).status.success());
 }
+
+#[test]
+fn the_report_explains_the_derivation_and_records_rounds_and_confirmation() {
+    use salesplan::domain::money::Money;
+    use salesplan::domain::negotiation::{Party, RoundEvent};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.salesplan");
+    let mut store = salesplan::demo::create_demo(&db).unwrap();
+    let units: Vec<_> = store.snapshot().unwrap().people().map(|p| p.id).collect();
+    store.start_round(&units, "第 1 轮").unwrap();
+    for &u in &units {
+        let ask = Money::from_wan(1_000).unwrap();
+        store
+            .round_event(u, RoundEvent::Propose, Party::Leader, Some(ask), "")
+            .unwrap();
+        let offer = Money::from_wan(900).unwrap();
+        store
+            .round_event(u, RoundEvent::Counter, Party::Unit, Some(offer), "市场下滑")
+            .unwrap();
+        store
+            .round_event(u, RoundEvent::Agree, Party::Leader, None, "")
+            .unwrap();
+    }
+    store.confirm_round("2026 年度目标（确认）").unwrap();
+    drop(store);
+
+    let out = salesplan(&["report", "--db", arg(&db), "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+
+    // The demo's derivation for the company total, step by step (the article's numbers).
+    let d = &json["targets"]["derivations"][0];
+    assert_eq!(d["line_id"], serde_json::Value::Null);
+    assert_eq!(json["product_lines"][0]["life_cycle"], "growth");
+    assert_eq!(
+        d["inputs"]["strategy"]["market_size_fen"],
+        50_000_000_000i64
+    );
+    assert_eq!(d["inputs"]["alpha"]["percent"], "50%");
+    let r = &d["result"];
+    assert_eq!(r["strategy"]["target_fen"], 6_900_000_000i64);
+    assert_eq!(r["history"]["cagr"]["percent"], "17.2604%");
+    assert_eq!(r["history"]["target_fen"], 5_159_457_600i64);
+    assert_eq!(r["cycle_factor"]["fraction"], "103/100");
+    assert_eq!(r["competitors"]["adjustment"]["percent"], "-5%");
+    assert_eq!(r["proposal_fen"], 5_900_089_631i64);
+    assert_eq!(r["committed_fen"], 5_000_000_000i64);
+    assert_eq!(r["stretch_fen"], 5_500_000_000i64);
+    let steps: Vec<&str> = r["bridge"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["step"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        vec![
+            "strategy",
+            "history",
+            "blended",
+            "after_cycle",
+            "after_competitors",
+            "override",
+            "committed",
+            "stretch"
+        ]
+    );
+
+    // The round: every unit asked 1,000万 and countered 900万; the leader agreed to 900万.
+    let round = &json["rounds"][0];
+    assert_eq!(round["number"], 1);
+    assert_eq!(round["state"], "superseded");
+    let units = round["units"].as_array().unwrap();
+    assert_eq!(units.len(), 5);
+    for u in units {
+        assert_eq!(u["status"], "agreed");
+        assert_eq!(u["top_down_fen"], 900_000_000i64);
+        assert_eq!(u["bottom_up_fen"], 900_000_000i64);
+        assert_eq!(u["gap_fen"], 0);
+        assert_eq!(u["unit_comment"], "市场下滑");
+    }
+
+    // The confirmed version is current, locked and hashed.
+    let versions = json["versions"].as_array().unwrap();
+    let confirmed = versions.last().unwrap();
+    assert_eq!(confirmed["kind"], "confirmed");
+    assert_eq!(confirmed["state"], "confirmed");
+    assert_eq!(confirmed["locked"], true);
+    assert_eq!(confirmed["id"], json["plan"]["current_version_id"]);
+    assert_eq!(confirmed["content_hash"].as_str().unwrap().len(), 64);
+    assert!(confirmed["confirmed_at"].is_string());
+    assert_eq!(
+        json["targets"]["company_contract_amount_fen"],
+        4_500_000_000i64
+    );
+    // The derivation was carried into the confirmed version.
+    assert_eq!(
+        json["targets"]["version_id"],
+        json["plan"]["current_version_id"]
+    );
+    assert_eq!(json["targets"]["derivations"].as_array().unwrap().len(), 1);
+}

@@ -1,0 +1,366 @@
+//! The report's record of target work: each scope's derivation (inputs and every computed
+//! step), the remembered allocations, and the negotiation rounds.
+
+use serde::Serialize;
+
+use super::RateEntry;
+use crate::domain::allocation::AllocationRule;
+use crate::domain::derivation::{self, Derivation, DerivationInputs};
+use crate::domain::model::{LineId, PlanSnapshot, Round};
+use crate::domain::negotiation::UnitStatus;
+use crate::domain::ratio::Ratio;
+
+#[derive(Serialize)]
+pub struct DerivationEntry {
+    /// None: the company total; otherwise the product line.
+    pub line_id: Option<i64>,
+    pub line: Option<String>,
+    pub inputs: InputsEntry,
+    /// The computed steps; None when the inputs cannot be derived (see `error`).
+    pub result: Option<ResultEntry>,
+    pub error: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct InputsEntry {
+    pub strategy: Option<StrategyInputsEntry>,
+    pub history: Option<HistoryInputsEntry>,
+    pub cycle: CycleInputsEntry,
+    pub competitors: Vec<CompetitorEntry>,
+    pub alpha: RateEntry,
+    pub override_target: Option<OverrideEntry>,
+    pub stretch_buffer: RateEntry,
+}
+
+#[derive(Serialize)]
+pub struct StrategyInputsEntry {
+    pub market_size_fen: i64,
+    pub market_growth: RateEntry,
+    pub current_share: RateEntry,
+    pub share_goal: RateEntry,
+    pub years: u32,
+    pub path: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct HistoryInputsEntry {
+    pub years: Vec<YearAmountEntry>,
+    pub method: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct YearAmountEntry {
+    pub year: i32,
+    pub amount_fen: i64,
+}
+
+#[derive(Serialize)]
+pub struct CycleInputsEntry {
+    pub phase: &'static str,
+    pub sensitivity: RateEntry,
+    /// The effect of each phase: expansion, peak, contraction, trough.
+    pub effects: Vec<RateEntry>,
+}
+
+#[derive(Serialize)]
+pub struct CompetitorEntry {
+    pub name: String,
+    pub share: RateEntry,
+    pub strengths: String,
+    pub weaknesses: String,
+    pub moves: String,
+    pub adjustment: RateEntry,
+    pub reason: String,
+}
+
+#[derive(Serialize)]
+pub struct OverrideEntry {
+    pub target_fen: i64,
+    pub reason: String,
+}
+
+#[derive(Serialize)]
+pub struct ResultEntry {
+    pub strategy: Option<StrategyResultEntry>,
+    pub history: Option<HistoryResultEntry>,
+    pub cycle_factor: RateEntry,
+    pub competitors: CompetitorChecksEntry,
+    pub blended_fen: i64,
+    pub after_cycle_fen: i64,
+    pub proposal_fen: i64,
+    pub committed_fen: i64,
+    pub stretch_fen: i64,
+    pub bridge: Vec<BridgeEntry>,
+}
+
+#[derive(Serialize)]
+pub struct StrategyResultEntry {
+    pub next_share: RateEntry,
+    pub next_market_fen: i64,
+    pub target_fen: i64,
+}
+
+#[derive(Serialize)]
+pub struct HistoryResultEntry {
+    pub growth: Vec<GrowthEntry>,
+    pub cagr: Option<RateEntry>,
+    /// Fen per year, as an exact fraction.
+    pub trend_slope_fen: Option<String>,
+    pub trend_next_fen: Option<i64>,
+    pub target_fen: i64,
+}
+
+#[derive(Serialize)]
+pub struct GrowthEntry {
+    pub year: i32,
+    pub growth: Option<RateEntry>,
+}
+
+#[derive(Serialize)]
+pub struct CompetitorChecksEntry {
+    pub total_share: Option<RateEntry>,
+    pub exceeds_market: bool,
+    pub relative_share: Option<RateEntry>,
+    pub adjustment: RateEntry,
+    pub largest: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct BridgeEntry {
+    /// `strategy`, `history`, `blended`, `after_cycle`, `after_competitors`, `override`,
+    /// `committed`, `stretch`.
+    pub step: &'static str,
+    pub value_fen: i64,
+    pub change_fen: i64,
+}
+
+#[derive(Serialize)]
+pub struct AllocationEntry {
+    pub node_id: i64,
+    /// `children` · `lines` · `months`.
+    pub dimension: &'static str,
+    pub method: String,
+    pub line_id: Option<i64>,
+    pub total_fen: i64,
+    pub parts: Vec<AllocationPartEntry>,
+    /// For a monthly split by percentages: the 12 percentages in fiscal-month order.
+    pub percentages: Vec<RateEntry>,
+}
+
+#[derive(Serialize)]
+pub struct AllocationPartEntry {
+    /// A node id (children), a product line id (lines) or a fiscal month 1–12 (months).
+    pub key: i64,
+    pub weight: RateEntry,
+    pub headcount: u32,
+    pub ramp: RateEntry,
+    pub locked_fen: Option<i64>,
+}
+
+#[derive(Serialize)]
+pub struct RoundEntry {
+    pub version_id: i64,
+    pub number: u32,
+    pub state: &'static str,
+    pub units: Vec<RoundUnitEntry>,
+}
+
+#[derive(Serialize)]
+pub struct RoundUnitEntry {
+    pub node_id: i64,
+    pub name: String,
+    pub top_down_fen: Option<i64>,
+    pub bottom_up_fen: Option<i64>,
+    /// bottom-up − top-down.
+    pub gap_fen: Option<i64>,
+    /// `draft` · `proposed` · `countered` · `agreed`.
+    pub status: &'static str,
+    pub leader_comment: String,
+    pub unit_comment: String,
+}
+
+fn rate(r: Ratio) -> RateEntry {
+    RateEntry::of(r)
+}
+
+fn inputs_entry(i: &DerivationInputs) -> InputsEntry {
+    InputsEntry {
+        strategy: i.strategy.as_ref().map(|s| StrategyInputsEntry {
+            market_size_fen: s.market_size.fen(),
+            market_growth: rate(s.market_growth),
+            current_share: rate(s.current_share),
+            share_goal: rate(s.share_goal),
+            years: s.years,
+            path: s.path.code(),
+        }),
+        history: i.history.as_ref().map(|h| HistoryInputsEntry {
+            years: h
+                .years
+                .iter()
+                .map(|&(year, amount)| YearAmountEntry {
+                    year,
+                    amount_fen: amount.fen(),
+                })
+                .collect(),
+            method: h.method.code(),
+        }),
+        cycle: CycleInputsEntry {
+            phase: i.cycle.phase.code(),
+            sensitivity: rate(i.cycle.sensitivity),
+            effects: i.cycle.effects.iter().map(|&e| rate(e)).collect(),
+        },
+        competitors: i
+            .competitors
+            .iter()
+            .map(|c| CompetitorEntry {
+                name: c.name.clone(),
+                share: rate(c.share),
+                strengths: c.strengths.clone(),
+                weaknesses: c.weaknesses.clone(),
+                moves: c.moves.clone(),
+                adjustment: rate(c.adjustment),
+                reason: c.reason.clone(),
+            })
+            .collect(),
+        alpha: rate(i.alpha),
+        override_target: i.override_target.as_ref().map(|o| OverrideEntry {
+            target_fen: o.target.fen(),
+            reason: o.reason.clone(),
+        }),
+        stretch_buffer: rate(i.stretch_buffer),
+    }
+}
+
+/// The bridge step's short name: its translation key without the prefix.
+fn step_name(key: &'static str) -> &'static str {
+    key.strip_prefix("derivation.bridge.").unwrap_or(key)
+}
+
+fn result_entry(d: &Derivation) -> ResultEntry {
+    ResultEntry {
+        strategy: d.strategy.as_ref().map(|s| StrategyResultEntry {
+            next_share: rate(s.next_share),
+            next_market_fen: s.next_market.fen(),
+            target_fen: s.target.fen(),
+        }),
+        history: d.history.as_ref().map(|h| HistoryResultEntry {
+            growth: h
+                .growth
+                .iter()
+                .map(|&(year, g)| GrowthEntry {
+                    year,
+                    growth: g.map(rate),
+                })
+                .collect(),
+            cagr: h.cagr.map(rate),
+            trend_slope_fen: h.trend_slope.map(|r| format!("{}/{}", r.num(), r.den())),
+            trend_next_fen: h.trend_next.map(|m| m.fen()),
+            target_fen: h.target.fen(),
+        }),
+        cycle_factor: rate(d.cycle_factor),
+        competitors: CompetitorChecksEntry {
+            total_share: d.competitors.total_share.map(rate),
+            exceeds_market: d.competitors.exceeds_market,
+            relative_share: d.competitors.relative_share.map(rate),
+            adjustment: rate(d.competitors.adjustment),
+            largest: d.competitors.largest.clone(),
+        },
+        blended_fen: d.blended.fen(),
+        after_cycle_fen: d.after_cycle.fen(),
+        proposal_fen: d.proposal.fen(),
+        committed_fen: d.committed.fen(),
+        stretch_fen: d.stretch.fen(),
+        bridge: d
+            .bridge
+            .iter()
+            .map(|b| BridgeEntry {
+                step: step_name(b.key),
+                value_fen: b.value.fen(),
+                change_fen: b.change.fen(),
+            })
+            .collect(),
+    }
+}
+
+pub fn derivations(s: &PlanSnapshot) -> Vec<DerivationEntry> {
+    s.derivations
+        .iter()
+        .map(|(line, inputs)| {
+            let derived = derivation::derive(inputs);
+            DerivationEntry {
+                line_id: line.map(|l: LineId| l.0),
+                line: line.and_then(|l| s.line(l)).map(|l| l.name.clone()),
+                inputs: inputs_entry(inputs),
+                result: derived.as_ref().ok().map(result_entry),
+                error: derived.err().map(|e| e.to_string()),
+            }
+        })
+        .collect()
+}
+
+fn allocation_entry(r: &AllocationRule) -> AllocationEntry {
+    AllocationEntry {
+        node_id: r.node.0,
+        dimension: r.dimension.code(),
+        method: r.method.clone(),
+        line_id: r.params.line,
+        total_fen: r.params.total.fen(),
+        parts: r
+            .params
+            .parts
+            .iter()
+            .map(|p| AllocationPartEntry {
+                key: p.key,
+                weight: rate(p.weight),
+                headcount: p.headcount,
+                ramp: rate(p.ramp),
+                locked_fen: p.locked.map(|m| m.fen()),
+            })
+            .collect(),
+        percentages: r.params.percentages.iter().map(|&p| rate(p)).collect(),
+    }
+}
+
+pub fn allocations(s: &PlanSnapshot) -> Vec<AllocationEntry> {
+    s.allocations.iter().map(allocation_entry).collect()
+}
+
+fn status_code(s: UnitStatus) -> &'static str {
+    match s {
+        UnitStatus::Draft => "draft",
+        UnitStatus::Proposed => "proposed",
+        UnitStatus::Countered => "countered",
+        UnitStatus::Agreed => "agreed",
+    }
+}
+
+fn round_entry(s: &PlanSnapshot, r: &Round) -> RoundEntry {
+    RoundEntry {
+        version_id: r.version.0,
+        number: r.number,
+        state: r.state.code(),
+        units: r
+            .rows
+            .iter()
+            .map(|row| RoundUnitEntry {
+                node_id: row.unit.0,
+                name: s
+                    .nodes
+                    .iter()
+                    .find(|n| n.id == row.unit)
+                    .map(|n| n.name.clone())
+                    .unwrap_or_default(),
+                top_down_fen: row.top_down.map(|m| m.fen()),
+                bottom_up_fen: row.bottom_up.map(|m| m.fen()),
+                gap_fen: row.gap().map(|m| m.fen()),
+                status: status_code(row.status),
+                leader_comment: row.leader_comment.clone(),
+                unit_comment: row.unit_comment.clone(),
+            })
+            .collect(),
+    }
+}
+
+pub fn rounds(s: &PlanSnapshot) -> Vec<RoundEntry> {
+    s.rounds.iter().map(|r| round_entry(s, r)).collect()
+}
