@@ -257,6 +257,35 @@ fn four_years_of_superstore_orders_import_as_history() {
     let weights =
         salesplan::domain::history::seasonality(&snap.history, &snap.plan.fiscal_year).unwrap();
     assert_eq!(weights.iter().sum::<i64>(), 4 * 100_000_000);
+    // Each year's 12 months split 100,000,000 by largest remainder, summed over the 4 years
+    // (checked independently from the CSV with Python's exact fractions).
+    assert_eq!(
+        weights,
+        [
+            15_843_237, 10_014_075, 36_249_239, 24_452_266, 26_678_266, 26_262_581, 25_741_681,
+            27_321_596, 54_649_633, 33_574_939, 61_573_287, 57_639_200
+        ]
+    );
+    // The history step of the target derivation from these four years.
+    use salesplan::domain::derivation::{HistoryInputs, HistoryMethod, history_step};
+    let years: Vec<(i32, Money)> = snap.history.iter().map(|h| (h.year, h.total)).collect();
+    let cagr = history_step(&HistoryInputs {
+        years: years.clone(),
+        method: HistoryMethod::Cagr,
+    })
+    .unwrap();
+    assert_eq!(cagr.cagr, Ratio::new(148_298, 1_000_000));
+    // 73,321,519 × 1.148298 = 84,194,953.624662 fen → 84,194,954 fen.
+    assert_eq!(cagr.target, Money::from_fen(84_194_954));
+    let trend = history_step(&HistoryInputs {
+        years,
+        method: HistoryMethod::Trend,
+    })
+    .unwrap();
+    // Least squares: 8,855,762.9 fen a year, 79,569,434 fen at 2018.
+    assert_eq!(trend.trend_slope, Ratio::new(88_557_629, 10));
+    assert_eq!(trend.trend_next, Some(Money::from_fen(79_569_434)));
+    assert_eq!(trend.target, Money::from_fen(79_569_434));
 
     // Again: nothing changes (rows are keyed by their Row ID).
     let again = import(&mut store, ImportKind::History, "superstore/orders.csv");
