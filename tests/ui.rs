@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use salesplan::i18n::Lang;
 use salesplan::ui::SalesPlanApp;
 use salesplan::ui::prefs::Prefs;
@@ -671,4 +671,38 @@ fn product_lines_are_allocated_by_typed_weights_and_applied() {
     h.key_press(Key::Tab);
     h.run();
     assert!(h.query_by_label("应用分解").is_none());
+}
+
+#[test]
+fn a_confirmed_version_shows_its_targets_locked() {
+    let (_dir, path) = demo_file();
+    salesplan::store::Store::open(&path)
+        .unwrap()
+        .confirm_current()
+        .unwrap();
+    let mut h = app(path.clone(), Lang::Zh);
+    h.run();
+    open_targets_tab(&mut h, "目标推导");
+    assert!(h.query_by_label_contains("目标不能修改").is_some());
+    // Unticking the override changes the draft only; nothing can be applied or saved.
+    h.get_by_label("人工调整承诺目标").scroll_to_me();
+    h.run();
+    h.get_by_label("人工调整承诺目标").click();
+    h.run();
+    h.get_by_label("设为公司年度目标").scroll_to_me();
+    h.run();
+    assert!(
+        h.get_by_label("设为公司年度目标")
+            .accesskit_node()
+            .is_disabled()
+    );
+    h.get_by_label("目标分解").click();
+    h.run();
+    assert!(h.get_by_label("应用分解").accesskit_node().is_disabled());
+    let store = salesplan::store::Store::open(&path).unwrap();
+    assert_eq!(
+        store.derivation_inputs(None).unwrap(),
+        Some(salesplan::demo::demo_derivation())
+    );
+    assert_eq!(stored_company_target(&path, None), Some(5_000_000_000));
 }
