@@ -706,3 +706,59 @@ fn a_confirmed_version_shows_its_targets_locked() {
     );
     assert_eq!(stored_company_target(&path, None), Some(5_000_000_000));
 }
+
+/// The company's 12 monthly contract targets (all lines) as stored in the file.
+fn stored_company_months(path: &std::path::Path) -> Vec<Option<i64>> {
+    use salesplan::domain::model::Metric;
+    use salesplan::domain::period::Period;
+    let snap = salesplan::store::Store::open(path)
+        .unwrap()
+        .snapshot()
+        .unwrap();
+    let top = snap.nodes.iter().find(|n| n.parent.is_none()).unwrap().id;
+    (1..=12u8)
+        .map(|m| {
+            snap.targets
+                .iter()
+                .find(|t| {
+                    t.node == top
+                        && t.line.is_none()
+                        && t.period == Period::Month(m)
+                        && t.metric == Metric::ContractAmount
+                })
+                .map(|t| t.value)
+        })
+        .collect()
+}
+
+#[test]
+fn months_are_allocated_by_percentages_that_must_total_100() {
+    let (_dir, path) = demo_file();
+    let mut h = app(path.clone(), Lang::Zh);
+    h.run();
+    open_targets_tab(&mut h, "目标分解");
+    h.get_by_label("月份").click();
+    h.run();
+    h.get_by_label("按输入的各月百分比").click();
+    h.run();
+    // The defaults: 8.3% for eight months and 8.4% for four, exactly 100%.
+    h.get_by_label("应用分解").click();
+    h.run();
+    let wan = 1_000_000i64;
+    let mut expected = vec![Some(415 * wan); 8];
+    expected.extend([Some(420 * wan); 4]);
+    assert_eq!(stored_company_months(&path), expected);
+
+    // 9% in January makes 100.7%: refused with the total, nothing applied.
+    h.get_by_role_and_label(Role::TextInput, "1月").focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role_and_label(Role::TextInput, "1月")
+        .type_text("9");
+    h.run();
+    h.key_press(Key::Tab);
+    h.run();
+    assert!(h.query_all_by_label_contains("100.7%").count() >= 1);
+    assert!(h.query_by_label("应用分解").is_none());
+    assert_eq!(stored_company_months(&path), expected);
+}
