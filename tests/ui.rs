@@ -526,6 +526,10 @@ fn a_round_is_negotiated_confirmed_and_a_letter_written() {
         h.get_all_by_label("提出").next().unwrap().click();
         h.run();
     }
+    // The proposals roll up: 华东 2 × 1,000万, 华北 3 × 1,000万; nothing bottom-up yet.
+    assert!(h.query_by_label_contains("逐级汇总").is_some());
+    assert!(h.query_by_label("2,000.00").is_some());
+    assert!(h.query_by_label("3,000.00").is_some());
     for _ in 0..5 {
         h.get_all_by_label("单元同意").next().unwrap().click();
         h.run();

@@ -362,6 +362,8 @@ fn round_ui(
             ui.end_row();
         });
     ui.add_space(8.0);
+    rollup_ui(ui, ctx, round);
+    ui.add_space(8.0);
     ui.horizontal(|ui| {
         let all = negotiation::all_agreed(&round.rows);
         if ui
@@ -386,6 +388,64 @@ fn round_ui(
             });
         }
     });
+}
+
+/// The round's figures rolled up through the organisation (store → region → headquarters):
+/// every unit above the negotiating units shows the sum of what is below it, and its gap.
+fn rollup_ui(ui: &mut Ui, ctx: &ViewCtx, round: &Round) {
+    let nodes: Vec<(NodeId, Option<NodeId>)> =
+        ctx.snap.nodes.iter().map(|n| (n.id, n.parent)).collect();
+    let own = |pick: fn(&negotiation::UnitRow<NodeId>) -> Option<Money>| {
+        round
+            .rows
+            .iter()
+            .filter_map(|r| pick(r).map(|v| (r.unit, v)))
+            .collect::<HashMap<NodeId, Money>>()
+    };
+    let top_down = negotiation::roll_up(&nodes, &own(|r| r.top_down));
+    let bottom_up = negotiation::roll_up(&nodes, &own(|r| r.bottom_up));
+    let negotiating: std::collections::HashSet<NodeId> =
+        round.rows.iter().map(|r| r.unit).collect();
+    // Only the units above the negotiating ones: the units themselves are in the table above.
+    let rows: Vec<Vec<Cell>> = ctx
+        .tree
+        .walk()
+        .into_iter()
+        .filter(|(id, _)| !negotiating.contains(id))
+        .filter(|(id, _)| top_down.contains_key(id) || bottom_up.contains_key(id))
+        .map(|(id, depth)| {
+            let td = top_down.get(&id).copied();
+            let bu = bottom_up.get(&id).copied();
+            let gap = match (td, bu) {
+                (Some(td), Some(bu)) => bu.checked_sub(td),
+                _ => None,
+            };
+            vec![
+                Cell::text(format!("{}{}", "    ".repeat(depth), ctx.node_name(id))),
+                Cell::num(opt_money(ctx, td)),
+                Cell::num(opt_money(ctx, bu)),
+                Cell::num(opt_money(ctx, gap)),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    ui.label(RichText::new(ctx.tr("negotiation.rollup")).strong());
+    ui.label(RichText::new(ctx.tr("negotiation.rollup_hint")).weak());
+    let unit = ctx.unit_label();
+    let col = |key: &str| Col::num(format!("{}（{unit}）", ctx.tr(key))).width(130.0);
+    widgets::table(
+        ui,
+        "round_rollup",
+        &[
+            Col::text(ctx.tr("col.unit")).width(200.0),
+            col("negotiation.col.top_down"),
+            col("negotiation.col.bottom_up"),
+            col("negotiation.col.gap"),
+        ],
+        &rows,
+    );
 }
 
 fn confirmed_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<Action>) {
