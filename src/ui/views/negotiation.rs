@@ -206,6 +206,7 @@ fn round_ui(
         .num_columns(8)
         .spacing([10.0, 6.0])
         .show(ui, |ui| {
+            let mut value_head = None;
             for key in [
                 "col.unit",
                 "negotiation.col.top_down",
@@ -225,7 +226,10 @@ fn round_ui(
                 ) {
                     title = format!("{title}（{unit}）");
                 }
-                ui.label(RichText::new(title).strong());
+                let head = ui.label(RichText::new(title).strong());
+                if key == "negotiation.col.value" {
+                    value_head = Some(head.id);
+                }
             }
             ui.end_row();
             for row in &round.rows {
@@ -269,17 +273,22 @@ fn round_ui(
                     }
                     let label =
                         ui.label(RichText::new(ctx.tr("negotiation.comment")).small().weak());
-                    ui.add(egui::TextEdit::singleline(&mut input.comment).desired_width(150.0))
-                        .labelled_by(label.id);
+                    ui.add_sized(
+                        [150.0, 20.0],
+                        egui::TextEdit::singleline(&mut input.comment),
+                    )
+                    .labelled_by(label.id);
                 });
-                let label = ui.label("");
-                ui.add(
+                let value = ui.add_sized(
+                    [90.0, 20.0],
                     egui::TextEdit::singleline(&mut input.value)
-                        .desired_width(90.0)
                         .hint_text(ctx.tr("negotiation.value_hint")),
-                )
-                .labelled_by(label.id)
-                .on_hover_text(ctx.tr("negotiation.value_explain"));
+                );
+                let value = match value_head {
+                    Some(head) => value.labelled_by(head),
+                    None => value,
+                };
+                value.on_hover_text(ctx.tr("negotiation.value_explain"));
                 ui.horizontal(|ui| {
                     let steps: [(RoundEvent, Party, &str); 5] = [
                         (RoundEvent::Propose, Party::Leader, "negotiation.propose"),
@@ -346,12 +355,19 @@ fn round_ui(
                     .monospace()
                     .strong(),
             );
+            // Without any bottom-up figure there is nothing to sum (a dash, not 0).
+            let any_bottom_up = round.rows.iter().any(|r| r.bottom_up.is_some());
+            let any_gap = round.rows.iter().any(|r| r.gap().is_some());
             ui.label(
-                RichText::new(ctx.money(t.bottom_up.fen()))
+                RichText::new(opt_money(ctx, any_bottom_up.then_some(t.bottom_up)))
                     .monospace()
                     .strong(),
             );
-            ui.label(RichText::new(ctx.money(t.gap.fen())).monospace().strong());
+            ui.label(
+                RichText::new(opt_money(ctx, any_gap.then_some(t.gap)))
+                    .monospace()
+                    .strong(),
+            );
             ui.label(ctx.trf(
                 "negotiation.agreed_count",
                 &[
