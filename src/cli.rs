@@ -14,6 +14,8 @@ use crate::domain::targets::TargetTable;
 use crate::i18n::{Lang, Localized};
 use crate::store::Store;
 
+mod funnel;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "salesplan",
@@ -86,6 +88,30 @@ pub enum Command {
         #[arg(long, default_value = "zh")]
         lang: String,
     },
+    /// The reverse-funnel calculator (目标倒推), without a plan file: e.g. --target 5000万
+    /// --people 5 --deal-size 100万 --win-rate 10% prints, per person and in total, the deals
+    /// and leads the target needs.
+    Funnel {
+        /// The team's target, e.g. 5000万, 1.5亿, 50,000,000.
+        #[arg(long)]
+        target: String,
+        /// How many people share the target (it is split exactly, to the fen).
+        #[arg(long, default_value_t = 1)]
+        people: u32,
+        /// The average deal size, e.g. 100万.
+        #[arg(long)]
+        deal_size: String,
+        /// The win rate of a new lead, e.g. 10%.
+        #[arg(long)]
+        win_rate: Option<String>,
+        /// A multi-stage funnel instead: the conversion rates from stage 1 to 2, 2 to 3, … up
+        /// to the won stage, e.g. "50%,60%,70%,60%,80%".
+        #[arg(long)]
+        stage_rates: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the plan's structure and targets.
     Report {
         /// Print JSON (format described in docs/report-json.md).
@@ -99,6 +125,31 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let Some(command) = &cli.command else {
         return 0;
     };
+    if let Command::Funnel {
+        target,
+        people,
+        deal_size,
+        win_rate,
+        stage_rates,
+        json,
+    } = command
+    {
+        let args = funnel::FunnelArgs {
+            target,
+            people: *people,
+            deal_size,
+            win_rate: win_rate.as_deref(),
+            stage_rates: stage_rates.as_deref(),
+            json: *json,
+        };
+        return match funnel::run(&args, out) {
+            Ok(()) => 0,
+            Err(message) => {
+                let _ = writeln!(err, "error: {message}");
+                1
+            }
+        };
+    }
     let Some(db) = &cli.db else {
         let _ = writeln!(
             err,
@@ -109,6 +160,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let result = match command {
         Command::Demo { force } => demo(db, *force, out),
         Command::Check => check(db, out),
+        Command::Funnel { .. } => Ok(()),
         Command::Report { json } => report(db, *json, out),
         Command::Letter {
             person,

@@ -427,3 +427,147 @@ fn the_report_explains_the_derivation_and_records_rounds_and_confirmation() {
     );
     assert_eq!(json["targets"]["derivations"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn the_funnel_calculator_reproduces_the_article() {
+    let out = salesplan(&[
+        "funnel",
+        "--target",
+        "5000万",
+        "--people",
+        "5",
+        "--deal-size",
+        "100万",
+        "--win-rate",
+        "10%",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("per person (5 people): 1,000.00万元 → 10 deals, 100 leads"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("total (5 people): 5,000.00万元 → 50 deals, 500 leads"),
+        "{stdout}"
+    );
+
+    // 57 deals at 57% need exactly 100 leads (no float ceiling).
+    let out = salesplan(&[
+        "funnel",
+        "--target",
+        "5700",
+        "--deal-size",
+        "100",
+        "--win-rate",
+        "57%",
+        "--json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["total"]["deals"], 57);
+    assert_eq!(json["total"]["leads"], 100);
+}
+
+#[test]
+fn the_funnel_calculator_takes_stage_rates_and_sums_people() {
+    let out = salesplan(&[
+        "funnel",
+        "--target",
+        "5000万",
+        "--people",
+        "3",
+        "--deal-size",
+        "100万",
+        "--stage-rates",
+        "50%,60%,70%,60%,80%",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // 16,666,666.67元 / 100万 → 17 deals each; stage 5 needs ceil(17 / 80%) = 22, stage 4
+    // ceil(17 / 48%) = 36, stage 3 ceil(17 / 33.6%) = 51, stage 2 ceil(17 / 20.16%) = 85,
+    // stage 1 ceil(17 / 10.08%) = 169.
+    assert_eq!(json["win_rate"], "10.08%");
+    let per: Vec<i64> = json["groups"][0]["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["count"].as_i64().unwrap())
+        .collect();
+    assert_eq!(per, vec![169, 85, 51, 36, 22, 17]);
+    // Totals are sums of whole per-person numbers: 3 × 17 = 51 deals, not ceil(50) = 50.
+    assert_eq!(json["total"]["deals"], 51);
+    assert_eq!(json["total"]["leads"], 507);
+    let targets: Vec<i64> = json["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["target_fen"].as_i64().unwrap() * g["people"].as_i64().unwrap())
+        .collect();
+    assert_eq!(targets.iter().sum::<i64>(), 5_000_000_000);
+}
+
+#[test]
+fn the_funnel_calculator_explains_bad_input() {
+    for (args, expected) in [
+        (
+            vec![
+                "--target",
+                "5000万",
+                "--deal-size",
+                "0",
+                "--win-rate",
+                "10%",
+            ],
+            "--deal-size \"0\" must be above 0",
+        ),
+        (
+            vec![
+                "--target",
+                "5000万",
+                "--deal-size",
+                "100万",
+                "--win-rate",
+                "0%",
+            ],
+            "--win-rate \"0%\" must be above 0%",
+        ),
+        (
+            vec!["--target", "5000万", "--deal-size", "100万"],
+            "give --win-rate",
+        ),
+        (
+            vec![
+                "--target",
+                "five",
+                "--deal-size",
+                "100万",
+                "--win-rate",
+                "10%",
+            ],
+            "--target \"five\"",
+        ),
+        (
+            vec![
+                "--target",
+                "5000万",
+                "--deal-size",
+                "100万",
+                "--stage-rates",
+                "50%,x",
+            ],
+            "--stage-rates (rate 2) \"x\"",
+        ),
+    ] {
+        let mut all = vec!["funnel"];
+        all.extend(args);
+        let out = salesplan(&all);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            text(&out.stderr).contains(expected),
+            "{}",
+            text(&out.stderr)
+        );
+        assert!(out.stdout.is_empty());
+    }
+}

@@ -19,6 +19,7 @@ pub mod negotiation;
 pub mod org;
 /// Fiscal years, periods, working days.
 pub mod period;
+pub mod person_funnel;
 /// Exact rational rates and weights.
 pub mod ratio;
 /// The review calendar.
