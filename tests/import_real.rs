@@ -294,3 +294,65 @@ fn four_years_of_superstore_orders_import_as_history() {
         (0, 0, 9_994)
     );
 }
+
+#[test]
+fn each_person_in_the_crm_data_gets_a_funnel_from_their_own_rates() {
+    use salesplan::domain::person_funnel::{Source, person_funnel, plan_inputs, team_totals};
+    let dir = tempfile::tempdir().unwrap();
+    let store = crm_plan(dir.path());
+    let snap = store.snapshot().unwrap();
+    let stats = salesplan::domain::stats::for_plan(&snap);
+    let target = Money::parse("1,000,000").unwrap();
+    let funnel = |name: &str| {
+        let id = snap.nodes.iter().find(|n| n.name == name).unwrap().id;
+        let inputs = plan_inputs(&snap, &stats, id, target, Money::ZERO).unwrap();
+        (inputs.clone(), person_funnel(&inputs).unwrap())
+    };
+    // Checked independently from the CSV: won, engaging and lost deals per agent; lost deals
+    // carry no stage, so stage 1 → 2 converts (won + engaging) / (won + engaging + lost) and
+    // the later steps convert every deal that reached them.
+    let (inputs, anna) = funnel("Anna Snelling");
+    assert_eq!(inputs.deal_size, Money::parse("1,322.38").unwrap());
+    assert_eq!(inputs.deal_size_source, Source::Own);
+    assert_eq!(inputs.model.steps[0].rate, Ratio::new(265, 393).unwrap());
+    assert!(inputs.model.steps.iter().all(|s| s.source == Source::Own));
+    // 1,000,000 / 1,322.38 → 757 deals; 757 / (265/393) → 1,123 leads.
+    assert_eq!(anna.deals, 757);
+    assert_eq!(anna.leads, 1_123);
+    let counts: Vec<i64> = anna.stages.iter().map(|s| s.count).collect();
+    assert_eq!(counts, vec![1_123, 757, 757, 757, 757, 757]);
+    assert_eq!(anna.bids, Some(757));
+    // Two visits per opportunity at each stage: (1,123 + 5 × 757) × 2.
+    assert_eq!(anna.visits, 9_816);
+    // 10 visits a week over 260 working days of 2017.
+    assert_eq!(anna.capacity, 520);
+    assert!(anna.overloaded);
+
+    let (_, boris) = funnel("Boris Faz");
+    assert_eq!(
+        (boris.deal_size, boris.deals, boris.leads),
+        (Money::parse("2,590.41").unwrap(), 387, 515)
+    );
+    let (_, cassey) = funnel("Cassey Cress");
+    assert_eq!(
+        (cassey.deal_size, cassey.deals, cassey.leads),
+        (Money::parse("2,763.74").unwrap(), 362, 506)
+    );
+
+    // Someone without deals of their own gets the company's rates and deal size.
+    let (inputs, carl) = funnel("Carl Lin");
+    assert_eq!(inputs.deal_size_source, Source::Company);
+    assert_eq!(inputs.deal_size, Money::from_fen(236_091));
+    assert_eq!(
+        inputs.model.steps[0].rate,
+        Ratio::new(5_827, 8_300).unwrap()
+    );
+    assert_eq!((carl.deals, carl.leads), (424, 604));
+
+    // The team's figures are the sums of the people's whole numbers.
+    let t = team_totals([&anna, &boris, &cassey, &carl]);
+    assert_eq!(
+        (t.deals, t.leads),
+        (757 + 387 + 362 + 424, 1_123 + 515 + 506 + 604)
+    );
+}

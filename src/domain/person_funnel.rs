@@ -395,3 +395,84 @@ pub fn team_totals<'a>(people: impl IntoIterator<Item = &'a PersonFunnel>) -> Te
     t.stages.sort_by_key(|(p, _)| *p);
     t
 }
+
+/// The won stage of a plan: its stage marked as closed/signed, else the default.
+pub fn won_stage(snap: &crate::domain::model::PlanSnapshot) -> u8 {
+    snap.stages
+        .iter()
+        .find(|s| s.is_won)
+        .map(|s| s.position)
+        .unwrap_or(crate::domain::stats::DEFAULT_WON_STAGE)
+}
+
+/// A person's open opportunities as the funnel sees them: those expected to close by the end
+/// of the plan year, in their fiscal month (overdue or undated ones in month 1), with a value.
+pub fn open_deals(
+    snap: &crate::domain::model::PlanSnapshot,
+    person: crate::domain::model::NodeId,
+) -> Vec<OpenDeal> {
+    use crate::domain::model::DealStatus;
+    let fy = &snap.plan.fiscal_year;
+    snap.opportunities
+        .iter()
+        .filter(|o| o.person == Some(person) && o.status == DealStatus::Open)
+        .filter_map(|o| {
+            let value = o.value.filter(|v| v.fen() > 0)?;
+            let close_month = match o.close_date {
+                None => 1,
+                Some(d) if d < fy.start_date() => 1,
+                Some(d) => fy.fiscal_month_of(d)?,
+            };
+            Some(OpenDeal {
+                stage: o.stage,
+                value,
+                close_month,
+            })
+        })
+        .collect()
+}
+
+/// Everything a person's funnel in a plan is computed from: the person's own rates and deal
+/// size where the pipeline has them (else the company's, else the plan's), their open deals,
+/// their visit capacity over the plan year's working days.
+pub fn plan_inputs(
+    snap: &crate::domain::model::PlanSnapshot,
+    stats: &crate::domain::stats::PipelineStats,
+    person: crate::domain::model::NodeId,
+    target: Money,
+    contracted: Money,
+) -> Result<PersonInputs, FunnelInputError> {
+    let own = stats.by_person.get(&Some(person));
+    let won = won_stage(snap);
+    let probabilities: Vec<(u8, Ratio)> = snap
+        .stages
+        .iter()
+        .map(|s| (s.position, s.probability))
+        .collect();
+    let model = FunnelModel::for_person(
+        own,
+        &stats.company,
+        won,
+        snap.funnel.win_rate,
+        &probabilities,
+    )?;
+    let (deal_size, deal_size_source) = deal_size_for(own, &stats.company, snap.funnel.deal_size);
+    let visits_per_week = snap
+        .node(person)
+        .and_then(|n| n.visits_per_week)
+        .unwrap_or(snap.funnel.visits_per_week);
+    let fy = &snap.plan.fiscal_year;
+    let working_days = snap.calendar.working_days(fy.start_date(), fy.end_date());
+    Ok(PersonInputs {
+        target,
+        contracted,
+        deal_size,
+        deal_size_source,
+        model,
+        open: open_deals(snap, person),
+        visits_per_week,
+        working_days,
+        visits_per_opportunity: DEFAULT_VISITS_PER_OPPORTUNITY,
+        bid_stage: DEFAULT_BID_STAGE,
+    })
+}
