@@ -20,6 +20,7 @@ pub mod org;
 /// Fiscal years, periods, working days.
 pub mod period;
 pub mod person_funnel;
+pub mod phasing;
 /// Exact rational rates and weights.
 pub mod ratio;
 /// The review calendar.
