@@ -2,6 +2,7 @@
 
 /// Allocating a target exactly down the organisation, across lines and months.
 pub mod allocation;
+pub mod confidence;
 
 /// Deriving the annual target: strategy, history, cycles, competitors, blend.
 pub mod derivation;

@@ -1,0 +1,109 @@
+//! The confidence simulation: reproducible by seed, close to its exact mean, and, for the
+//! article's person, close to the binomial answers worked out exactly.
+
+use salesplan::domain::confidence::{Rng, SimInputs, analytic_mean, simulate};
+use salesplan::domain::money::Money;
+use salesplan::domain::person_funnel::{FunnelModel, OpenDeal, Source};
+use salesplan::domain::ratio::Ratio;
+
+const WAN: i64 = 1_000_000;
+
+fn wan(n: i64) -> Money {
+    Money::from_fen(n * WAN)
+}
+
+/// The article's person: 1,000万 committed, 100 leads at a 10% win rate, 100万 a deal.
+fn article() -> SimInputs {
+    SimInputs {
+        committed: wan(1_000),
+        contracted: Money::ZERO,
+        leads: 100,
+        model: FunnelModel::single(6, Ratio::percent(10), Source::Plan).unwrap(),
+        deal_size: wan(100),
+        history: Vec::new(),
+        open: Vec::new(),
+        runs: 10_000,
+        seed: 7,
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_result() {
+    let a = simulate(&article());
+    let b = simulate(&article());
+    assert_eq!(a, b);
+    let other = simulate(&SimInputs {
+        seed: 8,
+        ..article()
+    });
+    assert_ne!(a.chance, other.chance);
+}
+
+#[test]
+fn the_articles_person_matches_the_binomial_distribution() {
+    let c = simulate(&article());
+    // Wins ~ Binomial(100, 10%): P(≥ 10 wins) = 0.54871 exactly (to 5 places).
+    let chance = c.chance.to_f64();
+    assert!((chance - 0.548_71).abs() < 0.015, "{chance}");
+    // The exact mean is 10 deals × 100万.
+    assert_eq!(c.analytic_mean, wan(1_000));
+    let mean = c.mean.fen() as f64;
+    assert!((mean / (1_000 * WAN) as f64 - 1.0).abs() < 0.01, "{mean}");
+    // Binomial quantiles: P10 = 6, P50 = 10, P90 = 14 deals.
+    assert_eq!((c.p10, c.p50, c.p90), (wan(600), wan(1_000), wan(1_400)));
+    // Exactly, 124 leads give 80.48% and 123 give 79.68%: the search lands next to it.
+    let needed = c.leads_for_80.unwrap();
+    assert!((120..=128).contains(&needed), "{needed}");
+    assert_eq!(c.runs, 10_000);
+}
+
+#[test]
+fn open_deals_close_with_their_stage_chance_and_history_spreads_the_values() {
+    let mut i = article();
+    i.leads = 50;
+    // Stage rates 50% each: a deal at stage 4 of 6 wins with 25%.
+    i.model = FunnelModel::from_rates(&[Ratio::percent(50); 5], Source::Entered).unwrap();
+    i.open = vec![
+        OpenDeal {
+            stage: 4,
+            value: wan(400),
+            close_month: 3,
+        },
+        OpenDeal {
+            stage: 5,
+            value: wan(200),
+            close_month: 5,
+        },
+    ];
+    i.contracted = wan(100);
+    i.history = vec![wan(50), wan(150), wan(100)];
+    // 100万 + 400万 × 25% + 200万 × 50% + 50 × 1/32 × 100万 = 456.25万.
+    assert_eq!(analytic_mean(&i), Money::from_fen(456_250_000));
+    let c = simulate(&i);
+    let mean = c.mean.fen() as f64;
+    assert!((mean / 456_250_000.0 - 1.0).abs() < 0.02, "{mean}");
+    // Never below what is signed.
+    assert!(c.p10 >= wan(100));
+}
+
+#[test]
+fn chances_are_exact_fractions() {
+    let mut rng = Rng::new(1);
+    let third = Ratio::new(1, 3).unwrap();
+    let n = 300_000;
+    let hits = (0..n).filter(|_| rng.chance(third)).count();
+    assert!((hits as f64 / n as f64 - 1.0 / 3.0).abs() < 0.005, "{hits}");
+    assert!((0..1000).all(|_| rng.chance(Ratio::ONE)));
+    assert!((0..1000).all(|_| !rng.chance(Ratio::ZERO)));
+    // Uniform draws stay in range.
+    assert!((0..1000).all(|_| rng.below(7) < 7));
+}
+
+#[test]
+fn a_target_already_signed_is_certain() {
+    let mut i = article();
+    i.contracted = wan(1_000);
+    let c = simulate(&i);
+    assert_eq!(c.chance, Ratio::ONE);
+    assert_eq!(c.leads_for_80, Some(0));
+}
