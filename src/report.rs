@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 mod target_work;
-pub use target_work::{AllocationEntry, DerivationEntry, RoundEntry};
+pub use target_work::{AllocationEntry, DerivationEntry, FunnelsSection, RoundEntry};
 
 use crate::domain::model::{
     LineId, Metric, NodeId, PlanSnapshot, TargetCell, UnitKind, VersionKind,
@@ -37,6 +37,8 @@ pub struct Report {
     pub history: Vec<HistoryEntry>,
     pub targets: TargetsSection,
     pub statistics: StatisticsSection,
+    /// Each person's funnel, month-by-month phasing and confidence.
+    pub funnels: FunnelsSection,
 }
 
 /// Figures derived from the imported pipeline and history.
@@ -631,5 +633,6 @@ pub fn build(s: &PlanSnapshot) -> Report {
             allocations: target_work::allocations(s),
         },
         statistics: statistics(s, &tree),
+        funnels: target_work::funnels(s, true),
     }
 }

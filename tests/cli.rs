@@ -61,6 +61,36 @@ fn demo_then_check_then_report() {
     assert_eq!(json["funnel_defaults"]["win_rate"]["fraction"], "1/10");
     assert_eq!(json["history"][2]["total_fen"], 4_400_000_000i64);
 
+    // Each person's funnel is built for the stretch target: 1,000万 × 1.1 = 1,100万 → 11 deals
+    // at 100万, 110 leads at 10%, (110 + 11) × 2 visits.
+    let f = &json["funnels"];
+    assert_eq!(f["basis"], "stretch");
+    assert_eq!(f["month_weights"], "history");
+    let zhang = &f["people"][0];
+    assert_eq!(zhang["name"], "张伟");
+    assert_eq!(zhang["stretch_fen"], 1_100_000_000i64);
+    assert_eq!(zhang["funnel"]["deals"], 11);
+    assert_eq!(zhang["funnel"]["leads"], 110);
+    assert_eq!(zhang["funnel"]["visits"], 242);
+    assert_eq!(f["total"]["deals"], 55);
+    assert_eq!(f["total"]["leads"], 550);
+    // Month by month the deals add up to the year; leads run three months ahead, so the
+    // leads inside the year plus the shortfall before it make the 110.
+    let ph = &zhang["phasing"];
+    let months = ph["months"].as_array().unwrap();
+    let sum = |key: &str| months.iter().map(|m| m[key].as_i64().unwrap()).sum::<i64>();
+    assert_eq!(sum("deals"), 11);
+    assert_eq!(sum("contract_target_fen"), 1_100_000_000);
+    assert_eq!(sum("leads") + ph["lead_shortfall"].as_i64().unwrap(), 110);
+    assert_eq!(ph["offsets"][0]["months"], 3);
+    // The simulation: exact mean 1,100万; the chance of the committed 1,000万 and the leads for
+    // 80% are near their binomial values (seeded, so the same every time).
+    let c = &zhang["confidence"];
+    assert_eq!(c["runs"], 10_000);
+    assert_eq!(c["analytic_mean_fen"], 1_100_000_000i64);
+    let leads_80 = c["leads_for_80"].as_i64().unwrap();
+    assert!((118..=130).contains(&leads_80), "{leads_80}");
+
     let out = salesplan(&["report", "--db", arg(&db)]);
     assert!(out.status.success());
     assert!(

@@ -22,6 +22,7 @@ pub mod org;
 pub mod period;
 pub mod person_funnel;
 pub mod phasing;
+pub mod plan_funnels;
 /// Exact rational rates and weights.
 pub mod ratio;
 /// The review calendar.

@@ -364,3 +364,289 @@ fn round_entry(s: &PlanSnapshot, r: &Round) -> RoundEntry {
 pub fn rounds(s: &PlanSnapshot) -> Vec<RoundEntry> {
     s.rounds.iter().map(|r| round_entry(s, r)).collect()
 }
+
+// ---------------------------------------------------------------------------------------------
+// Funnels, phasing and confidence
+
+use crate::domain::plan_funnels::{self, Basis, PersonPlan};
+
+#[derive(Serialize)]
+pub struct FunnelsSection {
+    /// `stretch`: the funnels are built for committed × (1 + stretch buffer).
+    pub basis: &'static str,
+    pub stretch_buffer: RateEntry,
+    /// `history` (seasonality of the imported history) or `working_days`.
+    pub month_weights: &'static str,
+    pub people: Vec<PersonFunnelEntry>,
+    pub total: FunnelTotalEntry,
+}
+
+#[derive(Serialize)]
+pub struct FunnelTotalEntry {
+    pub target_fen: i64,
+    pub deals: i64,
+    pub leads: i64,
+    pub bids: i64,
+    pub visits: i64,
+    pub overloaded_people: usize,
+    /// Per fiscal month, the sums over the people.
+    pub months: Vec<MonthTotalEntry>,
+}
+
+#[derive(Serialize)]
+pub struct MonthTotalEntry {
+    pub month: u8,
+    pub contract_target_fen: i64,
+    pub deals: i64,
+    pub leads: i64,
+    pub bids: i64,
+    pub visits: i64,
+}
+
+#[derive(Serialize)]
+pub struct PersonFunnelEntry {
+    pub node_id: i64,
+    pub name: String,
+    pub committed_fen: i64,
+    pub stretch_fen: i64,
+    pub target_fen: i64,
+    pub deal_size_fen: i64,
+    /// `own` · `company` · `plan`.
+    pub deal_size_source: &'static str,
+    pub steps: Vec<StepEntry>,
+    pub open_deals: usize,
+    pub error: Option<String>,
+    pub funnel: Option<FunnelEntry>,
+    /// Average days from the first stage to the close.
+    pub cycle_days: String,
+    pub phasing: Option<PhasingEntry>,
+    pub confidence: Option<ConfidenceEntry>,
+}
+
+#[derive(Serialize)]
+pub struct StepEntry {
+    pub from: u8,
+    pub to: u8,
+    pub rate: RateEntry,
+    pub source: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct FunnelEntry {
+    pub pipeline_expected_fen: i64,
+    pub remaining_fen: i64,
+    pub deals: i64,
+    pub stages: Vec<StageNeedEntry>,
+    pub leads: i64,
+    pub bids: Option<i64>,
+    pub visits: i64,
+    pub capacity: i64,
+    pub overloaded: bool,
+}
+
+#[derive(Serialize)]
+pub struct StageNeedEntry {
+    pub stage: u8,
+    pub win_from: RateEntry,
+    pub count: i64,
+}
+
+#[derive(Serialize)]
+pub struct PhasingEntry {
+    pub deals: i64,
+    /// Months ahead of the close at which each counted stage is entered.
+    pub offsets: Vec<OffsetEntry>,
+    pub shortfall: Vec<StageCountEntry>,
+    pub lead_shortfall: i64,
+    pub suggested_earliest_month: u8,
+    pub months: Vec<MonthEntry>,
+}
+
+#[derive(Serialize)]
+pub struct OffsetEntry {
+    pub stage: u8,
+    pub months: u32,
+}
+
+#[derive(Serialize)]
+pub struct StageCountEntry {
+    pub stage: u8,
+    pub count: i64,
+}
+
+#[derive(Serialize)]
+pub struct MonthEntry {
+    pub month: u8,
+    pub contract_target_fen: i64,
+    pub covered_fen: i64,
+    pub need_fen: i64,
+    pub deals: i64,
+    pub leads: i64,
+    pub bids: i64,
+    pub visits: i64,
+    pub capacity: i64,
+    pub overloaded: bool,
+    pub entries: Vec<StageCountEntry>,
+}
+
+#[derive(Serialize)]
+pub struct ConfidenceEntry {
+    pub runs: u32,
+    pub seed: u64,
+    pub chance: RateEntry,
+    pub p10_fen: i64,
+    pub p50_fen: i64,
+    pub p90_fen: i64,
+    pub mean_fen: i64,
+    pub analytic_mean_fen: i64,
+    pub leads_for_80: Option<i64>,
+}
+
+fn person_entry(s: &PlanSnapshot, p: &PersonPlan, with_confidence: bool) -> PersonFunnelEntry {
+    let funnel = p.funnel.as_ref().ok().map(|f| FunnelEntry {
+        pipeline_expected_fen: plan_funnels::fen(f.pipeline_expected).fen(),
+        remaining_fen: plan_funnels::fen(f.remaining).fen(),
+        deals: f.deals,
+        stages: f
+            .stages
+            .iter()
+            .map(|st| StageNeedEntry {
+                stage: st.stage,
+                win_from: rate(st.win_from),
+                count: st.count,
+            })
+            .collect(),
+        leads: f.leads,
+        bids: f.bids,
+        visits: f.visits,
+        capacity: f.capacity,
+        overloaded: f.overloaded,
+    });
+    let phasing = p.phasing.as_ref().ok().map(|ph| PhasingEntry {
+        deals: ph.deals,
+        offsets: ph
+            .offsets
+            .iter()
+            .map(|&(stage, months)| OffsetEntry { stage, months })
+            .collect(),
+        shortfall: ph
+            .shortfall
+            .iter()
+            .map(|&(stage, count)| StageCountEntry { stage, count })
+            .collect(),
+        lead_shortfall: ph.lead_shortfall,
+        suggested_earliest_month: ph.suggested_earliest,
+        months: ph
+            .months
+            .iter()
+            .map(|m| MonthEntry {
+                month: m.month,
+                contract_target_fen: m.contract_target.fen(),
+                covered_fen: plan_funnels::fen(m.covered).fen(),
+                need_fen: plan_funnels::fen(m.need).fen(),
+                deals: m.deals,
+                leads: m.leads,
+                bids: m.bids,
+                visits: m.visits,
+                capacity: m.capacity,
+                overloaded: m.overloaded,
+                entries: m
+                    .entries
+                    .iter()
+                    .map(|&(stage, count)| StageCountEntry { stage, count })
+                    .collect(),
+            })
+            .collect(),
+    });
+    let confidence = if with_confidence {
+        plan_funnels::confidence(s, p).map(|c| ConfidenceEntry {
+            runs: c.runs,
+            seed: c.seed,
+            chance: rate(c.chance),
+            p10_fen: c.p10.fen(),
+            p50_fen: c.p50.fen(),
+            p90_fen: c.p90.fen(),
+            mean_fen: c.mean.fen(),
+            analytic_mean_fen: c.analytic_mean.fen(),
+            leads_for_80: c.leads_for_80,
+        })
+    } else {
+        None
+    };
+    PersonFunnelEntry {
+        node_id: p.person.0,
+        name: p.name.clone(),
+        committed_fen: p.committed.fen(),
+        stretch_fen: p.stretch.fen(),
+        target_fen: p.inputs.target.fen(),
+        deal_size_fen: p.inputs.deal_size.fen(),
+        deal_size_source: p.inputs.deal_size_source.code(),
+        steps: p
+            .inputs
+            .model
+            .steps
+            .iter()
+            .map(|st| StepEntry {
+                from: st.from,
+                to: st.to,
+                rate: rate(st.rate),
+                source: st.source.code(),
+            })
+            .collect(),
+        open_deals: p.inputs.open.len(),
+        error: p.funnel.as_ref().err().map(|e| e.to_string()),
+        funnel,
+        cycle_days: format!("{}/{}", p.cycle_days.num(), p.cycle_days.den()),
+        phasing,
+        confidence,
+    }
+}
+
+pub fn funnels(s: &PlanSnapshot, with_confidence: bool) -> FunnelsSection {
+    let stats = crate::domain::stats::for_plan(s);
+    let plans = plan_funnels::person_plans(s, &stats, Basis::Stretch, 1);
+    let people: Vec<PersonFunnelEntry> = plans
+        .iter()
+        .map(|p| person_entry(s, p, with_confidence))
+        .collect();
+    let ok: Vec<_> = plans
+        .iter()
+        .filter_map(|p| p.funnel.as_ref().ok())
+        .collect();
+    let t = crate::domain::person_funnel::team_totals(ok.iter().copied());
+    let months = (1..=12u8)
+        .map(|month| {
+            let rows: Vec<_> = plans
+                .iter()
+                .filter_map(|p| p.phasing.as_ref().ok())
+                .filter_map(|ph| ph.months.get(usize::from(month - 1)))
+                .collect();
+            MonthTotalEntry {
+                month,
+                contract_target_fen: rows.iter().map(|m| m.contract_target.fen()).sum(),
+                deals: rows.iter().map(|m| m.deals).sum(),
+                leads: rows.iter().map(|m| m.leads).sum(),
+                bids: rows.iter().map(|m| m.bids).sum(),
+                visits: rows.iter().map(|m| m.visits).sum(),
+            }
+        })
+        .collect();
+    FunnelsSection {
+        basis: "stretch",
+        stretch_buffer: rate(plan_funnels::stretch_buffer(s)),
+        month_weights: match plan_funnels::month_weights(s).1 {
+            plan_funnels::WeightsSource::History => "history",
+            plan_funnels::WeightsSource::WorkingDays => "working_days",
+        },
+        people,
+        total: FunnelTotalEntry {
+            target_fen: t.target.fen(),
+            deals: t.deals,
+            leads: t.leads,
+            bids: t.bids,
+            visits: t.visits,
+            overloaded_people: t.overloaded,
+            months,
+        },
+    }
+}

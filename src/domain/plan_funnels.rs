@@ -1,0 +1,215 @@
+//! Every person's funnel, phasing and (on request) confidence in a plan: the glue between the
+//! plan snapshot and the funnel, phasing and simulation modules, shared by the app and the
+//! report so both show the same figures.
+
+use serde::Serialize;
+
+use crate::domain::confidence::{self, Confidence, SimInputs};
+use crate::domain::derivation;
+use crate::domain::funnel::FunnelInputError;
+use crate::domain::model::{DealStatus, Metric, NodeId, PlanSnapshot};
+use crate::domain::money::Money;
+use crate::domain::org::OrgTree;
+use crate::domain::period::Period;
+use crate::domain::person_funnel::{self, PersonFunnel, PersonInputs};
+use crate::domain::phasing::{self, DEFAULT_CYCLE_DAYS, Phasing, PhasingInputs};
+use crate::domain::ratio::{Ratio, Rounding};
+use crate::domain::stats::PipelineStats;
+use crate::domain::targets::TargetTable;
+use crate::domain::{history, seasonality};
+
+/// Which target the funnels are built for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// Committed × (1 + stretch buffer): the plan of action has room for what slips.
+    #[default]
+    Stretch,
+    Committed,
+}
+
+/// Where the months' weights come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WeightsSource {
+    /// The seasonality of the imported history.
+    History,
+    /// No history: the working days of each month.
+    WorkingDays,
+}
+
+/// One person's year.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PersonPlan {
+    pub person: NodeId,
+    pub name: String,
+    pub committed: Money,
+    pub stretch: Money,
+    pub inputs: PersonInputs,
+    pub funnel: Result<PersonFunnel, FunnelInputError>,
+    pub cycle_days: Ratio,
+    pub phasing: Result<Phasing, FunnelInputError>,
+    /// Open deals at each stage now (position, count), for the chart.
+    pub open_by_stage: Vec<(u8, i64)>,
+}
+
+/// The stretch buffer of the plan: the company-total derivation's, else the default.
+pub fn stretch_buffer(snap: &PlanSnapshot) -> Ratio {
+    snap.derivations
+        .iter()
+        .find(|(line, _)| line.is_none())
+        .map(|(_, d)| d.stretch_buffer)
+        .unwrap_or_else(derivation::default_stretch_buffer)
+}
+
+/// The weights of the 12 fiscal months: history seasonality, else working days.
+pub fn month_weights(snap: &PlanSnapshot) -> ([Ratio; 12], WeightsSource) {
+    let fy = &snap.plan.fiscal_year;
+    if let Some(w) = history::seasonality(&snap.history, fy)
+        && w.iter().any(|&x| x > 0)
+    {
+        return (seasonality::as_ratios(&w), WeightsSource::History);
+    }
+    let days: [Ratio; 12] = std::array::from_fn(|m| {
+        Ratio::from_integer(i128::from(
+            snap.calendar.working_days_in_month(fy, m as u8 + 1).max(1),
+        ))
+    });
+    (days, WeightsSource::WorkingDays)
+}
+
+/// The plan's funnels for every person with a yearly contract target.
+///
+/// `earliest_new_close` re-phases: new deals close only from that fiscal month on (1 = as
+/// the seasonality says).
+pub fn person_plans(
+    snap: &PlanSnapshot,
+    stats: &PipelineStats,
+    basis: Basis,
+    earliest_new_close: u8,
+) -> Vec<PersonPlan> {
+    let tree = OrgTree::new(&snap.nodes);
+    let table = TargetTable::new(&snap.targets);
+    let buffer = stretch_buffer(snap);
+    let (weights, _) = month_weights(snap);
+    let fy = &snap.plan.fiscal_year;
+    let working_days: [u32; 12] =
+        std::array::from_fn(|m| snap.calendar.working_days_in_month(fy, m as u8 + 1));
+    snap.people()
+        .filter_map(|p| {
+            let committed =
+                table.node_value(&tree, p.id, None, Period::Year, Metric::ContractAmount)?;
+            let committed = Money::from_fen(committed);
+            let stretch = derivation::stretch(committed, buffer).unwrap_or(committed);
+            let target = match basis {
+                Basis::Stretch => stretch,
+                Basis::Committed => committed,
+            };
+            let inputs = person_funnel::plan_inputs(snap, stats, p.id, target, Money::ZERO).ok()?;
+            let funnel = person_funnel::person_funnel(&inputs);
+            let own = stats.by_person.get(&Some(p.id));
+            let cycle_days = own
+                .and_then(|s| s.cycle_days_mean)
+                .or(stats.company.cycle_days_mean)
+                .unwrap_or(Ratio::from_integer(i128::from(DEFAULT_CYCLE_DAYS)));
+            let mut pipeline = [Ratio::ZERO; 12];
+            for d in &inputs.open {
+                let v = Ratio::from_integer(i128::from(d.value.fen()))
+                    .checked_mul(inputs.model.win_from(d.stage))
+                    .unwrap_or(Ratio::ZERO);
+                let m = usize::from(d.close_month.clamp(1, 12) - 1);
+                pipeline[m] = pipeline[m].checked_add(v).unwrap_or(pipeline[m]);
+            }
+            let phasing = phasing::phase(&PhasingInputs {
+                target,
+                weights,
+                contracted: [Money::ZERO; 12],
+                pipeline,
+                deal_size: inputs.deal_size,
+                model: inputs.model.clone(),
+                cycle_days,
+                visits_per_opportunity: inputs.visits_per_opportunity,
+                bid_stage: inputs.bid_stage,
+                earliest_new_close,
+                working_days,
+                visits_per_week: inputs.visits_per_week,
+            });
+            let mut open_by_stage: Vec<(u8, i64)> = Vec::new();
+            for o in snap
+                .opportunities
+                .iter()
+                .filter(|o| o.person == Some(p.id) && o.status == DealStatus::Open)
+            {
+                match open_by_stage.iter_mut().find(|(s, _)| *s == o.stage) {
+                    Some((_, c)) => *c += 1,
+                    None => open_by_stage.push((o.stage, 1)),
+                }
+            }
+            open_by_stage.sort_by_key(|(s, _)| *s);
+            Some(PersonPlan {
+                person: p.id,
+                name: p.name.clone(),
+                committed,
+                stretch,
+                inputs,
+                funnel,
+                cycle_days,
+                phasing,
+                open_by_stage,
+            })
+        })
+        .collect()
+}
+
+/// The simulation inputs of a person's plan: the leads their funnel needs, tested against
+/// the committed target.
+pub fn sim_inputs(
+    snap: &PlanSnapshot,
+    plan: &PersonPlan,
+    runs: u32,
+    seed: u64,
+) -> Option<SimInputs> {
+    let funnel = plan.funnel.as_ref().ok()?;
+    let history: Vec<Money> = snap
+        .opportunities
+        .iter()
+        .filter(|o| o.person == Some(plan.person) && o.status == DealStatus::Won)
+        .filter_map(|o| o.value)
+        .collect();
+    let history = if history.is_empty() {
+        snap.opportunities
+            .iter()
+            .filter(|o| o.status == DealStatus::Won)
+            .filter_map(|o| o.value)
+            .collect()
+    } else {
+        history
+    };
+    Some(SimInputs {
+        committed: plan.committed,
+        contracted: plan.inputs.contracted,
+        leads: funnel.leads,
+        model: plan.inputs.model.clone(),
+        deal_size: plan.inputs.deal_size,
+        history,
+        open: plan.inputs.open.clone(),
+        runs,
+        seed,
+    })
+}
+
+/// The standard simulation of a person's plan (10,000 runs, the fixed seed).
+pub fn confidence(snap: &PlanSnapshot, plan: &PersonPlan) -> Option<Confidence> {
+    sim_inputs(
+        snap,
+        plan,
+        confidence::DEFAULT_RUNS,
+        confidence::DEFAULT_SEED,
+    )
+    .map(|i| confidence::simulate(&i))
+}
+
+/// Rounds an exact amount to the fen for display.
+pub fn fen(r: Ratio) -> Money {
+    Money::from_fen(i64::try_from(r.round(Rounding::HalfAwayFromZero)).unwrap_or(i64::MAX))
+}
