@@ -9,6 +9,8 @@
 //! integer generator; amounts stay in fen. The generator is seeded, so a result can be
 //! reproduced exactly.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use serde::Serialize;
 
 use crate::domain::money::Money;
@@ -221,7 +223,8 @@ fn run_once(
     total
 }
 
-fn outcomes(i: &SimInputs, leads: i64) -> Vec<i128> {
+/// Runs the year `runs` times; None when `cancel` is raised meanwhile.
+fn outcomes_cancellable(i: &SimInputs, leads: i64, cancel: &AtomicBool) -> Option<Vec<i128>> {
     let mut rng = Rng::new(i.seed);
     let draw = DealDraw::new(&i.history, i.deal_size);
     let win = Bernoulli::new(i.model.win_rate());
@@ -236,9 +239,14 @@ fn outcomes(i: &SimInputs, leads: i64) -> Vec<i128> {
         })
         .collect();
     let contracted = i128::from(i.contracted.fen());
-    (0..i.runs.max(1))
-        .map(|_| run_once(contracted, &open, leads, &draw, win, &mut rng))
-        .collect()
+    let mut out = Vec::with_capacity(i.runs.max(1) as usize);
+    for run in 0..i.runs.max(1) {
+        if run % 256 == 0 && cancel.load(Ordering::Relaxed) {
+            return None;
+        }
+        out.push(run_once(contracted, &open, leads, &draw, win, &mut rng));
+    }
+    Some(out)
 }
 
 fn hits(outcomes: &[i128], target: Money) -> usize {
@@ -260,38 +268,40 @@ fn percentile(sorted: &[i128], p: i64) -> Money {
     Money::from_fen(i64::try_from(sorted[index]).unwrap_or(i64::MAX))
 }
 
-fn reaches(i: &SimInputs, leads: i64) -> bool {
-    let o = outcomes(i, leads);
+/// Whether `leads` reach 80% confidence; None when cancelled.
+fn reaches(i: &SimInputs, leads: i64, cancel: &AtomicBool) -> Option<bool> {
+    let o = outcomes_cancellable(i, leads, cancel)?;
     // hits / runs ≥ 80%, in integers.
-    (hits(&o, i.committed) as i64) * 100 >= TARGET_CONFIDENCE_PERCENT * o.len() as i64
+    Some((hits(&o, i.committed) as i64) * 100 >= TARGET_CONFIDENCE_PERCENT * o.len() as i64)
 }
 
-/// The fewest leads reaching 80% confidence: doubling, then bisection (same seed each time).
-fn leads_for_80(i: &SimInputs) -> Option<i64> {
-    if reaches(i, 0) {
-        return Some(0);
+/// The fewest leads reaching 80% confidence: growing from the funnel's own lead count by a
+/// quarter at a time, then bisection (same seed each time). Outer None: cancelled.
+fn leads_for_80(i: &SimInputs, cancel: &AtomicBool) -> Option<Option<i64>> {
+    if reaches(i, 0, cancel)? {
+        return Some(Some(0));
     }
     if i.model.win_rate().is_zero() {
-        return None;
+        return Some(None);
     }
     let mut lo = 0i64;
     let mut hi = i.leads.max(1);
-    while !reaches(i, hi) {
+    while !reaches(i, hi, cancel)? {
         lo = hi;
         if hi >= MAX_LEADS_SEARCHED {
-            return None;
+            return Some(None);
         }
-        hi = (hi * 2).min(MAX_LEADS_SEARCHED);
+        hi = (hi + hi / 4 + 1).min(MAX_LEADS_SEARCHED);
     }
     while hi - lo > 1 {
         let mid = lo + (hi - lo) / 2;
-        if reaches(i, mid) {
+        if reaches(i, mid, cancel)? {
             hi = mid;
         } else {
             lo = mid;
         }
     }
-    Some(hi)
+    Some(Some(hi))
 }
 
 /// The exact expected outcome.
@@ -317,7 +327,24 @@ pub fn analytic_mean(i: &SimInputs) -> Money {
 
 /// Runs the simulation (and the search for the 80% lead count, which reruns it).
 pub fn simulate(i: &SimInputs) -> Confidence {
-    let mut o = outcomes(i, i.leads.max(0));
+    let never = AtomicBool::new(false);
+    // Never cancelled, so always Some; the fallback only keeps this free of panics.
+    simulate_cancellable(i, &never).unwrap_or(Confidence {
+        runs: 0,
+        seed: i.seed,
+        chance: Ratio::ZERO,
+        p10: Money::ZERO,
+        p50: Money::ZERO,
+        p90: Money::ZERO,
+        mean: Money::ZERO,
+        analytic_mean: analytic_mean(i),
+        leads_for_80: None,
+    })
+}
+
+/// [`simulate`], stopping early (None) once `cancel` is raised.
+pub fn simulate_cancellable(i: &SimInputs, cancel: &AtomicBool) -> Option<Confidence> {
+    let mut o = outcomes_cancellable(i, i.leads.max(0), cancel)?;
     let runs = o.len();
     let hit = hits(&o, i.committed);
     o.sort_unstable();
@@ -325,7 +352,8 @@ pub fn simulate(i: &SimInputs) -> Confidence {
     let mean = Ratio::new(sum, runs as i128)
         .map(|r| r.round_half_away())
         .unwrap_or(0);
-    Confidence {
+    let leads_for_80 = leads_for_80(i, cancel)?;
+    Some(Confidence {
         runs: runs as u32,
         seed: i.seed,
         chance: Ratio::new(hit as i128, runs as i128).unwrap_or(Ratio::ZERO),
@@ -334,6 +362,6 @@ pub fn simulate(i: &SimInputs) -> Confidence {
         p90: percentile(&o, 90),
         mean: Money::from_fen(i64::try_from(mean).unwrap_or(i64::MAX)),
         analytic_mean: analytic_mean(i),
-        leads_for_80: leads_for_80(i),
-    }
+        leads_for_80,
+    })
 }

@@ -48,6 +48,8 @@ pub struct PersonPlan {
     pub inputs: PersonInputs,
     pub funnel: Result<PersonFunnel, FunnelInputError>,
     pub cycle_days: Ratio,
+    /// What the phasing was computed from (to re-phase with another earliest month).
+    pub phasing_inputs: PhasingInputs,
     pub phasing: Result<Phasing, FunnelInputError>,
     /// Open deals at each stage now (position, count), for the chart.
     pub open_by_stage: Vec<(u8, i64)>,
@@ -120,7 +122,7 @@ pub fn person_plans(
                 let m = usize::from(d.close_month.clamp(1, 12) - 1);
                 pipeline[m] = pipeline[m].checked_add(v).unwrap_or(pipeline[m]);
             }
-            let phasing = phasing::phase(&PhasingInputs {
+            let phasing_inputs = PhasingInputs {
                 target,
                 weights,
                 contracted: [Money::ZERO; 12],
@@ -133,7 +135,8 @@ pub fn person_plans(
                 earliest_new_close,
                 working_days,
                 visits_per_week: inputs.visits_per_week,
-            });
+            };
+            let phasing = phasing::phase(&phasing_inputs);
             let mut open_by_stage: Vec<(u8, i64)> = Vec::new();
             for o in snap
                 .opportunities
@@ -154,6 +157,7 @@ pub fn person_plans(
                 inputs,
                 funnel,
                 cycle_days,
+                phasing_inputs,
                 phasing,
                 open_by_stage,
             })

@@ -336,6 +336,7 @@ pub struct States {
     pub negotiation: negotiation::State,
     pub variance: variance::State,
     pub targets: targets::State,
+    pub funnel: funnel::State,
 }
 
 /// Draws the current view.
@@ -353,7 +354,7 @@ pub fn view_ui(
         }
         View::Targets => targets::targets_ui(ui, ctx, &mut states.targets, actions),
         View::Negotiation => negotiation::negotiation_ui(ui, ctx, &mut states.negotiation, actions),
-        View::Funnel => funnel::funnel_ui(ui, ctx),
+        View::Funnel => funnel::funnel_ui(ui, ctx, &mut states.funnel),
         View::Monthly => monthly::monthly_ui(ui, ctx, &mut states.monthly),
         View::Accounts => accounts::accounts_ui(ui, ctx),
         View::Expenses => expenses::expenses_ui(ui, ctx),
