@@ -779,3 +779,30 @@ fn months_are_allocated_by_percentages_that_must_total_100() {
     assert!(h.query_by_label("应用分解").is_none());
     assert_eq!(stored_company_months(&path), expected);
 }
+
+#[test]
+fn the_funnel_view_reverse_derives_each_person_and_simulates() {
+    let (_dir, path) = demo_file();
+    let mut h = app(path, Lang::Zh);
+    h.run();
+    h.get_all_by_label("销售漏斗").next().unwrap().click();
+    settle(&mut h);
+    // Built for the stretch target: 1,000万 × 1.1 → 11 deals and 110 leads a person.
+    // Visits: (110 leads + 11 contracts) × 2 = 242 against 10 a week × 247 working days ÷ 5.
+    assert_eq!(h.get_all_by_label("242 / 494").count(), 5);
+    assert!(h.query_by_label("550").is_some());
+    // The simulations have finished: 80% confidence needs about 124 leads a person.
+    assert!(h.query_by_label_contains("达成概率来自固定种子").is_some());
+    // For the committed target the article's figures: 10 deals and 100 leads each.
+    h.get_by_label("承诺目标").click();
+    settle(&mut h);
+    assert_eq!(h.get_all_by_label("220 / 494").count(), 5);
+    assert!(h.query_by_label("500").is_some());
+    // Re-phasing moves the contracts whose leads would be due before the year.
+    h.get_by_label_contains("重新排期").click();
+    settle(&mut h);
+    assert!(
+        h.query_by_label_contains("条线索需要在年度开始之前获得")
+            .is_some()
+    );
+}
