@@ -806,3 +806,117 @@ fn the_funnel_view_reverse_derives_each_person_and_simulates() {
             .is_some()
     );
 }
+
+/// A person's stored month targets (contract amount, all lines) and year.
+fn stored_person(path: &std::path::Path, name: &str) -> (Vec<Option<i64>>, Option<i64>) {
+    use salesplan::domain::model::Metric;
+    use salesplan::domain::period::Period;
+    let snap = salesplan::store::Store::open(path)
+        .unwrap()
+        .snapshot()
+        .unwrap();
+    let id = snap.nodes.iter().find(|n| n.name == name).unwrap().id;
+    let get = |p: Period| {
+        snap.targets
+            .iter()
+            .find(|t| {
+                t.node == id
+                    && t.line.is_none()
+                    && t.period == p
+                    && t.metric == Metric::ContractAmount
+            })
+            .map(|t| t.value)
+    };
+    (
+        (1..=12).map(|m| get(Period::Month(m))).collect(),
+        get(Period::Year),
+    )
+}
+
+#[test]
+fn the_month_grid_edits_a_cell_pastes_a_block_and_undoes() {
+    let (_dir, path) = demo_file();
+    let (before, year_before) = stored_person(&path, "李娜");
+    assert_eq!(year_before, Some(1_000_000_000));
+    let mut h = app(path.clone(), Lang::Zh);
+    h.run();
+    h.get_all_by_label("月度计划").next().unwrap().click();
+    h.run();
+    // Type into 李娜's January: Enter edits, the typed amount is in 万元, Enter stores it.
+    h.get_by_label("李娜 1月").click();
+    h.run();
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role(Role::TextInput).type_text("100");
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    let (months, year) = stored_person(&path, "李娜");
+    assert_eq!(months[0], Some(100_000_000));
+    // The year follows the months.
+    let sum: i64 = months.iter().flatten().sum();
+    assert_eq!(year, Some(sum));
+    assert_eq!(sum, 1_000_000_000 - before[0].unwrap() + 100_000_000);
+
+    // A block copied from a spreadsheet, pasted at 张伟's January: two people × two months.
+    h.get_by_label("张伟 1月").click();
+    h.run();
+    h.run();
+    h.event(egui::Event::Paste("50\t60\r\n70\t80\r\n".into()));
+    h.run();
+    let (zhang, _) = stored_person(&path, "张伟");
+    let (li, _) = stored_person(&path, "李娜");
+    assert_eq!((zhang[0], zhang[1]), (Some(50_000_000), Some(60_000_000)));
+    assert_eq!((li[0], li[1]), (Some(70_000_000), Some(80_000_000)));
+
+    // A bad value anywhere in a block: nothing is written, the problem is named.
+    h.event(egui::Event::Paste("1\tabc\n".into()));
+    h.run();
+    assert!(h.query_by_label_contains("第 1 行第 2 列“abc”").is_some());
+    let (zhang_after, _) = stored_person(&path, "张伟");
+    assert_eq!(zhang_after, zhang);
+
+    // Undo takes the paste back whole, then the edit.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    let (li, _) = stored_person(&path, "李娜");
+    assert_eq!((li[0], li[1]), (Some(100_000_000), before[1]));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(stored_person(&path, "李娜"), (before.clone(), year_before));
+
+    // Arrows move the cursor, Shift + arrows select a block, copying gives tab-separated
+    // text in 万元 (from 张伟's January: down to 李娜, right to February).
+    h.key_press(Key::ArrowDown);
+    h.run();
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    h.run();
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowUp);
+    h.run();
+    h.event(egui::Event::Copy);
+    h.run_steps(1);
+    let copied: Vec<String> = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            egui::OutputCommand::CopyText(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect();
+    let wan = |fen: i64| salesplan::domain::money::Money::from_fen(fen).format_exact_wan();
+    let (zhang, _) = stored_person(&path, "张伟");
+    assert_eq!(
+        copied,
+        vec![format!(
+            "{}\t{}\n{}\t{}\n",
+            wan(zhang[0].unwrap()),
+            wan(zhang[1].unwrap()),
+            wan(before[0].unwrap()),
+            wan(before[1].unwrap())
+        )]
+    );
+}

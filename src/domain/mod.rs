@@ -8,6 +8,7 @@ pub mod confidence;
 pub mod derivation;
 /// The reverse funnel: from a target to deals and leads.
 pub mod funnel;
+pub mod grid;
 /// Sales history: growth, average contract.
 pub mod history;
 /// The plan's data model (plan, versions, organisation, products, targets).

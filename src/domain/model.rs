@@ -622,6 +622,19 @@ pub struct PlanSnapshot {
     pub derivations: Vec<(Option<LineId>, crate::domain::derivation::DerivationInputs)>,
     /// The remembered allocations of the current version, by unit and dimension.
     pub allocations: Vec<crate::domain::allocation::AllocationRule>,
+    /// Cells of the current version locked against editing in the monthly grid.
+    pub locks: Vec<TargetLock>,
+    /// The latest confirmed version other than the current one, with its targets.
+    pub baseline: Option<(VersionId, Vec<TargetCell>)>,
+}
+
+/// A target cell locked against editing and pasting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TargetLock {
+    pub node: NodeId,
+    pub line: Option<LineId>,
+    pub period: crate::domain::period::Period,
+    pub metric: Metric,
 }
 
 impl PlanSnapshot {

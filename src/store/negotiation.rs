@@ -112,7 +112,7 @@ fn version_row(
     })
 }
 
-/// Copies a version's target cells, derivations and allocation rules into another.
+/// Copies a version's target cells, derivations, allocation rules and locks into another.
 fn copy_version_content(tx: &Transaction, from: VersionId, to: VersionId) -> Result<()> {
     tx.execute(
         "INSERT INTO target_cells (version_id, node_id, line_id, period, metric, value)
@@ -127,6 +127,11 @@ fn copy_version_content(tx: &Transaction, from: VersionId, to: VersionId) -> Res
     tx.execute(
         "INSERT INTO allocation_rules (version_id, node_id, dimension, method, params)
          SELECT ?2, node_id, dimension, method, params FROM allocation_rules WHERE version_id = ?1",
+        params![from.0, to.0],
+    )?;
+    tx.execute(
+        "INSERT INTO target_locks (version_id, node_id, line_id, period, metric)
+         SELECT ?2, node_id, line_id, period, metric FROM target_locks WHERE version_id = ?1",
         params![from.0, to.0],
     )?;
     Ok(())

@@ -1,8 +1,9 @@
 //! Reading the plan file into domain types.
 
-use rusqlite::{Connection, Row};
+use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::{Result, Store, StoreError};
+use crate::domain::model::TargetLock;
 use crate::domain::model::{
     ActualKind, ActualsYear, CalendarDay, Channel, ChannelId, ChannelKind, Customer, CustomerId,
     DealStatus, FunnelDefaults, HistoryYear, LineId, Metric, NodeId, Opportunity, OpportunityId,
@@ -191,6 +192,46 @@ pub(super) fn snapshot_targets(conn: &Connection, version: VersionId) -> Result<
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The locked cells of a version.
+fn target_locks(conn: &Connection, version: VersionId) -> Result<Vec<TargetLock>> {
+    let mut stmt = conn.prepare(
+        "SELECT node_id, line_id, period, metric FROM target_locks
+         WHERE version_id = ?1 ORDER BY node_id, line_id, period, metric",
+    )?;
+    let rows = stmt.query_map([version.0], |r| {
+        let period: String = r.get(2)?;
+        let metric: String = r.get(3)?;
+        Ok(TargetLock {
+            node: NodeId(r.get(0)?),
+            line: r.get::<_, Option<i64>>(1)?.map(LineId),
+            period: Period::parse_code(&period).map_err(|_| bad("target_locks.period", &period))?,
+            metric: Metric::from_code(&metric)
+                .ok_or_else(|| bad("target_locks.metric", &metric))?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The latest confirmed version other than the current one, with its targets: what the
+/// monthly grid compares the current figures with.
+fn baseline(conn: &Connection, current: VersionId) -> Result<Option<(VersionId, Vec<TargetCell>)>> {
+    let id: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM versions WHERE state = 'confirmed' AND id <> ?1
+             ORDER BY confirmed_at DESC, id DESC LIMIT 1",
+            [current.0],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match id {
+        None => Ok(None),
+        Some(id) => Ok(Some((
+            VersionId(id),
+            snapshot_targets(conn, VersionId(id))?,
+        ))),
+    }
 }
 
 fn calendar(conn: &Connection) -> Result<(WorkCalendar, Vec<CalendarDay>)> {
@@ -530,6 +571,8 @@ impl Store {
             rounds: super::negotiation::rounds(&tx)?,
             derivations: derivations(&tx, plan.current_version)?,
             allocations: allocations(&tx, plan.current_version)?,
+            locks: target_locks(&tx, plan.current_version)?,
+            baseline: baseline(&tx, plan.current_version)?,
             plan,
         };
         tx.finish()?;

@@ -252,6 +252,19 @@ CREATE TABLE round_units (
     UNIQUE (version_id, node_id)
 );
 "#,
+    // 4: the monthly plan grid — cells locked against editing and pasting.
+    r#"
+CREATE TABLE target_locks (
+    id          INTEGER PRIMARY KEY,
+    version_id  INTEGER NOT NULL REFERENCES versions(id),
+    node_id     INTEGER NOT NULL REFERENCES org_nodes(id),
+    line_id     INTEGER REFERENCES product_lines(id),
+    period      TEXT NOT NULL,
+    metric      TEXT NOT NULL
+);
+CREATE UNIQUE INDEX target_locks_key
+    ON target_locks (version_id, node_id, IFNULL(line_id, 0), period, metric);
+"#,
 ];
 
 /// The schema version this build writes and reads.

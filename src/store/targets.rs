@@ -47,6 +47,39 @@ impl Store {
         })
     }
 
+    /// Locks (or unlocks) a target cell of the current version against editing and pasting
+    /// in the monthly grid.
+    pub fn set_lock(
+        &mut self,
+        node: NodeId,
+        period: Period,
+        metric: Metric,
+        locked: bool,
+    ) -> Result<()> {
+        let key = if locked {
+            "change.lock"
+        } else {
+            "change.unlock"
+        };
+        self.change(ChangeLabel::new(key, period.code()), |tx| {
+            let version = read::plan_info(tx)?.current_version;
+            write::check_editable(tx, version)?;
+            tx.execute(
+                "DELETE FROM target_locks WHERE version_id = ?1 AND node_id = ?2
+                 AND line_id IS NULL AND period = ?3 AND metric = ?4",
+                params![version.0, node.0, period.code(), metric.code()],
+            )?;
+            if locked {
+                tx.execute(
+                    "INSERT INTO target_locks (version_id, node_id, line_id, period, metric)
+                     VALUES (?1, ?2, NULL, ?3, ?4)",
+                    params![version.0, node.0, period.code(), metric.code()],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
     /// The derivation inputs saved for a scope (`None` line = the total) of the current version.
     pub fn derivation_inputs(&self, line: Option<LineId>) -> Result<Option<DerivationInputs>> {
         let version = self.current_version()?;

@@ -598,6 +598,7 @@ impl Store {
                 "DELETE FROM target_cells WHERE node_id IN ({list});
                  DELETE FROM round_units WHERE node_id IN ({list});
                  DELETE FROM allocation_rules WHERE node_id IN ({list});
+                 DELETE FROM target_locks WHERE node_id IN ({list});
                  UPDATE opportunities SET node_id = NULL WHERE node_id IN ({list});
                  UPDATE actuals SET node_id = NULL WHERE node_id IN ({list});
                  UPDATE customers SET owner_id = NULL WHERE owner_id IN ({list});
@@ -664,6 +665,7 @@ impl Store {
             )?;
             tx.execute("DELETE FROM target_cells WHERE line_id = ?1", [id.0])?;
             tx.execute("DELETE FROM derivations WHERE line_id = ?1", [id.0])?;
+            tx.execute("DELETE FROM target_locks WHERE line_id = ?1", [id.0])?;
             tx.execute(
                 "UPDATE actuals SET line_id = NULL WHERE line_id = ?1",
                 [id.0],

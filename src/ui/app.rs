@@ -534,6 +534,17 @@ impl SalesPlanApp {
                 committed,
             } => self.change(|s| s.commit_derivation(node, line, &inputs, committed)),
             Action::SetLifeCycle { line, stage } => self.change(|s| s.set_life_cycle(line, stage)),
+            Action::SetTargetCells {
+                label_key,
+                detail,
+                cells,
+            } => self.change(|s| s.set_targets(&label_key, &detail, &cells)),
+            Action::SetLock {
+                node,
+                period,
+                metric,
+                locked,
+            } => self.change(|s| s.set_lock(node, period, metric, locked)),
             Action::ApplyAllocation {
                 rule,
                 detail,
@@ -815,7 +826,9 @@ impl SalesPlanApp {
 impl eframe::App for SalesPlanApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
-        self.typing = ctx.egui_wants_keyboard_input();
+        // A focused grid cell is not typing: Ctrl+Z there undoes the plan.
+        self.typing =
+            ctx.egui_wants_keyboard_input() && !crate::ui::views::grid::cell_has_focus(&ctx);
         self.poll_file_task();
         self.handle_shortcuts(&ctx);
         let dropped: Vec<PathBuf> = ctx.input(|i| {

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod expenses;
 pub mod funnel;
+pub mod grid;
 pub mod monthly;
 pub mod negotiation;
 pub mod organisation;
@@ -211,6 +212,19 @@ pub enum Action {
         stage: Option<crate::domain::derivation::LifeCycle>,
     },
     /// Write an allocation's cells and remember its rule, as one change.
+    /// Writes target cells of the current version as one change (the month grid).
+    SetTargetCells {
+        label_key: String,
+        detail: String,
+        cells: Vec<crate::store::targets::CellChange>,
+    },
+    /// Locks or unlocks a target cell against editing.
+    SetLock {
+        node: NodeId,
+        period: crate::domain::period::Period,
+        metric: crate::domain::model::Metric,
+        locked: bool,
+    },
     ApplyAllocation {
         rule: crate::domain::allocation::AllocationRule,
         detail: String,
@@ -355,7 +369,7 @@ pub fn view_ui(
         View::Targets => targets::targets_ui(ui, ctx, &mut states.targets, actions),
         View::Negotiation => negotiation::negotiation_ui(ui, ctx, &mut states.negotiation, actions),
         View::Funnel => funnel::funnel_ui(ui, ctx, &mut states.funnel),
-        View::Monthly => monthly::monthly_ui(ui, ctx, &mut states.monthly),
+        View::Monthly => monthly::monthly_ui(ui, ctx, &mut states.monthly, actions),
         View::Accounts => accounts::accounts_ui(ui, ctx),
         View::Expenses => expenses::expenses_ui(ui, ctx),
         View::Receivables => receivables::receivables_ui(ui, ctx),

@@ -1,148 +1,100 @@
-//! Monthly plan: people grouped by unit × the 12 fiscal months, with quarter and year totals,
-//! for the contract amount; and the seasonality from history the months were spread by.
+//! Monthly plan: the editable month grid (people grouped by unit × 12 months, quarters and the
+//! year, for each metric), filled from the funnel phasing or by hand, and the seasonality from
+//! history the contract months are spread by.
 
 use egui::Ui;
 
-use crate::domain::model::{LineId, Metric, NodeId};
-use crate::domain::period::Period;
-use crate::domain::targets::{self, Gap, GapKind};
+use crate::domain::model::Metric;
+use crate::domain::plan_funnels::{self, Basis};
 use crate::domain::{history, seasonality};
 use crate::ui::theme;
-use crate::ui::views::ViewCtx;
+use crate::ui::views::{Action, ViewCtx, grid};
 use crate::ui::widgets::{self, Cell, Col};
 
 fn month_name(ctx: &ViewCtx, fiscal_month: u8) -> String {
     ctx.month_name(fiscal_month)
 }
 
-/// Months, or quarters and halves: the grid shows one at a time so it fits the window.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Columns {
-    #[default]
-    Months,
-    Quarters,
-}
-
 #[derive(Default)]
 pub struct State {
-    pub columns: Columns,
+    pub grid: grid::State,
 }
 
-impl Columns {
-    fn periods(self) -> Vec<Period> {
-        match self {
-            Columns::Months => (1..=12).map(Period::Month).collect(),
-            Columns::Quarters => (1..=4)
-                .map(Period::Quarter)
-                .chain((1..=2).map(Period::Half))
-                .collect(),
+/// Every person's months of a count metric from their funnel phasing (the stretch target),
+/// with the years as sums, as one change.
+fn fill_from_funnel(ctx: &ViewCtx, metric: Metric) -> Option<Action> {
+    let plans = plan_funnels::person_plans(ctx.snap, ctx.stats, Basis::Stretch, 1);
+    let mut edits = Vec::new();
+    for p in &plans {
+        let Ok(ph) = &p.phasing else { continue };
+        for m in &ph.months {
+            let value = match metric {
+                Metric::Deals => m.deals,
+                Metric::Leads => m.leads,
+                Metric::Visits => m.visits,
+                Metric::Bids => m.bids,
+                _ => return None,
+            };
+            edits.push(crate::domain::grid::CellEdit {
+                node: p.person,
+                month: m.month,
+                value: Some(value),
+            });
         }
     }
+    if edits.is_empty() {
+        return None;
+    }
+    let cells = crate::domain::grid::with_year_totals(&edits, &|_, _| None);
+    Some(Action::SetTargetCells {
+        label_key: "change.fill_from_funnel".into(),
+        detail: ctx.tr(metric.label_key()).into_owned(),
+        cells: cells
+            .into_iter()
+            .map(|(node, period, value)| crate::store::targets::CellChange {
+                node,
+                line: None,
+                period,
+                metric,
+                value,
+            })
+            .collect(),
+    })
 }
 
-fn period_title(ctx: &ViewCtx, p: Period) -> String {
-    match p {
-        Period::Month(m) => month_name(ctx, m),
-        Period::Quarter(q) => ctx.trf("monthly.quarter", &[("n", q.to_string())]),
-        Period::Half(h) => ctx.tr(&format!("monthly.half{h}")).into_owned(),
-        _ => ctx.tr("col.year").into_owned(),
-    }
-}
-
-fn row_for(
-    ctx: &ViewCtx,
-    periods: &[Period],
-    id: NodeId,
-    depth: usize,
-    strong: bool,
-    dark: bool,
-    mismatch: Option<&Gap>,
-) -> Vec<Cell> {
-    let amount = Metric::ContractAmount;
-    let value = |p: Period| ctx.table.node_value(ctx.tree, id, None, p, amount);
-    let fmt = |v: Option<i64>| Cell::num(v.map(|v| ctx.money(v)).unwrap_or_else(|| "—".into()));
-    let mut name = Cell::text(ctx.node_name(id)).indent(depth);
-    if strong {
-        name = name.strong();
-    }
-    let mut row = vec![name];
-    for &p in periods {
-        row.push(fmt(value(p)));
-    }
-    let mut year_cell = fmt(value(Period::Year)).strong();
-    if let Some(gap) = mismatch {
-        year_cell = year_cell.color(theme::warn(dark)).explain(ctx.trf(
-            "monthly.year_mismatch",
-            &[
-                ("year", ctx.money_with_unit(gap.whole)),
-                ("months", ctx.money_with_unit(gap.parts_sum)),
-            ],
-        ));
-    }
-    row.push(year_cell);
-    row
-}
-
-pub fn monthly_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State) {
+pub fn monthly_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<Action>) {
     widgets::heading(ui, &ctx.tr("view.monthly"));
-    ui.label(ctx.trf(
-        "monthly.intro",
-        &[
-            ("metric", ctx.tr("metric.contract_amount").into_owned()),
-            ("unit", ctx.unit_label().into_owned()),
-        ],
-    ));
+    ui.label(ctx.tr("grid.intro"));
     ui.horizontal(|ui| {
-        ui.selectable_value(
-            &mut state.columns,
-            Columns::Months,
-            ctx.tr("monthly.by_month"),
-        );
-        ui.selectable_value(
-            &mut state.columns,
-            Columns::Quarters,
-            ctx.tr("monthly.by_quarter"),
-        );
+        for metric in grid::METRICS {
+            let title = if metric.is_money() {
+                ctx.with_unit(metric.label_key())
+            } else {
+                ctx.tr(metric.label_key()).into_owned()
+            };
+            if ui
+                .selectable_label(state.grid.metric == metric, title)
+                .clicked()
+            {
+                state.grid.metric = metric;
+                state.grid.editing = None;
+                state.grid.problems.clear();
+            }
+        }
+        ui.checkbox(&mut state.grid.quarters, ctx.tr("grid.quarters"));
+        let metric = state.grid.metric;
+        if !metric.is_money()
+            && ui
+                .button(ctx.tr("grid.fill_from_funnel"))
+                .on_hover_text(ctx.tr("grid.fill_from_funnel_explain"))
+                .clicked()
+            && let Some(action) = fill_from_funnel(ctx, metric)
+        {
+            actions.push(action);
+        }
     });
     ui.add_space(theme::SECTION_GAP / 2.0);
-
-    let periods = state.columns.periods();
-    let mut cols = vec![Col::text(ctx.tr("col.unit")).width(110.0)];
-    cols.extend(
-        periods
-            .iter()
-            .map(|&p| Col::num(period_title(ctx, p)).width(66.0)),
-    );
-    cols.push(Col::num(ctx.tr("col.year")).width(80.0));
-
-    let line_ids: Vec<LineId> = ctx.snap.lines.iter().map(|l| l.id).collect();
-    let month_gaps: Vec<Gap> =
-        targets::gaps(ctx.table, ctx.tree, &line_ids, Metric::ContractAmount)
-            .into_iter()
-            .filter(|g| g.kind == GapKind::Months && g.line.is_none())
-            .collect();
-    let mut rows = Vec::new();
-    for (id, depth) in ctx.tree.walk() {
-        let Some(node) = ctx.tree.get(id) else {
-            continue;
-        };
-        rows.push(row_for(
-            ctx,
-            &periods,
-            id,
-            depth,
-            !node.kind.is_person(),
-            ui.visuals().dark_mode,
-            month_gaps.iter().find(|g| g.node == id),
-        ));
-    }
-    egui::ScrollArea::horizontal()
-        .id_salt("monthly_scroll")
-        .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::VisibleWhenNeeded)
-        .show(ui, |ui| {
-            widgets::table(ui, "monthly_grid", &cols, &rows);
-        });
-
+    grid::grid_ui(ui, ctx, &mut state.grid, actions);
     ui.add_space(theme::SECTION_GAP);
     widgets::subheading(ui, &ctx.tr("monthly.seasonality"));
     match history::seasonality(&ctx.snap.history, &ctx.snap.plan.fiscal_year) {
@@ -165,6 +117,4 @@ pub fn monthly_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State) {
         }
         None => widgets::note(ui, &ctx.tr("monthly.no_history")),
     }
-    ui.add_space(6.0);
-    widgets::note(ui, &ctx.tr("monthly.coming"));
 }
