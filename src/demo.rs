@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use crate::domain::actions::{ActionFields, ActionKind, ActionStatus, SupportKind};
 use crate::domain::derivation::{
     Competitor, CycleInputs, DerivationInputs, EconomicPhase, HistoryInputs, HistoryMethod,
     LifeCycle, Override, SharePath, StrategyInputs,
@@ -302,6 +303,7 @@ fn fill_demo(b: &Bulk) -> Result<()> {
     // Customers.
     let mut customers_of: Vec<Vec<crate::domain::model::CustomerId>> =
         vec![Vec::new(); PEOPLE.len()];
+    let mut customers_by_index = Vec::new();
     for (name, industry, region, rating, owner) in CUSTOMERS {
         let id = b.add_customer(&CustomerFields {
             name: name.to_owned(),
@@ -311,6 +313,7 @@ fn fill_demo(b: &Bulk) -> Result<()> {
             owner: Some(people[owner]),
         })?;
         customers_of[owner].push(id);
+        customers_by_index.push(id);
     }
 
     // Three years of contracts.
@@ -431,6 +434,74 @@ fn fill_demo(b: &Bulk) -> Result<()> {
         b.set_target(*person, None, Period::Year, Metric::Leads, f.leads)?;
     }
     b.set_derivation_inputs(None, &demo_derivation())?;
+
+    // The article's January for the first account manager: negotiate ERP with three
+    // manufacturers and sign one (500万); pitch CRM to five financial firms aiming at two
+    // intents (800万 potential); start the requirement survey of a 1,000万 custom healthcare
+    // project; and ask for a showroom visit.
+    let zhang = people[0];
+    let customer = |name: &str| {
+        CUSTOMERS
+            .iter()
+            .position(|c| c.0 == name)
+            .and_then(|i| customers_by_index.get(i).copied())
+    };
+    let (custom, erp, crm) = (products[0][0], products[1][0], products[2][0]);
+    let january = [
+        (
+            ActionKind::Negotiate,
+            "精工汽车零部件",
+            erp,
+            3,
+            0,
+            "与 3 家制造企业谈判 ERP",
+        ),
+        (
+            ActionKind::Sign,
+            "精工汽车零部件",
+            erp,
+            1,
+            500,
+            "签下其中 1 家",
+        ),
+        (
+            ActionKind::Demo,
+            "瑞丰银行",
+            crm,
+            5,
+            0,
+            "向 5 家金融企业推介 CRM，争取 2 家意向（潜在 800万）",
+        ),
+        (
+            ActionKind::Survey,
+            "仁和医院",
+            custom,
+            1,
+            0,
+            "启动 1,000万 医疗定制项目的需求调研",
+        ),
+    ];
+    for (kind, name, product, count, expected_wan, note) in january {
+        b.add_action(
+            zhang,
+            1,
+            &ActionFields {
+                customer: customer(name),
+                product: Some(product),
+                kind,
+                count,
+                expected: Money::from_fen(expected_wan * WAN),
+                status: ActionStatus::Planned,
+                note: note.to_owned(),
+            },
+        )?;
+    }
+    b.add_support(
+        zhang,
+        1,
+        SupportKind::Showroom,
+        "邀请瑞丰银行参观成功案例展厅并现场演示",
+    )?;
     Ok(())
 }
 

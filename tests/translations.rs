@@ -85,6 +85,10 @@ fn every_key_used_in_the_code_exists() {
         "derive.",
         "alloc.",
         "derivation.",
+        "grid.",
+        "actions.",
+        "action.",
+        "support.",
     ];
     // Settings keys stored in the plan file, not translations.
     let not_keys = [

@@ -849,7 +849,8 @@ fn the_month_grid_edits_a_cell_pastes_a_block_and_undoes() {
     h.key_press(Key::Enter);
     h.run();
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_role(Role::TextInput).type_text("100");
+    h.get_by_role_and_label(Role::TextInput, "李娜 1月")
+        .type_text("100");
     h.run();
     h.key_press(Key::Enter);
     h.run();
@@ -919,4 +920,57 @@ fn the_month_grid_edits_a_cell_pastes_a_block_and_undoes() {
             wan(before[1].unwrap())
         )]
     );
+}
+
+#[test]
+fn an_action_is_added_to_a_month_and_covers_it() {
+    let (_dir, path) = demo_file();
+    let mut h = app(path.clone(), Lang::Zh);
+    h.run();
+    h.get_all_by_label("月度计划").next().unwrap().click();
+    h.run();
+    // February has a target and no actions: flagged.
+    assert!(
+        h.query_by_label_contains("个月的行动覆盖不了当月签约目标")
+            .is_some()
+    );
+    h.get_by_role_and_label(Role::Button, "2月").click();
+    h.run();
+    assert!(h.query_by_label("这个月还没有行动。").is_some());
+    h.get_by_label("+ 添加行动").scroll_to_me();
+    h.run();
+    h.get_by_label("+ 添加行动").click();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "预计签约（万元）")
+        .focus();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "预计签约（万元）")
+        .type_text("80");
+    h.run();
+    h.get_by_label("保存").click();
+    h.run();
+    let snap = salesplan::store::Store::open(&path)
+        .unwrap()
+        .snapshot()
+        .unwrap();
+    let zhang = snap.nodes.iter().find(|n| n.name == "张伟").unwrap().id;
+    let feb: Vec<_> = snap
+        .actions
+        .iter()
+        .filter(|a| a.person == zhang && a.month == 2)
+        .collect();
+    assert_eq!(feb.len(), 1);
+    assert_eq!(feb[0].fields.expected.fen(), 80 * 1_000_000);
+    // A bad amount is refused with a message and nothing is stored.
+    h.get_by_label("+ 添加行动").click();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "次数").focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role_and_label(Role::TextInput, "次数")
+        .type_text("0");
+    h.run();
+    h.get_by_label("保存").click();
+    h.run();
+    assert!(h.query_by_label_contains("次数“0”无效").is_some());
 }

@@ -1,6 +1,7 @@
 //! Pure planning logic: plain data in, plain data out. No I/O, no SQL, no egui.
 
 /// Allocating a target exactly down the organisation, across lines and months.
+pub mod actions;
 pub mod allocation;
 pub mod confidence;
 

@@ -626,6 +626,9 @@ pub struct PlanSnapshot {
     pub locks: Vec<TargetLock>,
     /// The latest confirmed version other than the current one, with its targets.
     pub baseline: Option<(VersionId, Vec<TargetCell>)>,
+    /// Every person's monthly actions and market-support requests.
+    pub actions: Vec<crate::domain::actions::MonthlyAction>,
+    pub support: Vec<crate::domain::actions::SupportRequest>,
 }
 
 /// A target cell locked against editing and pasting.

@@ -5,6 +5,7 @@
 //! pending migrations, turns on WAL and foreign keys, and runs `quick_check`. Every user change
 //! is one transaction that also records its undo step (see [`undo`]).
 
+mod actions;
 pub mod import;
 pub mod negotiation;
 mod read;

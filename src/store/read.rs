@@ -573,6 +573,8 @@ impl Store {
             allocations: allocations(&tx, plan.current_version)?,
             locks: target_locks(&tx, plan.current_version)?,
             baseline: baseline(&tx, plan.current_version)?,
+            actions: super::actions::actions(&tx)?,
+            support: super::actions::support_requests(&tx)?,
             plan,
         };
         tx.finish()?;

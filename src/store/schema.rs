@@ -252,7 +252,8 @@ CREATE TABLE round_units (
     UNIQUE (version_id, node_id)
 );
 "#,
-    // 4: the monthly plan grid — cells locked against editing and pasting.
+    // 4: the monthly plan — grid cells locked against editing and pasting, each person's
+    // monthly actions and market-support requests.
     r#"
 CREATE TABLE target_locks (
     id          INTEGER PRIMARY KEY,
@@ -264,6 +265,30 @@ CREATE TABLE target_locks (
 );
 CREATE UNIQUE INDEX target_locks_key
     ON target_locks (version_id, node_id, IFNULL(line_id, 0), period, metric);
+
+CREATE TABLE monthly_actions (
+    id           INTEGER PRIMARY KEY,
+    node_id      INTEGER NOT NULL REFERENCES org_nodes(id),
+    month        INTEGER NOT NULL CHECK (month BETWEEN 1 AND 12),
+    customer_id  INTEGER REFERENCES customers(id),
+    product_id   INTEGER REFERENCES products(id),
+    kind         TEXT NOT NULL CHECK (kind IN ('visit', 'demo', 'survey', 'bid', 'negotiate',
+                                                'sign', 'deliver', 'renew')),
+    count        INTEGER NOT NULL DEFAULT 1 CHECK (count >= 1),
+    expected     INTEGER NOT NULL DEFAULT 0 CHECK (expected >= 0),
+    status       TEXT NOT NULL DEFAULT 'planned'
+                 CHECK (status IN ('planned', 'in_progress', 'done', 'dropped')),
+    note         TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX monthly_actions_person ON monthly_actions (node_id, month);
+
+CREATE TABLE support_requests (
+    id           INTEGER PRIMARY KEY,
+    node_id      INTEGER NOT NULL REFERENCES org_nodes(id),
+    month        INTEGER NOT NULL CHECK (month BETWEEN 1 AND 12),
+    kind         TEXT NOT NULL CHECK (kind IN ('showroom', 'demo', 'event', 'ads', 'other')),
+    description  TEXT NOT NULL DEFAULT ''
+);
 "#,
 ];
 

@@ -599,6 +599,8 @@ impl Store {
                  DELETE FROM round_units WHERE node_id IN ({list});
                  DELETE FROM allocation_rules WHERE node_id IN ({list});
                  DELETE FROM target_locks WHERE node_id IN ({list});
+                 DELETE FROM monthly_actions WHERE node_id IN ({list});
+                 DELETE FROM support_requests WHERE node_id IN ({list});
                  UPDATE opportunities SET node_id = NULL WHERE node_id IN ({list});
                  UPDATE actuals SET node_id = NULL WHERE node_id IN ({list});
                  UPDATE customers SET owner_id = NULL WHERE owner_id IN ({list});
@@ -670,7 +672,7 @@ impl Store {
                 "UPDATE actuals SET line_id = NULL WHERE line_id = ?1",
                 [id.0],
             )?;
-            for table in ["opportunities", "actuals"] {
+            for table in ["opportunities", "actuals", "monthly_actions"] {
                 tx.execute(
                     &format!(
                         "UPDATE {table} SET product_id = NULL
@@ -717,7 +719,12 @@ impl Store {
     pub fn delete_product(&mut self, id: ProductId) -> Result<()> {
         let name = product_name(&self.conn, id)?;
         self.change(ChangeLabel::new("change.delete_product", name), |tx| {
-            for table in ["history_sales", "opportunities", "actuals"] {
+            for table in [
+                "history_sales",
+                "opportunities",
+                "actuals",
+                "monthly_actions",
+            ] {
                 tx.execute(
                     &format!("UPDATE {table} SET product_id = NULL WHERE product_id = ?1"),
                     [id.0],
@@ -877,6 +884,25 @@ impl Bulk<'_> {
             rusqlite::params![line.0, stage.map(|s| s.code()).unwrap_or("")],
         )?;
         Ok(())
+    }
+
+    pub fn add_action(
+        &self,
+        person: NodeId,
+        month: u8,
+        fields: &crate::domain::actions::ActionFields,
+    ) -> Result<i64> {
+        super::actions::insert_action(self.tx, person, month, fields)
+    }
+
+    pub fn add_support(
+        &self,
+        person: NodeId,
+        month: u8,
+        kind: crate::domain::actions::SupportKind,
+        description: &str,
+    ) -> Result<i64> {
+        super::actions::insert_support(self.tx, person, month, kind, description)
     }
 
     pub fn add_history(&self, sales: &[HistorySale]) -> Result<()> {

@@ -539,6 +539,22 @@ impl SalesPlanApp {
                 detail,
                 cells,
             } => self.change(|s| s.set_targets(&label_key, &detail, &cells)),
+            Action::AddMonthlyAction {
+                person,
+                month,
+                fields,
+            } => self.change(|s| s.add_action(person, month, &fields).map(|_| ())),
+            Action::UpdateMonthlyAction { id, fields } => {
+                self.change(|s| s.update_action(id, &fields))
+            }
+            Action::DeleteMonthlyAction(id) => self.change(|s| s.delete_action(id)),
+            Action::AddSupport {
+                person,
+                month,
+                kind,
+                description,
+            } => self.change(|s| s.add_support(person, month, kind, &description).map(|_| ())),
+            Action::DeleteSupport(id) => self.change(|s| s.delete_support(id)),
             Action::SetLock {
                 node,
                 period,

@@ -3,6 +3,7 @@
 //! itself).
 
 pub mod accounts;
+pub mod actions;
 pub mod expenses;
 pub mod funnel;
 pub mod grid;
@@ -218,6 +219,23 @@ pub enum Action {
         detail: String,
         cells: Vec<crate::store::targets::CellChange>,
     },
+    AddMonthlyAction {
+        person: NodeId,
+        month: u8,
+        fields: crate::domain::actions::ActionFields,
+    },
+    UpdateMonthlyAction {
+        id: i64,
+        fields: crate::domain::actions::ActionFields,
+    },
+    DeleteMonthlyAction(i64),
+    AddSupport {
+        person: NodeId,
+        month: u8,
+        kind: crate::domain::actions::SupportKind,
+        description: String,
+    },
+    DeleteSupport(i64),
     /// Locks or unlocks a target cell against editing.
     SetLock {
         node: NodeId,

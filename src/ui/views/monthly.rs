@@ -18,6 +18,7 @@ fn month_name(ctx: &ViewCtx, fiscal_month: u8) -> String {
 #[derive(Default)]
 pub struct State {
     pub grid: grid::State,
+    pub actions: crate::ui::views::actions::State,
 }
 
 /// Every person's months of a count metric from their funnel phasing (the stretch target),
@@ -95,6 +96,8 @@ pub fn monthly_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut V
     });
     ui.add_space(theme::SECTION_GAP / 2.0);
     grid::grid_ui(ui, ctx, &mut state.grid, actions);
+    ui.add_space(theme::SECTION_GAP);
+    crate::ui::views::actions::actions_ui(ui, ctx, &mut state.actions, actions);
     ui.add_space(theme::SECTION_GAP);
     widgets::subheading(ui, &ctx.tr("monthly.seasonality"));
     match history::seasonality(&ctx.snap.history, &ctx.snap.plan.fiscal_year) {
