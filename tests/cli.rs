@@ -90,6 +90,34 @@ fn demo_then_check_then_report() {
     assert_eq!(c["analytic_mean_fen"], 1_100_000_000i64);
     let leads_80 = c["leads_for_80"].as_i64().unwrap();
     assert!((118..=130).contains(&leads_80), "{leads_80}");
+    // The monthly plan: the month grid's contract months add up to the person's 1,000万, the
+    // article's January actions cover January, the other eleven months are uncovered.
+    let amounts = zhang["monthly_targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["metric"] == "contract_amount")
+        .unwrap();
+    let sum: i64 = amounts["months"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .sum();
+    assert_eq!(sum, 1_000_000_000);
+    let kinds: Vec<&str> = zhang["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, vec!["negotiate", "sign", "demo", "survey"]);
+    assert_eq!(zhang["actions"][1]["expected_fen"], 500_000_000i64);
+    assert_eq!(zhang["support"][0]["kind"], "showroom");
+    assert_eq!(
+        zhang["uncovered_months"],
+        serde_json::json!([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
+    );
 
     let out = salesplan(&["report", "--db", arg(&db)]);
     assert!(out.status.success());

@@ -421,6 +421,41 @@ pub struct PersonFunnelEntry {
     pub cycle_days: String,
     pub phasing: Option<PhasingEntry>,
     pub confidence: Option<ConfidenceEntry>,
+    /// The person's month targets as stored (the month grid), per metric.
+    pub monthly_targets: Vec<MonthlyTargetsEntry>,
+    /// The person's monthly actions and support requests.
+    pub actions: Vec<ActionEntry>,
+    pub support: Vec<SupportEntry>,
+    /// Fiscal months with a contract target that the actions do not cover.
+    pub uncovered_months: Vec<u8>,
+}
+
+#[derive(Serialize)]
+pub struct MonthlyTargetsEntry {
+    pub metric: &'static str,
+    /// 12 fiscal months (fen for amounts, counts otherwise; null when not set).
+    pub months: Vec<Option<i64>>,
+}
+
+#[derive(Serialize)]
+pub struct ActionEntry {
+    pub id: i64,
+    pub month: u8,
+    pub customer_id: Option<i64>,
+    pub product_id: Option<i64>,
+    pub kind: &'static str,
+    pub count: u32,
+    pub expected_fen: i64,
+    pub status: &'static str,
+    pub note: String,
+}
+
+#[derive(Serialize)]
+pub struct SupportEntry {
+    pub id: i64,
+    pub month: u8,
+    pub kind: &'static str,
+    pub description: String,
 }
 
 #[derive(Serialize)]
@@ -599,7 +634,65 @@ fn person_entry(s: &PlanSnapshot, p: &PersonPlan, with_confidence: bool) -> Pers
         cycle_days: format!("{}/{}", p.cycle_days.num(), p.cycle_days.den()),
         phasing,
         confidence,
+        monthly_targets: monthly_targets(s, p.person),
+        actions: s
+            .actions
+            .iter()
+            .filter(|a| a.person == p.person)
+            .map(|a| ActionEntry {
+                id: a.id,
+                month: a.month,
+                customer_id: a.fields.customer.map(|c| c.0),
+                product_id: a.fields.product.map(|c| c.0),
+                kind: a.fields.kind.code(),
+                count: a.fields.count,
+                expected_fen: a.fields.expected.fen(),
+                status: a.fields.status.code(),
+                note: a.fields.note.clone(),
+            })
+            .collect(),
+        support: s
+            .support
+            .iter()
+            .filter(|r| r.person == p.person)
+            .map(|r| SupportEntry {
+                id: r.id,
+                month: r.month,
+                kind: r.kind.code(),
+                description: r.description.clone(),
+            })
+            .collect(),
+        uncovered_months: {
+            let table = crate::domain::targets::TargetTable::new(&s.targets);
+            let targets =
+                table.months(p.person, None, crate::domain::model::Metric::ContractAmount);
+            crate::domain::actions::coverage(p.person, &targets, &s.actions)
+                .iter()
+                .filter(|c| c.flagged())
+                .map(|c| c.month)
+                .collect()
+        },
     }
+}
+
+fn monthly_targets(
+    s: &PlanSnapshot,
+    person: crate::domain::model::NodeId,
+) -> Vec<MonthlyTargetsEntry> {
+    let table = crate::domain::targets::TargetTable::new(&s.targets);
+    crate::domain::model::Metric::ALL
+        .into_iter()
+        .filter_map(|metric| {
+            let months = table.months(person, None, metric);
+            months
+                .iter()
+                .any(|m| m.is_some())
+                .then(|| MonthlyTargetsEntry {
+                    metric: metric.code(),
+                    months: months.to_vec(),
+                })
+        })
+        .collect()
 }
 
 pub fn funnels(s: &PlanSnapshot, with_confidence: bool) -> FunnelsSection {

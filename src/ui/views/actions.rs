@@ -152,7 +152,7 @@ pub fn actions_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions_out: &m
     let targets = ctx.table.months(person, None, Metric::ContractAmount);
     let cover = actions::coverage(person, &targets, &snap.actions);
     let dark = ui.visuals().dark_mode;
-    let mut cols = vec![Col::text("").width(120.0)];
+    let mut cols = vec![Col::text("").width(160.0)];
     cols.extend((1..=12).map(|m| Col::num(ctx.month_name(m)).width(62.0)));
     let mut target_row = vec![Cell::text(ctx.with_unit("actions.row.target"))];
     let mut expected_row = vec![Cell::text(ctx.with_unit("actions.row.expected"))];
