@@ -33,6 +33,14 @@ pub struct Document {
     pub redo: Option<ChangeLabel>,
     /// When the last change was stored (local time, HH:MM:SS).
     pub saved_at: Option<String>,
+    /// Changes with every load and reload (unique across documents): views cache what they
+    /// compute from the snapshot under it.
+    pub generation: u64,
+}
+
+fn next_generation() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Document {
@@ -51,6 +59,7 @@ impl Document {
             snap,
             store,
             saved_at: None,
+            generation: next_generation(),
         };
         doc.saved_at = None;
         Ok(doc)
@@ -65,6 +74,7 @@ impl Document {
         self.undo = self.store.undo_label()?;
         self.redo = self.store.redo_label()?;
         self.saved_at = Some(now_hms());
+        self.generation = next_generation();
         Ok(())
     }
 }
@@ -895,6 +905,7 @@ impl eframe::App for SalesPlanApp {
                     table: &doc.table,
                     stats: &doc.stats,
                     prefs: &self.prefs,
+                    generation: doc.generation,
                 };
                 egui::ScrollArea::vertical()
                     .auto_shrink([false, false])

@@ -4,7 +4,6 @@
 //! contracts; and the chance of reaching the committed target from a seeded simulation.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, channel};
@@ -30,6 +29,8 @@ pub struct State {
     /// Re-phase: new deals only from the month whose leads fall inside the year.
     pub rephase: bool,
     job: ConfidenceJob,
+    /// The people's plans, computed once per document generation and basis.
+    plans: Option<(u64, Basis, std::sync::Arc<Vec<PersonPlan>>)>,
 }
 
 /// A batch of simulations running on a worker thread.
@@ -62,12 +63,14 @@ impl Drop for ConfidenceJob {
 impl ConfidenceJob {
     /// Starts (or keeps) the simulations for these inputs. Returns None when the results are
     /// ready, else the progress (people done, people in all).
-    fn update(&mut self, ui: &Ui, sims: Vec<(NodeId, SimInputs)>) -> Option<(usize, usize)> {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        serde_json::to_string(&sims)
-            .unwrap_or_default()
-            .hash(&mut hasher);
-        let key = hasher.finish();
+    /// `key` names the inputs (the document generation and basis); `sims` builds them, only
+    /// when a new batch has to start.
+    fn update(
+        &mut self,
+        ui: &Ui,
+        key: u64,
+        sims: impl FnOnce() -> Vec<(NodeId, SimInputs)>,
+    ) -> Option<(usize, usize)> {
         if let Some(r) = &self.running {
             if let Ok(results) = r.rx.try_recv() {
                 if r.key == key {
@@ -84,6 +87,7 @@ impl ConfidenceJob {
             return None;
         }
         if self.running.is_none() {
+            let sims = sims();
             let (tx, rx) = channel();
             let repaint = ui.ctx().clone();
             let cancel = Arc::new(AtomicBool::new(false));
@@ -287,19 +291,37 @@ pub fn funnel_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State) {
     );
     ui.add_space(theme::SECTION_GAP / 2.0);
 
-    let plans = plan_funnels::person_plans(snap, ctx.stats, state.basis, 1);
+    let plans = match &state.plans {
+        Some((generation, basis, plans))
+            if *generation == ctx.generation && *basis == state.basis =>
+        {
+            plans.clone()
+        }
+        _ => {
+            let plans = Arc::new(plan_funnels::person_plans(snap, ctx.stats, state.basis, 1));
+            state.plans = Some((ctx.generation, state.basis, plans.clone()));
+            plans
+        }
+    };
     if plans.is_empty() {
         widgets::note(ui, &ctx.tr("funnel.no_people_targets"));
         return;
     }
-    let sims: Vec<(NodeId, SimInputs)> = plans
-        .iter()
-        .filter_map(|p| {
-            plan_funnels::sim_inputs(snap, p, confidence::DEFAULT_RUNS, confidence::DEFAULT_SEED)
+    let key = ctx.generation.wrapping_mul(2) + u64::from(state.basis == Basis::Committed);
+    let progress = state.job.update(ui, key, || {
+        plans
+            .iter()
+            .filter_map(|p| {
+                plan_funnels::sim_inputs(
+                    snap,
+                    p,
+                    confidence::DEFAULT_RUNS,
+                    confidence::DEFAULT_SEED,
+                )
                 .map(|i| (p.person, i))
-        })
-        .collect();
-    let progress = state.job.update(ui, sims);
+            })
+            .collect()
+    });
     let ready = progress.is_none();
 
     let dark = ui.visuals().dark_mode;
@@ -399,7 +421,7 @@ pub fn funnel_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State) {
             .selected_text(name_of(state.selected))
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut state.selected, None, name_of(None));
-                for p in &plans {
+                for p in plans.iter() {
                     ui.selectable_value(&mut state.selected, Some(p.person), &p.name);
                 }
             })

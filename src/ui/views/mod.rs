@@ -271,6 +271,8 @@ pub struct ViewCtx<'a> {
     pub table: &'a TargetTable,
     pub stats: &'a crate::domain::stats::PipelineStats,
     pub prefs: &'a Prefs,
+    /// The document's generation (see `Document::generation`), for caches.
+    pub generation: u64,
 }
 
 impl ViewCtx<'_> {
