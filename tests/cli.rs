@@ -629,3 +629,30 @@ fn the_funnel_calculator_explains_bad_input() {
         assert!(out.stdout.is_empty());
     }
 }
+
+#[test]
+fn signed_contracts_reduce_what_the_funnel_asks_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.salesplan");
+    assert!(salesplan(&["demo", "--db", arg(&db)]).status.success());
+    let csv = dir.path().join("actuals.csv");
+    std::fs::write(
+        &csv,
+        "日期,类型,销售员,金额\n2026-02-10,签约,张伟,300万\n2025-12-20,签约,张伟,50万\n",
+    )
+    .unwrap();
+    let out = salesplan(&["import", "--db", arg(&db), "actuals", arg(&csv)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = salesplan(&["report", "--db", arg(&db), "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let zhang = &json["funnels"]["people"][0];
+    assert_eq!(zhang["name"], "张伟");
+    // 1,100万 stretch − 300万 signed in the plan year (last December's does not count)
+    // = 800万 → 8 deals, 80 leads.
+    assert_eq!(zhang["funnel"]["remaining_fen"], 800_000_000i64);
+    assert_eq!(zhang["funnel"]["deals"], 8);
+    assert_eq!(zhang["funnel"]["leads"], 80);
+    // February is covered by the signed contract.
+    assert_eq!(zhang["phasing"]["months"][1]["covered_fen"], 300_000_000i64);
+    assert_eq!(zhang["phasing"]["deals"], 8);
+}

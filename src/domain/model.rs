@@ -615,6 +615,8 @@ pub struct PlanSnapshot {
     pub opportunities: Vec<Opportunity>,
     pub stage_events: Vec<StageEvent>,
     pub actuals: Vec<ActualsYear>,
+    /// Contracts signed in the plan year (contract actuals), per person and fiscal month.
+    pub signed: Vec<(NodeId, [Money; 12])>,
     pub aliases: Vec<Alias>,
     /// Every negotiation round, oldest first.
     pub rounds: Vec<Round>,

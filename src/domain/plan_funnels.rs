@@ -107,7 +107,16 @@ pub fn person_plans(
                 Basis::Stretch => stretch,
                 Basis::Committed => committed,
             };
-            let inputs = person_funnel::plan_inputs(snap, stats, p.id, target, Money::ZERO).ok()?;
+            let signed: [Money; 12] = snap
+                .signed
+                .iter()
+                .find(|(n, _)| *n == p.id)
+                .map(|(_, m)| *m)
+                .unwrap_or([Money::ZERO; 12]);
+            let contracted = signed
+                .iter()
+                .fold(Money::ZERO, |a, &m| a.checked_add(m).unwrap_or(a));
+            let inputs = person_funnel::plan_inputs(snap, stats, p.id, target, contracted).ok()?;
             let funnel = person_funnel::person_funnel(&inputs);
             let own = stats.by_person.get(&Some(p.id));
             let cycle_days = own
@@ -125,7 +134,7 @@ pub fn person_plans(
             let phasing_inputs = PhasingInputs {
                 target,
                 weights,
-                contracted: [Money::ZERO; 12],
+                contracted: signed,
                 pipeline,
                 deal_size: inputs.deal_size,
                 model: inputs.model.clone(),

@@ -464,6 +464,46 @@ pub(super) fn stage_events(conn: &Connection) -> Result<Vec<StageEvent>> {
     )
 }
 
+/// Contracts signed in the plan year (actuals of kind contract), per person and fiscal month.
+fn signed_by_person(conn: &Connection, fy: &FiscalYear) -> Result<Vec<(NodeId, [Money; 12])>> {
+    let mut stmt = conn.prepare(
+        "SELECT node_id, substr(date, 1, 7), IFNULL(SUM(amount), 0) FROM actuals
+         WHERE kind = 'contract' AND node_id IS NOT NULL AND date >= ?1 AND date <= ?2
+         GROUP BY 1, 2 ORDER BY 1, 2",
+    )?;
+    let rows = stmt.query_map(
+        [fy.start_date().to_string(), fy.end_date().to_string()],
+        |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        },
+    )?;
+    let mut out: Vec<(NodeId, [Money; 12])> = Vec::new();
+    for row in rows {
+        let (node, month, amount) = row?;
+        let Ok(first) = crate::domain::period::parse_date(&format!("{month}-01")) else {
+            continue;
+        };
+        let Some(m) = fy.fiscal_month_of(first) else {
+            continue;
+        };
+        let node = NodeId(node);
+        let i = match out.iter().position(|(n, _)| *n == node) {
+            Some(i) => i,
+            None => {
+                out.push((node, [Money::ZERO; 12]));
+                out.len() - 1
+            }
+        };
+        let cell = &mut out[i].1[usize::from(m - 1)];
+        *cell = cell.checked_add(Money::from_fen(amount)).unwrap_or(*cell);
+    }
+    Ok(out)
+}
+
 fn actuals_by_year(conn: &Connection) -> Result<Vec<ActualsYear>> {
     collect(
         conn,
@@ -567,6 +607,7 @@ impl Store {
             opportunities: opportunities(&tx)?,
             stage_events: stage_events(&tx)?,
             actuals: actuals_by_year(&tx)?,
+            signed: signed_by_person(&tx, &plan.fiscal_year)?,
             aliases: super::import::aliases(&tx)?,
             rounds: super::negotiation::rounds(&tx)?,
             derivations: derivations(&tx, plan.current_version)?,
