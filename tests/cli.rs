@@ -83,6 +83,18 @@ fn demo_then_check_then_report() {
     assert_eq!(sum("contract_target_fen"), 1_100_000_000);
     assert_eq!(sum("leads") + ph["lead_shortfall"].as_i64().unwrap(), 110);
     assert_eq!(ph["offsets"][0]["months"], 3);
+    // Each month's leads and visits are split into weeks by working days and add up.
+    for m in months {
+        for key in ["leads", "visits"] {
+            let weekly: i64 = m["weeks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|w| w[key].as_i64().unwrap())
+                .sum();
+            assert_eq!(weekly, m[key].as_i64().unwrap());
+        }
+    }
     // The simulation: exact mean 1,100万; the chance of the committed 1,000万 and the leads for
     // 80% are near their binomial values (seeded, so the same every time).
     let c = &zhang["confidence"];

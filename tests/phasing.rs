@@ -201,3 +201,37 @@ fn overload_is_flagged_by_month() {
     assert_eq!(p.months[0].capacity, 4);
     assert!(p.months[0].overloaded);
 }
+
+#[test]
+fn a_months_count_is_split_into_weeks_by_working_days() {
+    use salesplan::domain::period::{FiscalYear, WorkCalendar};
+    use salesplan::domain::phasing::weeks_of_month;
+    let fy = FiscalYear::new(2026, 1).unwrap();
+    let calendar = WorkCalendar::new();
+    // January 2026 starts on a Thursday: 2 working days in the first week, then four weeks of
+    // 5 (the 31st is a Saturday). 10 leads by largest remainder: 10 × 2/22 = 0.91 → 1 and
+    // 10 × 5/22 = 2.27 → 2, the last lead to the first full week (ties in order).
+    let weeks = weeks_of_month(10, &fy, &calendar, 1);
+    let days: Vec<u32> = weeks.iter().map(|w| w.working_days).collect();
+    assert_eq!(days, vec![2, 5, 5, 5, 5]);
+    let counts: Vec<i64> = weeks.iter().map(|w| w.count).collect();
+    assert_eq!(counts, vec![1, 3, 2, 2, 2]);
+    assert_eq!(counts.iter().sum::<i64>(), 10);
+    // A holiday week gets less.
+    let mut calendar = WorkCalendar::new();
+    calendar
+        .add_holiday_range(
+            salesplan::domain::period::parse_date("2026-01-05").unwrap(),
+            salesplan::domain::period::parse_date("2026-01-09").unwrap(),
+        )
+        .unwrap();
+    let weeks = weeks_of_month(17, &fy, &calendar, 1);
+    assert_eq!(weeks[1].working_days, 0);
+    assert_eq!(weeks[1].count, 0);
+    assert_eq!(weeks.iter().map(|w| w.count).sum::<i64>(), 17);
+    assert!(
+        weeks_of_month(0, &fy, &calendar, 1)
+            .iter()
+            .all(|w| w.count == 0)
+    );
+}

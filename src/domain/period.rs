@@ -240,7 +240,7 @@ fn weekdays_between(start: Date, end: Date) -> i64 {
 
 /// Serde form of a date: its ISO text `2026-03-04`. Written here because the crate does not
 /// enable jiff's `serde` feature; the text is the same as that feature's.
-mod date_serde {
+pub(crate) mod date_serde {
     use jiff::civil::Date;
     use serde::{Deserialize, Deserializer, Serializer, de::Error};
 

@@ -257,3 +257,65 @@ pub fn phase(i: &PhasingInputs) -> Result<Phasing, FunnelInputError> {
         suggested_earliest,
     })
 }
+
+/// One week's share of a month's count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct WeekShare {
+    /// The week of the fiscal year (1-based).
+    pub week: u16,
+    /// The part of the week inside the month.
+    #[serde(with = "crate::domain::period::date_serde")]
+    pub first: jiff::civil::Date,
+    #[serde(with = "crate::domain::period::date_serde")]
+    pub last: jiff::civil::Date,
+    pub working_days: u32,
+    pub count: i64,
+}
+
+/// Splits a month's whole count over the weeks touching the month in proportion to their
+/// working days inside it (largest remainder, so the weeks add up to the month). A month with
+/// no working day puts nothing in any week unless the count is positive, in which case the
+/// days of the weeks count instead.
+pub fn weeks_of_month(
+    count: i64,
+    fy: &crate::domain::period::FiscalYear,
+    calendar: &crate::domain::period::WorkCalendar,
+    fiscal_month: u8,
+) -> Vec<WeekShare> {
+    let weeks = crate::domain::period::weeks_overlapping_month(fy, fiscal_month);
+    let days: Vec<u32> = weeks
+        .iter()
+        .map(|(_, first, last)| calendar.working_days(*first, *last))
+        .collect();
+    let weights: Vec<i64> = if days.iter().all(|&d| d == 0) {
+        weeks
+            .iter()
+            .map(|(_, first, last)| {
+                (last.since(*first).map(|s| s.get_days()).unwrap_or(0) + 1) as i64
+            })
+            .collect()
+    } else {
+        days.iter().map(|&d| i64::from(d)).collect()
+    };
+    let ratios: Vec<Ratio> = weights
+        .iter()
+        .map(|&w| Ratio::from_integer(i128::from(w)))
+        .collect();
+    let parts = if count == 0 || weights.iter().all(|&w| w == 0) {
+        vec![0; weeks.len()]
+    } else {
+        split_by_weights(count, &ratios).unwrap_or_else(|_| vec![0; weeks.len()])
+    };
+    weeks
+        .iter()
+        .zip(days)
+        .zip(parts)
+        .map(|(((w, first, last), working_days), count)| WeekShare {
+            week: w.index,
+            first: *first,
+            last: *last,
+            working_days,
+            count,
+        })
+        .collect()
+}

@@ -522,6 +522,18 @@ pub struct MonthEntry {
     pub capacity: i64,
     pub overloaded: bool,
     pub entries: Vec<StageCountEntry>,
+    /// The month's leads and visits by week, split by working days.
+    pub weeks: Vec<WeekEntry>,
+}
+
+#[derive(Serialize)]
+pub struct WeekEntry {
+    pub week: u16,
+    pub first: String,
+    pub last: String,
+    pub working_days: u32,
+    pub leads: i64,
+    pub visits: i64,
 }
 
 #[derive(Serialize)]
@@ -590,6 +602,24 @@ fn person_entry(s: &PlanSnapshot, p: &PersonPlan, with_confidence: bool) -> Pers
                     .iter()
                     .map(|&(stage, count)| StageCountEntry { stage, count })
                     .collect(),
+                weeks: {
+                    use crate::domain::phasing::weeks_of_month;
+                    let fy = &s.plan.fiscal_year;
+                    let leads = weeks_of_month(m.leads, fy, &s.calendar, m.month);
+                    let visits = weeks_of_month(m.visits, fy, &s.calendar, m.month);
+                    leads
+                        .iter()
+                        .zip(visits)
+                        .map(|(l, v)| WeekEntry {
+                            week: l.week,
+                            first: l.first.to_string(),
+                            last: l.last.to_string(),
+                            working_days: l.working_days,
+                            leads: l.count,
+                            visits: v.count,
+                        })
+                        .collect()
+                },
             })
             .collect(),
     });

@@ -673,18 +673,54 @@ fn monthly_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, plans: &[&PersonPla
     };
     rows.push(row(ctx.with_unit("metric.contract_amount"), targets, true));
     rows.push(row(ctx.tr("metric.deals").into_owned(), deals, false));
-    rows.push(row(ctx.tr("metric.leads").into_owned(), leads, false));
+    // Hovering a month shows its weeks, split by working days.
+    let weekly = |values: &[i64; 12], cells: &mut Vec<Cell>| {
+        for (m, cell) in cells.iter_mut().skip(1).take(12).enumerate() {
+            let weeks = crate::domain::phasing::weeks_of_month(
+                values[m],
+                &ctx.snap.plan.fiscal_year,
+                &ctx.snap.calendar,
+                m as u8 + 1,
+            );
+            let text = weeks
+                .iter()
+                .map(|w| {
+                    ctx.trf(
+                        "funnel.week_share",
+                        &[
+                            ("week", w.week.to_string()),
+                            ("from", w.first.to_string()),
+                            ("to", w.last.to_string()),
+                            ("days", w.working_days.to_string()),
+                            ("count", w.count.to_string()),
+                        ],
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            let c = std::mem::take(cell);
+            *cell = c.explain(text);
+        }
+    };
+    let mut lead_row = row(ctx.tr("metric.leads").into_owned(), leads, false);
+    weekly(&leads, &mut lead_row);
+    rows.push(lead_row);
     rows.push(row(ctx.tr("metric.bids").into_owned(), bids, false));
     let mut visit_row = row(ctx.tr("metric.visits").into_owned(), visits, false);
+    weekly(&visits, &mut visit_row);
     for (m, cell) in visit_row.iter_mut().skip(1).take(12).enumerate() {
         if visits[m] > capacity[m] {
             let c = std::mem::take(cell);
-            *cell = c.color(theme::bad(dark)).explain(ctx.trf(
-                "funnel.month_overloaded",
-                &[
-                    ("visits", visits[m].to_string()),
-                    ("capacity", capacity[m].to_string()),
-                ],
+            let weeks = c.hover.clone().unwrap_or_default();
+            *cell = c.color(theme::bad(dark)).explain(format!(
+                "{}\n{weeks}",
+                ctx.trf(
+                    "funnel.month_overloaded",
+                    &[
+                        ("visits", visits[m].to_string()),
+                        ("capacity", capacity[m].to_string()),
+                    ],
+                )
             ));
         }
     }
