@@ -234,3 +234,59 @@ fn a_confirmed_version_refuses_target_work_and_keeps_the_file_unchanged() {
     );
     assert_eq!(store.undo_label().unwrap(), undo_before);
 }
+
+#[test]
+fn locks_are_undoable_carried_into_revisions_and_the_confirmed_version_is_the_baseline() {
+    use salesplan::domain::model::TargetLock;
+    let (_dir, mut store) = demo();
+    let snap = store.snapshot().unwrap();
+    let zhang = snap.nodes.iter().find(|n| n.name == "张伟").unwrap().id;
+    assert!(snap.baseline.is_none(), "no confirmed version yet");
+    store
+        .set_lock(zhang, Period::Month(3), Metric::Leads, true)
+        .unwrap();
+    let lock = TargetLock {
+        node: zhang,
+        line: None,
+        period: Period::Month(3),
+        metric: Metric::Leads,
+    };
+    assert_eq!(store.snapshot().unwrap().locks, vec![lock]);
+    store.undo().unwrap();
+    assert!(store.snapshot().unwrap().locks.is_empty());
+    store.redo().unwrap();
+
+    // Confirm, then revise: the revision keeps the lock, and the confirmed version is what its
+    // cells are compared with.
+    store.confirm_current().unwrap();
+    let confirmed = store.snapshot().unwrap().plan.current_version;
+    let refused = store.set_lock(zhang, Period::Month(4), Metric::Leads, true);
+    assert!(matches!(refused, Err(StoreError::VersionLocked { .. })));
+    store
+        .start_revision("2026 年度目标（修订）", "市场变化", "销售总监")
+        .unwrap();
+    let snap = store.snapshot().unwrap();
+    assert_eq!(snap.locks, vec![lock]);
+    let (baseline, cells) = snap.baseline.as_ref().unwrap();
+    assert_eq!(*baseline, confirmed);
+    assert_eq!(cells.len(), snap.targets.len());
+    // A month changed in the revision differs from the baseline; the others do not.
+    let cell = CellChange {
+        node: zhang,
+        line: None,
+        period: Period::Month(1),
+        metric: Metric::ContractAmount,
+        value: Some(wan(100).fen()),
+    };
+    store.set_targets("change.grid", "", &[cell]).unwrap();
+    let snap = store.snapshot().unwrap();
+    let (_, cells) = snap.baseline.as_ref().unwrap();
+    let old = salesplan::domain::targets::TargetTable::new(cells);
+    let new = salesplan::domain::targets::TargetTable::new(&snap.targets);
+    let differs = |m: u8| {
+        old.get(zhang, None, Period::Month(m), Metric::ContractAmount)
+            != new.get(zhang, None, Period::Month(m), Metric::ContractAmount)
+    };
+    assert!(differs(1));
+    assert!(!differs(2));
+}
