@@ -704,6 +704,34 @@ mod tests {
     }
 
     #[test]
+    fn a_version_3_file_gains_the_monthly_plan_tables_and_keeps_its_targets() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v3.salesplan");
+        let targets = {
+            let store = crate::demo::create_demo(&path).unwrap();
+            store.snapshot().unwrap().targets
+        };
+        // What a file written before the monthly plan looked like.
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "DROP TABLE target_locks; DROP TABLE monthly_actions; \
+                 DROP TABLE support_requests; PRAGMA user_version = 3;",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 4);
+        let snap = store.snapshot().unwrap();
+        assert_eq!(snap.targets, targets);
+        assert!(snap.locks.is_empty() && snap.actions.is_empty() && snap.support.is_empty());
+        let conn = Connection::open(&path).unwrap();
+        for table in ["target_locks", "monthly_actions", "support_requests"] {
+            assert!(has_table(&conn, table), "{table}");
+        }
+    }
+
+    #[test]
     fn a_new_file_is_migrated_to_the_latest_version_with_the_application_id() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("new.salesplan");
