@@ -216,6 +216,9 @@ fn a_months_count_is_split_into_weeks_by_working_days() {
     assert_eq!(days, vec![2, 5, 5, 5, 5]);
     let counts: Vec<i64> = weeks.iter().map(|w| w.count).collect();
     assert_eq!(counts, vec![1, 3, 2, 2, 2]);
+    // Within a week, over its working days, earlier days first.
+    assert_eq!(weeks[0].days, vec![1, 0]);
+    assert_eq!(weeks[1].days, vec![1, 1, 1, 0, 0]);
     assert_eq!(counts.iter().sum::<i64>(), 10);
     // A holiday week gets less.
     let mut calendar = WorkCalendar::new();

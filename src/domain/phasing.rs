@@ -259,7 +259,7 @@ pub fn phase(i: &PhasingInputs) -> Result<Phasing, FunnelInputError> {
 }
 
 /// One week's share of a month's count.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct WeekShare {
     /// The week of the fiscal year (1-based).
     pub week: u16,
@@ -270,6 +270,9 @@ pub struct WeekShare {
     pub last: jiff::civil::Date,
     pub working_days: u32,
     pub count: i64,
+    /// The week's count over its working days in the month, in date order (largest
+    /// remainder, earlier days first); empty without working days.
+    pub days: Vec<i64>,
 }
 
 /// Splits a month's whole count over the weeks touching the month in proportion to their
@@ -316,6 +319,11 @@ pub fn weeks_of_month(
             last: *last,
             working_days,
             count,
+            days: if working_days == 0 {
+                Vec::new()
+            } else {
+                crate::domain::split::split_even(count, working_days as usize)
+            },
         })
         .collect()
 }

@@ -534,6 +534,8 @@ pub struct WeekEntry {
     pub working_days: u32,
     pub leads: i64,
     pub visits: i64,
+    /// The week's leads over its working days in the month, in date order.
+    pub leads_by_day: Vec<i64>,
 }
 
 #[derive(Serialize)]
@@ -617,6 +619,7 @@ fn person_entry(s: &PlanSnapshot, p: &PersonPlan, with_confidence: bool) -> Pers
                             working_days: l.working_days,
                             leads: l.count,
                             visits: v.count,
+                            leads_by_day: l.days.clone(),
                         })
                         .collect()
                 },

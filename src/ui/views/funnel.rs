@@ -693,6 +693,14 @@ fn monthly_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, plans: &[&PersonPla
                             ("to", w.last.to_string()),
                             ("days", w.working_days.to_string()),
                             ("count", w.count.to_string()),
+                            (
+                                "per_day",
+                                w.days
+                                    .iter()
+                                    .map(|d| d.to_string())
+                                    .collect::<Vec<_>>()
+                                    .join(" / "),
+                            ),
                         ],
                     )
                 })
