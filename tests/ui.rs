@@ -974,3 +974,39 @@ fn an_action_is_added_to_a_month_and_covers_it() {
     h.run();
     assert!(h.query_by_label_contains("次数“0”无效").is_some());
 }
+
+#[test]
+fn the_month_grid_fills_leads_from_the_re_phased_funnel() {
+    use salesplan::domain::model::Metric;
+    use salesplan::domain::period::Period;
+    let (_dir, path) = demo_file();
+    let mut h = app(path.clone(), Lang::Zh);
+    h.run();
+    h.get_all_by_label("销售漏斗").next().unwrap().click();
+    settle(&mut h);
+    h.get_by_label_contains("重新排期").click();
+    settle(&mut h);
+    h.get_all_by_label("月度计划").next().unwrap().click();
+    h.run();
+    h.get_by_label("线索量").click();
+    h.run();
+    h.get_by_label("按漏斗倒推填入").click();
+    h.run();
+    let snap = salesplan::store::Store::open(&path)
+        .unwrap()
+        .snapshot()
+        .unwrap();
+    let zhang = snap.nodes.iter().find(|n| n.name == "张伟").unwrap().id;
+    let leads = |p: Period| {
+        snap.targets
+            .iter()
+            .find(|t| {
+                t.node == zhang && t.line.is_none() && t.period == p && t.metric == Metric::Leads
+            })
+            .map(|t| t.value)
+    };
+    // Re-phased, all 110 leads of the stretch funnel fall inside the year, month by month.
+    let months: i64 = (1..=12).filter_map(|m| leads(Period::Month(m))).sum();
+    assert_eq!(months, 110);
+    assert_eq!(leads(Period::Year), Some(110));
+}

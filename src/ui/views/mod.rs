@@ -389,7 +389,9 @@ pub fn view_ui(
         View::Targets => targets::targets_ui(ui, ctx, &mut states.targets, actions),
         View::Negotiation => negotiation::negotiation_ui(ui, ctx, &mut states.negotiation, actions),
         View::Funnel => funnel::funnel_ui(ui, ctx, &mut states.funnel),
-        View::Monthly => monthly::monthly_ui(ui, ctx, &mut states.monthly, actions),
+        View::Monthly => {
+            monthly::monthly_ui(ui, ctx, &mut states.monthly, states.funnel.rephase, actions)
+        }
         View::Accounts => accounts::accounts_ui(ui, ctx),
         View::Expenses => expenses::expenses_ui(ui, ctx),
         View::Receivables => receivables::receivables_ui(ui, ctx),

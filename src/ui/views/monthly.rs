@@ -23,11 +23,20 @@ pub struct State {
 
 /// Every person's months of a count metric from their funnel phasing (the stretch target),
 /// with the years as sums, as one change.
-fn fill_from_funnel(ctx: &ViewCtx, metric: Metric) -> Option<Action> {
+fn fill_from_funnel(ctx: &ViewCtx, metric: Metric, rephase: bool) -> Option<Action> {
     let plans = plan_funnels::person_plans(ctx.snap, ctx.stats, Basis::Stretch, 1);
     let mut edits = Vec::new();
     for p in &plans {
         let Ok(ph) = &p.phasing else { continue };
+        // Re-phased as the Funnel view shows it when its re-phase box is ticked.
+        let rephased = if rephase && ph.suggested_earliest > 1 {
+            let mut inputs = p.phasing_inputs.clone();
+            inputs.earliest_new_close = ph.suggested_earliest;
+            crate::domain::phasing::phase(&inputs).ok()
+        } else {
+            None
+        };
+        let ph = rephased.as_ref().unwrap_or(ph);
         for m in &ph.months {
             let value = match metric {
                 Metric::Deals => m.deals,
@@ -63,7 +72,14 @@ fn fill_from_funnel(ctx: &ViewCtx, metric: Metric) -> Option<Action> {
     })
 }
 
-pub fn monthly_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<Action>) {
+/// `rephase`: the Funnel view's re-phase box, which "fill from the funnel" follows.
+pub fn monthly_ui(
+    ui: &mut Ui,
+    ctx: &ViewCtx,
+    state: &mut State,
+    rephase: bool,
+    actions: &mut Vec<Action>,
+) {
     widgets::heading(ui, &ctx.tr("view.monthly"));
     ui.label(ctx.tr("grid.intro"));
     ui.horizontal(|ui| {
@@ -89,7 +105,7 @@ pub fn monthly_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut V
                 .button(ctx.tr("grid.fill_from_funnel"))
                 .on_hover_text(ctx.tr("grid.fill_from_funnel_explain"))
                 .clicked()
-            && let Some(action) = fill_from_funnel(ctx, metric)
+            && let Some(action) = fill_from_funnel(ctx, metric, rephase)
         {
             actions.push(action);
         }
