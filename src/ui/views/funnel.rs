@@ -289,6 +289,13 @@ pub fn funnel_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State) {
         ))
         .weak(),
     );
+    ui.label(
+        RichText::new(ctx.trf(
+            "funnel.amounts_in",
+            &[("unit", ctx.unit_label().into_owned())],
+        ))
+        .weak(),
+    );
     ui.add_space(theme::SECTION_GAP / 2.0);
 
     let plans = match &state.plans {
@@ -364,16 +371,16 @@ pub fn funnel_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State) {
         "funnel_people",
         &[
             Col::text(ctx.tr("col.person")).width(90.0),
-            Col::num(ctx.with_unit("col.target")).width(100.0),
-            Col::num(ctx.with_unit("funnel.col.deal_size")).width(90.0),
+            Col::num(ctx.tr("col.target")).width(100.0),
+            Col::num(ctx.tr("funnel.col.deal_size")).width(90.0),
             Col::num(ctx.tr("settings.win_rate")).width(60.0),
-            Col::num(ctx.with_unit("funnel.col.pipeline")).width(115.0),
+            Col::num(ctx.tr("funnel.col.pipeline")).width(115.0),
             Col::num(ctx.tr("metric.deals")).width(55.0),
             Col::num(ctx.tr("metric.leads")).width(55.0),
             Col::num(ctx.tr("metric.bids")).width(55.0),
             Col::num(ctx.tr("funnel.col.visits")).width(90.0),
             Col::num(ctx.tr("funnel.col.chance")).width(70.0),
-            Col::num(ctx.with_unit("funnel.col.p50")).width(110.0),
+            Col::num(ctx.tr("funnel.col.p50")).width(110.0),
             Col::num(ctx.tr("funnel.col.leads80")).width(85.0),
         ],
         &rows,
