@@ -411,7 +411,16 @@ pub fn actions_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions_out: &m
         .filter(|s| s.person == person && s.month == month)
     {
         ui.horizontal(|ui| {
-            ui.label(format!("{}：{}", ctx.tr(s.kind.label_key()), s.description));
+            let colon = if ctx.lang() == crate::i18n::Lang::Zh {
+                "："
+            } else {
+                ": "
+            };
+            ui.label(format!(
+                "{}{colon}{}",
+                ctx.tr(s.kind.label_key()),
+                s.description
+            ));
             if ui
                 .add_enabled(
                     editable,
