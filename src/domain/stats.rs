@@ -175,6 +175,68 @@ pub fn deal_stats(
     }
 }
 
+/// How long opportunities stay in one stage: from entering `stage` to entering the next stage
+/// they reached (recorded moves, or the close date for the last), over the opportunities with
+/// both dates.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StageDuration {
+    pub stage: u8,
+    /// Opportunities measured.
+    pub samples: u64,
+    /// Mean days, exact.
+    pub mean_days: Option<Ratio>,
+}
+
+/// Mean days spent in each stage 1..won_stage, from the recorded stage moves.
+pub fn stage_durations(
+    opportunities: &[&Opportunity],
+    events: &HashMap<OpportunityId, Vec<&StageEvent>>,
+    won_stage: u8,
+) -> Vec<StageDuration> {
+    let mut sums: BTreeMap<u8, (i128, u64)> = BTreeMap::new();
+    for o in opportunities {
+        let Some(list) = events.get(&o.id) else {
+            continue;
+        };
+        let mut dated: Vec<(u8, jiff::civil::Date)> =
+            list.iter().map(|e| (e.stage, e.date)).collect();
+        // A won deal's close date is its entry into the won stage when no move records it.
+        if o.status == DealStatus::Won
+            && let Some(close) = o.close_date
+            && !dated.iter().any(|(s, _)| *s >= won_stage)
+        {
+            dated.push((won_stage, close));
+        }
+        dated.sort();
+        for pair in dated.windows(2) {
+            let ((stage, entered), (_, left)) = (pair[0], pair[1]);
+            if stage >= won_stage {
+                continue;
+            }
+            let Ok(span) = left.since(entered) else {
+                continue;
+            };
+            let days = i128::from(span.get_days());
+            if days < 0 {
+                continue;
+            }
+            let e = sums.entry(stage).or_insert((0, 0));
+            e.0 += days;
+            e.1 += 1;
+        }
+    }
+    (1..won_stage)
+        .map(|stage| {
+            let (total, n) = sums.get(&stage).copied().unwrap_or((0, 0));
+            StageDuration {
+                stage,
+                samples: n,
+                mean_days: Ratio::new(total, i128::from(n)),
+            }
+        })
+        .collect()
+}
+
 /// Statistics for the company and for each person (`None`: deals with no person).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PipelineStats {

@@ -8,6 +8,7 @@
 mod actions;
 pub mod import;
 pub mod negotiation;
+pub mod pipeline;
 mod read;
 pub mod schema;
 pub mod targets;
