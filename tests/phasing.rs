@@ -3,7 +3,7 @@
 
 use salesplan::domain::money::Money;
 use salesplan::domain::person_funnel::{FunnelModel, Source};
-use salesplan::domain::phasing::{PhasingInputs, phase, stage_offsets};
+use salesplan::domain::phasing::{PhasingInputs, offsets_from_durations, phase, stage_offsets};
 use salesplan::domain::ratio::Ratio;
 
 const WAN: i64 = 1_000_000;
@@ -23,6 +23,7 @@ fn article() -> PhasingInputs {
         deal_size: wan(100),
         model: FunnelModel::single(6, Ratio::percent(10), Source::Plan).unwrap(),
         cycle_days: Ratio::from_integer(90),
+        stage_days: Vec::new(),
         visits_per_opportunity: 2,
         bid_stage: 3,
         earliest_new_close: 1,
@@ -237,4 +238,33 @@ fn a_months_count_is_split_into_weeks_by_working_days() {
             .iter()
             .all(|w| w.count == 0)
     );
+}
+
+#[test]
+fn measured_stage_durations_set_the_offsets() {
+    let model = FunnelModel::from_rates(&[Ratio::percent(50); 5], Source::Entered).unwrap();
+    let days = |d: &[i128]| -> Vec<(u8, Ratio)> {
+        d.iter()
+            .enumerate()
+            .map(|(i, &x)| (i as u8 + 1, Ratio::from_integer(x)))
+            .collect()
+    };
+    // 30 + 30 + 61 + 30 + 0 days from stage 1 to the close: 151 days ≈ 4.96 months → 5.
+    let measured = days(&[30, 30, 61, 30, 0]);
+    assert_eq!(
+        offsets_from_durations(&model, &measured),
+        Some(vec![(1, 5), (2, 4), (3, 3), (4, 1), (5, 0), (6, 0)])
+    );
+    // A stage without a measurement: no offsets from durations (the cycle is shared instead).
+    assert_eq!(
+        offsets_from_durations(&model, &days(&[30, 30, 61, 30])),
+        None
+    );
+    let mut i = article();
+    i.model = model;
+    i.cycle_days = Ratio::from_integer(150);
+    i.stage_days = measured;
+    let p = phase(&i).unwrap();
+    assert_eq!(p.offsets[0], (1, 5));
+    assert_eq!(p.offsets[3], (4, 1));
 }

@@ -105,6 +105,21 @@ fn dated_moves_give_exact_rates_and_durations() {
         ]
     );
 
+    // The person's phasing now runs each stage ahead of the close by the measured days:
+    // stage 1 by 11.5 + 20 + 6 + 10 + 14 = 61.5 days ≈ 2.02 months → 2, stage 2 by 50 days
+    // → 2, stage 3 by 30 → 1, stage 4 by 24 → 1, stage 5 by 14 → 0.
+    let plans = salesplan::domain::plan_funnels::person_plans(
+        &snap,
+        &s,
+        salesplan::domain::plan_funnels::Basis::Stretch,
+        1,
+    );
+    let zhang_plan = plans.iter().find(|p| p.person == zhang).unwrap();
+    assert_eq!(
+        zhang_plan.phasing.as_ref().unwrap().offsets,
+        vec![(1, 2), (2, 2), (3, 1), (4, 1), (5, 0), (6, 0)]
+    );
+
     // A move undoes: b is open at stage 2 again, then back at stage 1 with no stage-2 entry.
     store.undo().unwrap();
     let snap = store.snapshot().unwrap();

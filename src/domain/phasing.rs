@@ -34,6 +34,10 @@ pub struct PhasingInputs {
     pub model: FunnelModel,
     /// Average days from entering stage 1 to closing.
     pub cycle_days: Ratio,
+    /// Average days spent in each stage before the won stage, from recorded stage moves; when
+    /// every step of the model has one, the offsets come from them instead of sharing
+    /// `cycle_days` evenly.
+    pub stage_days: Vec<(u8, Ratio)>,
     pub visits_per_opportunity: u32,
     pub bid_stage: u8,
     /// New deals may close only from this fiscal month on (1 = any month). Re-phasing sets it
@@ -112,6 +116,34 @@ pub fn stage_offsets(model: &FunnelModel, cycle_days: Ratio) -> Vec<(u8, u32)> {
         .collect()
 }
 
+/// Months ahead of the close for each counted stage from the measured days in each stage:
+/// the days from entering the stage to the close, rounded half away from zero to whole months.
+/// None when a stage between 1 and the won stage has no measurement.
+pub fn offsets_from_durations(
+    model: &FunnelModel,
+    stage_days: &[(u8, Ratio)],
+) -> Option<Vec<(u8, u32)>> {
+    let days_in = |stage: u8| {
+        stage_days
+            .iter()
+            .find(|(s, _)| *s == stage)
+            .map(|(_, d)| *d)
+    };
+    for stage in 1..model.won_stage {
+        days_in(stage)?;
+    }
+    model
+        .counted_stages()
+        .into_iter()
+        .map(|stage| {
+            let total = (stage..model.won_stage)
+                .try_fold(Ratio::ZERO, |acc, k| acc.checked_add(days_in(k)?))?;
+            let months = total.checked_div(days_per_month())?.round_half_away();
+            Some((stage, u32::try_from(months.clamp(0, 120)).unwrap_or(0)))
+        })
+        .collect()
+}
+
 fn to_i64(v: i128) -> Result<i64, FunnelInputError> {
     i64::try_from(v).map_err(|_| FunnelInputError::TooLarge)
 }
@@ -181,7 +213,8 @@ pub fn phase(i: &PhasingInputs) -> Result<Phasing, FunnelInputError> {
     let deals_by_month = spread(deals, &need_weights)?;
     // 4. Each counted stage: its yearly count spread like the deals, then moved earlier by the
     //    stage's offset.
-    let offsets = stage_offsets(&i.model, i.cycle_days);
+    let offsets = offsets_from_durations(&i.model, &i.stage_days)
+        .unwrap_or_else(|| stage_offsets(&i.model, i.cycle_days));
     let mut entries = vec![Vec::<(u8, i64)>::new(); 12];
     let mut shortfall = Vec::new();
     for &(stage, offset) in &offsets {

@@ -139,6 +139,7 @@ pub fn person_plans(
                 deal_size: inputs.deal_size,
                 model: inputs.model.clone(),
                 cycle_days,
+                stage_days: stage_days(snap, p.id, inputs.model.won_stage),
                 visits_per_opportunity: inputs.visits_per_opportunity,
                 bid_stage: inputs.bid_stage,
                 earliest_new_close,
@@ -172,6 +173,35 @@ pub fn person_plans(
             })
         })
         .collect()
+}
+
+/// Measured days in each stage: the person's own when every stage before the won stage has a
+/// measurement, else the company's (possibly incomplete: the phasing then shares the cycle).
+fn stage_days(snap: &PlanSnapshot, person: NodeId, won_stage: u8) -> Vec<(u8, Ratio)> {
+    if snap.stage_events.is_empty() {
+        return Vec::new();
+    }
+    let mut events: std::collections::HashMap<_, Vec<_>> = std::collections::HashMap::new();
+    for e in &snap.stage_events {
+        events.entry(e.opportunity).or_default().push(e);
+    }
+    let measured = |list: Vec<&crate::domain::model::Opportunity>| -> Vec<(u8, Ratio)> {
+        crate::domain::stats::stage_durations(&list, &events, won_stage)
+            .into_iter()
+            .filter_map(|d| d.mean_days.map(|m| (d.stage, m)))
+            .collect()
+    };
+    let own = measured(
+        snap.opportunities
+            .iter()
+            .filter(|o| o.person == Some(person))
+            .collect(),
+    );
+    if own.len() + 1 >= usize::from(won_stage) {
+        own
+    } else {
+        measured(snap.opportunities.iter().collect())
+    }
 }
 
 /// The simulation inputs of a person's plan: the leads their funnel needs, tested against
