@@ -97,6 +97,7 @@ pub fn person_plans(
     let fy = &snap.plan.fiscal_year;
     let working_days: [u32; 12] =
         std::array::from_fn(|m| snap.calendar.working_days_in_month(fy, m as u8 + 1));
+    let stage_days = StageDays::new(snap, person_funnel::won_stage(snap));
     snap.people()
         .filter_map(|p| {
             let committed =
@@ -139,7 +140,7 @@ pub fn person_plans(
                 deal_size: inputs.deal_size,
                 model: inputs.model.clone(),
                 cycle_days,
-                stage_days: stage_days(snap, p.id, inputs.model.won_stage),
+                stage_days: stage_days.of(p.id),
                 visits_per_opportunity: inputs.visits_per_opportunity,
                 bid_stage: inputs.bid_stage,
                 earliest_new_close,
@@ -175,32 +176,66 @@ pub fn person_plans(
         .collect()
 }
 
-/// Measured days in each stage: the person's own when every stage before the won stage has a
-/// measurement, else the company's (possibly incomplete: the phasing then shares the cycle).
-fn stage_days(snap: &PlanSnapshot, person: NodeId, won_stage: u8) -> Vec<(u8, Ratio)> {
-    if snap.stage_events.is_empty() {
-        return Vec::new();
+/// Measured days in each stage, computed once for a plan: by person, and for the company.
+struct StageDays<'a> {
+    events: std::collections::HashMap<
+        crate::domain::model::OpportunityId,
+        Vec<&'a crate::domain::model::StageEvent>,
+    >,
+    by_person: std::collections::HashMap<NodeId, Vec<&'a crate::domain::model::Opportunity>>,
+    company: Vec<(u8, Ratio)>,
+    won_stage: u8,
+}
+
+impl<'a> StageDays<'a> {
+    fn new(snap: &'a PlanSnapshot, won_stage: u8) -> StageDays<'a> {
+        let mut events: std::collections::HashMap<_, Vec<_>> = std::collections::HashMap::new();
+        for e in &snap.stage_events {
+            events.entry(e.opportunity).or_default().push(e);
+        }
+        let mut by_person: std::collections::HashMap<NodeId, Vec<_>> =
+            std::collections::HashMap::new();
+        for o in &snap.opportunities {
+            if let Some(p) = o.person {
+                by_person.entry(p).or_default().push(o);
+            }
+        }
+        let mut days = StageDays {
+            events,
+            by_person,
+            company: Vec::new(),
+            won_stage,
+        };
+        if !snap.stage_events.is_empty() {
+            let all: Vec<_> = snap.opportunities.iter().collect();
+            days.company = days.measured(&all);
+        }
+        days
     }
-    let mut events: std::collections::HashMap<_, Vec<_>> = std::collections::HashMap::new();
-    for e in &snap.stage_events {
-        events.entry(e.opportunity).or_default().push(e);
-    }
-    let measured = |list: Vec<&crate::domain::model::Opportunity>| -> Vec<(u8, Ratio)> {
-        crate::domain::stats::stage_durations(&list, &events, won_stage)
+
+    fn measured(&self, list: &[&crate::domain::model::Opportunity]) -> Vec<(u8, Ratio)> {
+        crate::domain::stats::stage_durations(list, &self.events, self.won_stage)
             .into_iter()
             .filter_map(|d| d.mean_days.map(|m| (d.stage, m)))
             .collect()
-    };
-    let own = measured(
-        snap.opportunities
-            .iter()
-            .filter(|o| o.person == Some(person))
-            .collect(),
-    );
-    if own.len() + 1 >= usize::from(won_stage) {
-        own
-    } else {
-        measured(snap.opportunities.iter().collect())
+    }
+
+    /// The person's own when every stage before the won stage has a measurement, else the
+    /// company's (possibly incomplete: the phasing then shares the cycle).
+    fn of(&self, person: NodeId) -> Vec<(u8, Ratio)> {
+        if self.events.is_empty() {
+            return Vec::new();
+        }
+        let own = self
+            .by_person
+            .get(&person)
+            .map(|list| self.measured(list))
+            .unwrap_or_default();
+        if own.len() + 1 >= usize::from(self.won_stage) {
+            own
+        } else {
+            self.company.clone()
+        }
     }
 }
 
