@@ -9,7 +9,6 @@ use crate::domain::actions::{
 };
 use crate::domain::model::{CustomerId, Metric, NodeId, ProductId};
 use crate::domain::money::Money;
-use crate::i18n::Localized;
 use crate::ui::theme;
 use crate::ui::views::{Action, ViewCtx};
 use crate::ui::widgets::{self, Cell, Col};
@@ -38,14 +37,18 @@ pub struct State {
     support_text: String,
 }
 
-fn draft_of(a: &MonthlyAction) -> Draft {
+fn draft_of(ctx: &ViewCtx, a: &MonthlyAction) -> Draft {
     Draft {
         id: Some(a.id),
         customer: a.fields.customer,
         product: a.fields.product,
         kind: Some(a.fields.kind),
         count: a.fields.count.to_string(),
-        expected: a.fields.expected.format_exact_wan(),
+        expected: crate::domain::grid::format_cell(
+            Some(a.fields.expected.fen()),
+            Metric::ContractAmount,
+            ctx.unit(),
+        ),
         status: Some(a.fields.status),
         note: a.fields.note.clone(),
         error: None,
@@ -60,38 +63,21 @@ fn parse(ctx: &ViewCtx, d: &Draft) -> Result<ActionFields, String> {
             return Err(ctx.trf("actions.err.count", &[("value", d.count.clone())]));
         }
     };
-    let expected = if d.expected.trim().is_empty() {
-        Money::ZERO
-    } else {
-        let t = d.expected.trim();
-        let has_unit = t
-            .chars()
-            .any(|c| matches!(c, '万' | '亿' | '元' | '¥' | '￥'));
-        let text = if has_unit {
-            t.to_owned()
-        } else {
-            format!("{t}万")
+    // The grid's reading of an amount: the display unit, or the amount's own unit.
+    let expected =
+        match crate::domain::grid::parse_cell(&d.expected, Metric::ContractAmount, ctx.unit()) {
+            Ok(v) => Money::from_fen(v.unwrap_or(0)),
+            Err(reason) => {
+                let why = match reason {
+                    crate::domain::grid::CellReason::NotAmount(why) => why,
+                    _ => ctx.tr("grid.err.negative").into_owned(),
+                };
+                return Err(ctx.trf(
+                    "actions.err.expected",
+                    &[("value", d.expected.clone()), ("why", why)],
+                ));
+            }
         };
-        let m = Money::parse(&text).map_err(|e| {
-            ctx.trf(
-                "actions.err.expected",
-                &[
-                    ("value", d.expected.clone()),
-                    ("why", e.localize(ctx.lang())),
-                ],
-            )
-        })?;
-        if m.is_negative() {
-            return Err(ctx.trf(
-                "actions.err.expected",
-                &[
-                    ("value", d.expected.clone()),
-                    ("why", ctx.tr("grid.err.negative").into_owned()),
-                ],
-            ));
-        }
-        m
-    };
     Ok(ActionFields {
         customer: d.customer,
         product: d.product,
@@ -253,7 +239,7 @@ pub fn actions_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions_out: &m
                         .add_enabled(editable, egui::Button::new(ctx.tr("actions.edit")).small())
                         .clicked()
                     {
-                        state.draft = Some(draft_of(a));
+                        state.draft = Some(draft_of(ctx, a));
                     }
                     if ui
                         .add_enabled(

@@ -115,13 +115,21 @@ fn problem_text(ctx: &ViewCtx, p: &CellProblem) -> String {
 }
 
 /// The cells to write for `edits` (months and the people's years) as one action.
-fn write_action(ctx: &ViewCtx, metric: Metric, edits: &[CellEdit], detail: String) -> Action {
+/// The action writing `edits` (months) and each touched person's year as their sum, as one
+/// change labelled `label_key`.
+pub(crate) fn write_cells(
+    ctx: &ViewCtx,
+    metric: Metric,
+    edits: &[CellEdit],
+    label_key: &str,
+    detail: String,
+) -> Action {
     let table = ctx.table;
     let cells = grid::with_year_totals(edits, &|node, m| {
         table.get(node, None, Period::Month(m), metric)
     });
     Action::SetTargetCells {
-        label_key: "change.grid".into(),
+        label_key: label_key.into(),
         detail,
         cells: cells
             .into_iter()
@@ -239,10 +247,11 @@ pub fn grid_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<
                     Ok(edits) if !edits.is_empty() => {
                         state.problems.clear();
                         let n = edits.len().to_string();
-                        actions.push(write_action(
+                        actions.push(write_cells(
                             ctx,
                             metric,
                             &edits,
+                            "change.grid",
                             ctx.trf("grid.pasted", &[("n", n)]),
                         ));
                     }
@@ -586,7 +595,7 @@ pub fn grid_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<
                         ctx.node_name(node),
                         month_names[usize::from(m - 1)]
                     );
-                    actions.push(write_action(ctx, metric, &[edit], detail));
+                    actions.push(write_cells(ctx, metric, &[edit], "change.grid", detail));
                 }
                 state.cursor = Some(match key {
                     Some(Key::Tab) => (r, (m % 12) + 1),
@@ -718,10 +727,11 @@ fn keyboard(
                     state.problems = vec![ctx.tr("grid.err.locked").into_owned()];
                 } else if !edits.is_empty() {
                     let n = edits.len().to_string();
-                    actions.push(write_action(
+                    actions.push(write_cells(
                         ctx,
                         metric,
                         &edits,
+                        "change.grid",
                         ctx.trf("grid.cleared", &[("n", n)]),
                     ));
                 }

@@ -55,21 +55,13 @@ fn fill_from_funnel(ctx: &ViewCtx, metric: Metric, rephase: bool) -> Option<Acti
     if edits.is_empty() {
         return None;
     }
-    let cells = crate::domain::grid::with_year_totals(&edits, &|_, _| None);
-    Some(Action::SetTargetCells {
-        label_key: "change.fill_from_funnel".into(),
-        detail: ctx.tr(metric.label_key()).into_owned(),
-        cells: cells
-            .into_iter()
-            .map(|(node, period, value)| crate::store::targets::CellChange {
-                node,
-                line: None,
-                period,
-                metric,
-                value,
-            })
-            .collect(),
-    })
+    Some(grid::write_cells(
+        ctx,
+        metric,
+        &edits,
+        "change.fill_from_funnel",
+        ctx.tr(metric.label_key()).into_owned(),
+    ))
 }
 
 /// `rephase`: the Funnel view's re-phase box, which "fill from the funnel" follows.
