@@ -105,20 +105,21 @@ fn dated_moves_give_exact_rates_and_durations() {
         ]
     );
 
-    // The person's phasing now runs each stage ahead of the close by the measured days:
-    // stage 1 by 11.5 + 20 + 6 + 10 + 14 = 61.5 days ≈ 2.02 months → 2, stage 2 by 50 days
-    // → 2, stage 3 by 30 → 1, stage 4 by 24 → 1, stage 5 by 14 → 0.
-    let plans = salesplan::domain::plan_funnels::person_plans(
-        &snap,
-        &s,
-        salesplan::domain::plan_funnels::Basis::Stretch,
-        1,
-    );
-    let zhang_plan = plans.iter().find(|p| p.person == zhang).unwrap();
-    assert_eq!(
-        zhang_plan.phasing.as_ref().unwrap().offsets,
-        vec![(1, 2), (2, 2), (3, 1), (4, 1), (5, 0), (6, 0)]
-    );
+    // Two deals are too few to be the person's own rates: the funnel keeps the plan's
+    // single step until at least ten opportunities have passed a stage.
+    let single = |store: &Store| {
+        let snap = store.snapshot().unwrap();
+        let s = stats::for_plan(&snap);
+        let plans = salesplan::domain::plan_funnels::person_plans(
+            &snap,
+            &s,
+            salesplan::domain::plan_funnels::Basis::Stretch,
+            1,
+        );
+        let p = plans.iter().find(|p| p.person == zhang).unwrap();
+        p.phasing.as_ref().unwrap().offsets.clone()
+    };
+    assert_eq!(single(&store), vec![(1, 2), (6, 0)]);
 
     // A move undoes: b is open at stage 2 again, then back at stage 1 with no stage-2 entry.
     store.undo().unwrap();
@@ -136,6 +137,45 @@ fn dated_moves_give_exact_rates_and_durations() {
             .stage_events
             .iter()
             .any(|e| e.opportunity == b && e.stage == 2)
+    );
+    store.redo().unwrap();
+    store.redo().unwrap();
+
+    // Nine more deals like the first: now every step has at least ten behind it, and the
+    // phasing runs each stage ahead of the close by the measured days. Stage 1 took ten deals
+    // 10 days and one 13 (113/11 days), stage 2 20 days, then 6, 10 and 14: stage 1 leads
+    // the close by ≈ 60.3 days → 2 months, stage 2 by 50 → 2, stage 3 by 30 → 1, stage 4 by
+    // 24 → 1, stage 5 by 14 → 0.
+    for n in 0..9 {
+        let id = add(&mut store, zhang, &format!("deal {n}"), "2026-01-05");
+        for (stage, date) in [
+            (2, "2026-01-15"),
+            (3, "2026-02-04"),
+            (4, "2026-02-10"),
+            (5, "2026-02-20"),
+            (6, "2026-03-06"),
+        ] {
+            store
+                .move_opportunity(id, stage, parse_date(date).unwrap())
+                .unwrap();
+        }
+    }
+    let snap = store.snapshot().unwrap();
+    let s = stats::for_plan(&snap);
+    let rate = |from: u8| {
+        s.company
+            .conversions
+            .iter()
+            .find(|c| c.from == from)
+            .unwrap()
+            .rate
+    };
+    assert_eq!(rate(2), Ratio::new(10, 11));
+    assert_eq!(s.company.win_rate, Ratio::new(10, 11));
+    assert_eq!(durations(&store)[0], (1, 11, Ratio::new(113, 11)));
+    assert_eq!(
+        single(&store),
+        vec![(1, 2), (2, 2), (3, 1), (4, 1), (5, 0), (6, 0)]
     );
 }
 

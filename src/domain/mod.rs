@@ -3,6 +3,8 @@
 /// Allocating a target exactly down the organisation, across lines and months.
 pub mod actions;
 pub mod allocation;
+/// The key-account battle plan: matrix, pipeline by stage, sales plans, goal cards.
+pub mod battle;
 pub mod confidence;
 
 /// Deriving the annual target: strategy, history, cycles, competitors, blend.

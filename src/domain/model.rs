@@ -631,6 +631,13 @@ pub struct PlanSnapshot {
     /// Every person's monthly actions and market-support requests.
     pub actions: Vec<crate::domain::actions::MonthlyAction>,
     pub support: Vec<crate::domain::actions::SupportRequest>,
+    /// The battle plan: customers' contacts, the customer × product matrix, goal cards.
+    pub contacts: Vec<crate::domain::battle::Contact>,
+    pub matrix: Vec<crate::domain::battle::MatrixCell>,
+    pub goals: Vec<crate::domain::battle::GoalItem>,
+    /// Each customer's first business: the earliest sale in the history, contract actual or
+    /// signed opportunity.
+    pub first_business: Vec<(CustomerId, jiff::civil::Date)>,
 }
 
 /// A target cell locked against editing and pasting.

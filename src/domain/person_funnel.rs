@@ -51,6 +51,13 @@ impl Source {
     }
 }
 
+/// A conversion rate is taken from the pipeline only when at least this many opportunities
+/// have passed the stage (moved on or closed): three deals saying "100%" are not a rate.
+pub const MIN_RESOLVED_FOR_RATE: u64 = 10;
+
+/// The average won deal is taken from the pipeline only over at least this many won deals.
+pub const MIN_WON_FOR_DEAL_SIZE: u64 = 5;
+
 /// One step of the funnel: the share of the opportunities at stage `from` that reach `to`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Step {
@@ -132,7 +139,7 @@ impl FunnelModel {
             stats?
                 .conversions
                 .iter()
-                .find(|c| c.from == from)
+                .find(|c| c.from == from && c.resolved >= MIN_RESOLVED_FOR_RATE)
                 .and_then(|c| c.rate)
                 .filter(|r| !r.is_zero())
         };
@@ -347,7 +354,13 @@ pub fn person_funnel(i: &PersonInputs) -> Result<PersonFunnel, FunnelInputError>
 /// The deal size for a person: their own average won deal, else the company's, else the
 /// plan's.
 pub fn deal_size_for(own: Option<&DealStats>, company: &DealStats, plan: Money) -> (Money, Source) {
-    let positive = |s: Option<&DealStats>| s?.average_won_money().filter(|m| m.fen() > 0);
+    let positive = |s: Option<&DealStats>| {
+        let s = s?;
+        if s.won < MIN_WON_FOR_DEAL_SIZE {
+            return None;
+        }
+        s.average_won_money().filter(|m| m.fen() > 0)
+    };
     match (positive(own), positive(Some(company))) {
         (Some(m), _) => (m, Source::Own),
         (None, Some(m)) => (m, Source::Company),

@@ -113,16 +113,18 @@ pub fn deal_stats(
     events: &HashMap<OpportunityId, Vec<&StageEvent>>,
     won_stage: u8,
 ) -> DealStats {
-    let count = |s: DealStatus| opportunities.iter().filter(|o| o.status == s).count() as u64;
-    let (won, lost, open) = (
-        count(DealStatus::Won),
-        count(DealStatus::Lost),
-        count(DealStatus::Open),
-    );
+    // A deal lost after the won stage (a failed delivery, no renewal) was still signed.
+    let signed = |o: &&&Opportunity| crate::domain::battle::signed(o, won_stage);
+    let won = opportunities.iter().filter(signed).count() as u64;
+    let open = opportunities
+        .iter()
+        .filter(|o| o.status == DealStatus::Open)
+        .count() as u64;
+    let lost = opportunities.len() as u64 - won - open;
     let win_rate = Ratio::new(i128::from(won), i128::from(won + lost));
     let won_values: Vec<Money> = opportunities
         .iter()
-        .filter(|o| o.status == DealStatus::Won)
+        .filter(signed)
         .filter_map(|o| o.value)
         .collect();
     let won_value: Money = won_values.iter().sum();
@@ -130,7 +132,7 @@ pub fn deal_stats(
 
     let mut days: Vec<i64> = opportunities
         .iter()
-        .filter(|o| o.status == DealStatus::Won)
+        .filter(signed)
         .filter_map(|o| cycle_days(o, events))
         .collect();
     days.sort_unstable();

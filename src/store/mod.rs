@@ -5,6 +5,7 @@
 //! pending migrations, turns on WAL and foreign keys, and runs `quick_check`. Every user change
 //! is one transaction that also records its undo step (see [`undo`]).
 
+pub mod accounts;
 mod actions;
 pub mod import;
 pub mod negotiation;
@@ -705,7 +706,7 @@ mod tests {
     }
 
     #[test]
-    fn a_version_3_file_gains_the_monthly_plan_tables_and_keeps_its_targets() {
+    fn a_version_3_file_gains_the_monthly_plan_and_battle_plan_tables_and_keeps_its_targets() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("v3.salesplan");
         let targets = {
@@ -717,17 +718,26 @@ mod tests {
             let conn = Connection::open(&path).unwrap();
             conn.execute_batch(
                 "DROP TABLE target_locks; DROP TABLE monthly_actions; \
-                 DROP TABLE support_requests; PRAGMA user_version = 3;",
+                 DROP TABLE support_requests; DROP TABLE customer_contacts; \
+                 DROP TABLE matrix_cells; DROP TABLE goal_items; PRAGMA user_version = 3;",
             )
             .unwrap();
         }
         let store = Store::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 4);
+        assert_eq!(store.schema_version().unwrap(), 5);
         let snap = store.snapshot().unwrap();
         assert_eq!(snap.targets, targets);
         assert!(snap.locks.is_empty() && snap.actions.is_empty() && snap.support.is_empty());
+        assert!(snap.contacts.is_empty() && snap.matrix.is_empty() && snap.goals.is_empty());
         let conn = Connection::open(&path).unwrap();
-        for table in ["target_locks", "monthly_actions", "support_requests"] {
+        for table in [
+            "target_locks",
+            "monthly_actions",
+            "support_requests",
+            "customer_contacts",
+            "matrix_cells",
+            "goal_items",
+        ] {
             assert!(has_table(&conn, table), "{table}");
         }
     }

@@ -15,7 +15,7 @@ use crate::domain::period::{FiscalYear, Period, WorkCalendar};
 use crate::domain::ratio::Ratio;
 
 /// A value in the file that this version cannot read: the file was damaged or edited by hand.
-fn bad(field: &'static str, value: impl ToString) -> rusqlite::Error {
+pub(super) fn bad(field: &'static str, value: impl ToString) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
         0,
         rusqlite::types::Type::Text,
@@ -616,6 +616,10 @@ impl Store {
             baseline: baseline(&tx, plan.current_version)?,
             actions: super::actions::actions(&tx)?,
             support: super::actions::support_requests(&tx)?,
+            contacts: super::accounts::contacts(&tx)?,
+            matrix: super::accounts::matrix(&tx)?,
+            goals: super::accounts::goals(&tx)?,
+            first_business: super::accounts::first_business(&tx)?,
             plan,
         };
         tx.finish()?;

@@ -290,6 +290,46 @@ CREATE TABLE support_requests (
     description  TEXT NOT NULL DEFAULT ''
 );
 "#,
+    // 5: the key-account battle plan — customers' contacts, the customer × product matrix (each
+    // cell tracking an opportunity on the pipeline board), and goal cards.
+    r#"
+CREATE TABLE customer_contacts (
+    id           INTEGER PRIMARY KEY,
+    customer_id  INTEGER NOT NULL REFERENCES customers(id),
+    name         TEXT NOT NULL,
+    title        TEXT NOT NULL DEFAULT '',
+    role         TEXT NOT NULL DEFAULT '',
+    phone        TEXT NOT NULL DEFAULT '',
+    email        TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX customer_contacts_customer ON customer_contacts (customer_id);
+
+CREATE TABLE matrix_cells (
+    id              INTEGER PRIMARY KEY,
+    customer_id     INTEGER NOT NULL REFERENCES customers(id),
+    product_id      INTEGER NOT NULL REFERENCES products(id),
+    opportunity_id  INTEGER REFERENCES opportunities(id),
+    strategy        TEXT NOT NULL DEFAULT '',
+    people          INTEGER NOT NULL DEFAULT 0 CHECK (people >= 0),
+    budget          INTEGER NOT NULL DEFAULT 0 CHECK (budget >= 0),
+    potential       INTEGER NOT NULL DEFAULT 0 CHECK (potential >= 0),
+    close_month     TEXT,
+    probability     TEXT,
+    UNIQUE (customer_id, product_id)
+);
+
+CREATE TABLE goal_items (
+    id          INTEGER PRIMARY KEY,
+    node_id     INTEGER NOT NULL REFERENCES org_nodes(id),
+    kind        TEXT NOT NULL CHECK (kind IN ('new_accounts', 'contract_amount', 'implementation',
+                                              'renewal', 'custom')),
+    name        TEXT NOT NULL DEFAULT '',
+    unit        TEXT NOT NULL CHECK (unit IN ('count', 'money', 'percent')),
+    target      TEXT NOT NULL,
+    actual      TEXT
+);
+CREATE UNIQUE INDEX goal_items_built_in ON goal_items (node_id, kind) WHERE kind <> 'custom';
+"#,
 ];
 
 /// The schema version this build writes and reads.
