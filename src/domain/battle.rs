@@ -249,7 +249,9 @@ fn year_target(
 ) -> Option<i64> {
     snap.targets
         .iter()
-        .find(|t| t.node == node && t.line == line && t.period == Period::Year && t.metric == metric)
+        .find(|t| {
+            t.node == node && t.line == line && t.period == Period::Year && t.metric == metric
+        })
         .map(|t| t.value)
 }
 

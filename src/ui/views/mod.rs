@@ -243,6 +243,8 @@ pub enum Action {
         metric: crate::domain::model::Metric,
         locked: bool,
     },
+    /// A change to the battle plan (customers, matrix, pipeline, goal cards).
+    Account(crate::store::accounts::AccountChange),
     ApplyAllocation {
         rule: crate::domain::allocation::AllocationRule,
         detail: String,
@@ -371,6 +373,7 @@ pub struct States {
     pub variance: variance::State,
     pub targets: targets::State,
     pub funnel: funnel::State,
+    pub accounts: accounts::State,
 }
 
 /// Draws the current view.
@@ -392,7 +395,7 @@ pub fn view_ui(
         View::Monthly => {
             monthly::monthly_ui(ui, ctx, &mut states.monthly, states.funnel.rephase, actions)
         }
-        View::Accounts => accounts::accounts_ui(ui, ctx),
+        View::Accounts => accounts::accounts_ui(ui, ctx, &mut states.accounts, actions),
         View::Expenses => expenses::expenses_ui(ui, ctx),
         View::Receivables => receivables::receivables_ui(ui, ctx),
         View::Variance => variance::variance_ui(ui, ctx, &mut states.variance),

@@ -1,0 +1,481 @@
+//! The customer × product matrix: customers down, products across; each cell the stage (in its
+//! colour), the strategy, the resources, the potential, the close month and the probability.
+//! Click a cell to fill or edit it in place.
+
+use egui::{RichText, Ui};
+
+use super::{Out, amount_text, error_line, field, parse_amount, stage_color, stage_name};
+use crate::domain::battle::{self, CellFields, MatrixCell, MatrixFilter};
+use crate::domain::model::{CustomerId, DealStatus, NodeId, ProductId};
+use crate::domain::ratio::Ratio;
+use crate::store::accounts::AccountChange;
+use crate::ui::views::ViewCtx;
+
+/// A cell being edited, with its typed text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Draft {
+    customer: CustomerId,
+    product: ProductId,
+    exists: Option<i64>,
+    stage: u8,
+    strategy: String,
+    people: String,
+    budget: String,
+    potential: String,
+    close_month: String,
+    probability: String,
+    error: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct State {
+    pub industry: Option<String>,
+    pub stage: Option<u8>,
+    draft: Option<Draft>,
+}
+
+fn draft_of(ctx: &ViewCtx, customer: CustomerId, product: ProductId) -> Draft {
+    let cell = ctx
+        .snap
+        .matrix
+        .iter()
+        .find(|c| c.customer == customer && c.product == product);
+    match cell {
+        None => Draft {
+            customer,
+            product,
+            exists: None,
+            stage: 1,
+            strategy: String::new(),
+            people: "0".into(),
+            budget: String::new(),
+            potential: String::new(),
+            close_month: String::new(),
+            probability: String::new(),
+            error: None,
+        },
+        Some(c) => {
+            let f = battle::cell_figures(ctx.snap, c);
+            Draft {
+                customer,
+                product,
+                exists: Some(c.id),
+                stage: f.stage,
+                strategy: c.fields.strategy.clone(),
+                people: c.fields.people.to_string(),
+                budget: amount_text(ctx, c.fields.budget),
+                potential: amount_text(ctx, c.fields.potential),
+                close_month: c
+                    .fields
+                    .close_month
+                    .map(|d| format!("{:04}-{:02}", d.year(), d.month()))
+                    .unwrap_or_default(),
+                probability: c
+                    .fields
+                    .probability
+                    .map(|p| p.format_percent(4))
+                    .unwrap_or_default(),
+                error: None,
+            }
+        }
+    }
+}
+
+/// Reads `2026-03`, `2026-3`, `2026/3` or `2026.3` as the first day of that month.
+pub(super) fn parse_month(text: &str) -> Option<jiff::civil::Date> {
+    let t = text.trim();
+    let (y, m) = t.split_once(['-', '/', '.'])?;
+    let y: i16 = y.trim().parse().ok()?;
+    let m: i8 = m.trim().parse().ok()?;
+    jiff::civil::Date::new(y, m, 1).ok()
+}
+
+fn parse(ctx: &ViewCtx, d: &Draft) -> Result<CellFields, String> {
+    let people = if d.people.trim().is_empty() {
+        0
+    } else {
+        d.people.trim().parse::<u32>().map_err(|_| {
+            ctx.trf(
+                "matrix.err.people",
+                &[("value", d.people.trim().to_owned())],
+            )
+        })?
+    };
+    let budget = parse_amount(ctx, &ctx.tr("matrix.budget"), &d.budget)?;
+    let potential = parse_amount(ctx, &ctx.tr("matrix.potential"), &d.potential)?;
+    let close_month = if d.close_month.trim().is_empty() {
+        None
+    } else {
+        Some(parse_month(&d.close_month).ok_or_else(|| {
+            ctx.trf(
+                "matrix.err.month",
+                &[("value", d.close_month.trim().to_owned())],
+            )
+        })?)
+    };
+    let probability = if d.probability.trim().is_empty() {
+        None
+    } else {
+        match Ratio::parse(&d.probability) {
+            Ok(p) if !p.is_negative() && p <= Ratio::ONE => Some(p),
+            _ => {
+                return Err(ctx.trf(
+                    "matrix.err.probability",
+                    &[("value", d.probability.trim().to_owned())],
+                ));
+            }
+        }
+    };
+    Ok(CellFields {
+        strategy: d.strategy.trim().to_owned(),
+        people,
+        budget,
+        potential,
+        close_month,
+        probability,
+    })
+}
+
+/// What a cell's hover says: every figure with where it comes from.
+fn explain(ctx: &ViewCtx, cell: &MatrixCell, f: &battle::CellFigures) -> String {
+    let source = match f.probability_source {
+        battle::ProbabilitySource::Cell => ctx.tr("matrix.prob.cell"),
+        battle::ProbabilitySource::Stage => ctx.tr("matrix.prob.stage"),
+        battle::ProbabilitySource::Closed => ctx.tr("matrix.prob.closed"),
+    };
+    let mut lines = vec![
+        format!(
+            "{}: {} {}",
+            ctx.tr("matrix.stage"),
+            f.stage,
+            stage_name(ctx, f.stage)
+        ),
+        format!(
+            "{}: {} ({source})",
+            ctx.tr("matrix.probability"),
+            f.probability.format_percent(2)
+        ),
+        ctx.trf(
+            "matrix.explain.weighted",
+            &[
+                (
+                    "potential",
+                    ctx.money_with_unit(cell.fields.potential.fen()),
+                ),
+                ("p", f.probability.format_percent(2)),
+                ("weighted", ctx.money_with_unit(f.weighted.fen())),
+            ],
+        ),
+        format!(
+            "{}: {}",
+            ctx.tr("matrix.planned"),
+            ctx.money_with_unit(f.planned.fen())
+        ),
+    ];
+    if let Some(m) = cell.fields.close_month {
+        lines.push(format!(
+            "{}: {:04}-{:02}",
+            ctx.tr("matrix.close_month"),
+            m.year(),
+            m.month()
+        ));
+    }
+    if cell.fields.people > 0 || cell.fields.budget.fen() > 0 {
+        lines.push(ctx.trf(
+            "matrix.explain.resources",
+            &[
+                ("people", cell.fields.people.to_string()),
+                ("budget", ctx.money_with_unit(cell.fields.budget.fen())),
+            ],
+        ));
+    }
+    if !cell.fields.strategy.is_empty() {
+        lines.push(format!(
+            "{}: {}",
+            ctx.tr("matrix.strategy"),
+            cell.fields.strategy
+        ));
+    }
+    lines.join("\n")
+}
+
+pub fn matrix_ui(
+    ui: &mut Ui,
+    ctx: &ViewCtx,
+    person: Option<NodeId>,
+    date: jiff::civil::Date,
+    state: &mut State,
+    out: &mut Out,
+) {
+    let snap = ctx.snap;
+    let dark = ui.visuals().dark_mode;
+    let won_stage = crate::domain::person_funnel::won_stage(snap);
+    ui.label(RichText::new(ctx.tr("matrix.intro")).weak());
+
+    // Filters: industry and stage (the person is chosen above).
+    let mut industries: Vec<String> = snap
+        .customers
+        .iter()
+        .map(|c| c.industry.clone())
+        .filter(|i| !i.is_empty())
+        .collect();
+    industries.sort();
+    industries.dedup();
+    ui.horizontal(|ui| {
+        let all = ctx.tr("accounts.all").into_owned();
+        let label = ui.label(ctx.tr("col.industry"));
+        egui::ComboBox::from_id_salt("matrix_industry")
+            .selected_text(state.industry.clone().unwrap_or(all.clone()))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut state.industry, None, all.clone());
+                for i in &industries {
+                    ui.selectable_value(&mut state.industry, Some(i.clone()), i);
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        let label = ui.label(ctx.tr("matrix.stage"));
+        egui::ComboBox::from_id_salt("matrix_stage")
+            .selected_text(
+                state
+                    .stage
+                    .map(|s| format!("{s} {}", stage_name(ctx, s)))
+                    .unwrap_or(all.clone()),
+            )
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut state.stage, None, all);
+                for s in &snap.stages {
+                    ui.selectable_value(
+                        &mut state.stage,
+                        Some(s.position),
+                        format!("{} {}", s.position, stage_name(ctx, s.position)),
+                    );
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
+    // The colour legend.
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 4.0;
+        for s in &snap.stages {
+            let text = RichText::new(format!(" {} {} ", s.position, stage_name(ctx, s.position)))
+                .small()
+                .background_color(stage_color(s.position, won_stage, dark));
+            ui.label(text);
+        }
+    });
+    ui.add_space(4.0);
+
+    if let Some(draft) = state.draft.as_mut() {
+        let mut close = false;
+        editor(ui, ctx, draft, date, out, &mut close);
+        if close {
+            state.draft = None;
+        }
+        ui.add_space(6.0);
+    }
+
+    let filter = MatrixFilter {
+        person,
+        industry: state.industry.clone(),
+        stage: None,
+    };
+    let customers: Vec<_> = snap
+        .customers
+        .iter()
+        .filter(|c| filter.customer_matches(snap, c.id))
+        .filter(|c| {
+            // With a stage chosen, only customers with a cell at that stage.
+            state.stage.is_none_or(|s| {
+                snap.matrix
+                    .iter()
+                    .filter(|m| m.customer == c.id)
+                    .any(|m| battle::cell_figures(snap, m).stage == s)
+            })
+        })
+        .collect();
+    if snap.products.is_empty() || customers.is_empty() {
+        widgets_note(ui, ctx, "matrix.empty");
+        return;
+    }
+    let selected = state.draft.as_ref().map(|d| (d.customer, d.product));
+    let mut open: Option<(CustomerId, ProductId)> = None;
+    egui::ScrollArea::both()
+        .id_salt("matrix_scroll")
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            egui::Grid::new("matrix_grid")
+                .spacing([4.0, 4.0])
+                .show(ui, |ui| {
+                    ui.label(RichText::new(ctx.tr("col.customer")).strong());
+                    for p in &snap.products {
+                        ui.label(RichText::new(&p.name).strong())
+                            .on_hover_text(ctx.line_name(p.line));
+                    }
+                    ui.label(RichText::new(ctx.with_unit("matrix.planned")).strong());
+                    ui.end_row();
+                    for c in &customers {
+                        ui.vertical(|ui| {
+                            ui.label(&c.name);
+                            ui.label(
+                                RichText::new(format!("{} · {}", c.industry, c.region))
+                                    .small()
+                                    .weak(),
+                            );
+                        });
+                        let mut row_planned = crate::domain::money::Money::ZERO;
+                        for p in &snap.products {
+                            let cell = snap
+                                .matrix
+                                .iter()
+                                .find(|m| m.customer == c.id && m.product == p.id);
+                            let name = format!("{} · {}", c.name, p.name);
+                            let is_selected = selected == Some((c.id, p.id));
+                            let response = match cell {
+                                Some(cell) => {
+                                    let f = battle::cell_figures(snap, cell);
+                                    row_planned += f.planned;
+                                    let dimmed = state.stage.is_some_and(|s| s != f.stage);
+                                    let mut fill = stage_color(f.stage, won_stage, dark);
+                                    if f.status == DealStatus::Lost || dimmed {
+                                        fill = fill.gamma_multiply(0.35);
+                                    }
+                                    let status = match f.status {
+                                        DealStatus::Lost => ctx.tr("matrix.lost").into_owned(),
+                                        _ => format!("{} {}", f.stage, stage_name(ctx, f.stage)),
+                                    };
+                                    let text = RichText::new(format!(
+                                        "{status}\n{} / {}",
+                                        ctx.money(f.weighted.fen()),
+                                        ctx.money(cell.fields.potential.fen())
+                                    ))
+                                    .size(12.0);
+                                    let b = egui::Button::new(text)
+                                        .fill(fill)
+                                        .selected(is_selected)
+                                        .wrap_mode(egui::TextWrapMode::Truncate);
+                                    ui.add_sized([128.0, 40.0], b).on_hover_text(format!(
+                                        "{name}\n{}",
+                                        explain(ctx, cell, &f)
+                                    ))
+                                }
+                                None => {
+                                    let b = egui::Button::new(RichText::new("+").weak())
+                                        .selected(is_selected);
+                                    ui.add_sized([128.0, 40.0], b).on_hover_text(
+                                        ctx.trf("matrix.fill", &[("name", name.clone())]),
+                                    )
+                                }
+                            };
+                            response.widget_info(|| {
+                                egui::WidgetInfo::labeled(egui::Role::Button, true, &name)
+                            });
+                            if response.clicked() {
+                                open = Some((c.id, p.id));
+                            }
+                        }
+                        ui.label(RichText::new(ctx.money(row_planned.fen())).monospace());
+                        ui.end_row();
+                    }
+                });
+        });
+    if let Some((c, p)) = open {
+        state.draft = Some(draft_of(ctx, c, p));
+    }
+}
+
+fn widgets_note(ui: &mut Ui, ctx: &ViewCtx, key: &str) {
+    crate::ui::widgets::note(ui, &ctx.tr(key));
+}
+
+fn editor(
+    ui: &mut Ui,
+    ctx: &ViewCtx,
+    d: &mut Draft,
+    date: jiff::civil::Date,
+    out: &mut Out,
+    close: &mut bool,
+) {
+    let snap = ctx.snap;
+    let customer = snap
+        .customers
+        .iter()
+        .find(|c| c.id == d.customer)
+        .map(|c| c.name.clone())
+        .unwrap_or_default();
+    let product = snap
+        .products
+        .iter()
+        .find(|p| p.id == d.product)
+        .map(|p| p.name.clone())
+        .unwrap_or_default();
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.label(RichText::new(format!("{customer} × {product}")).strong());
+        egui::Grid::new("matrix_editor")
+            .num_columns(4)
+            .spacing([12.0, 6.0])
+            .show(ui, |ui| {
+                let label = ui.label(ctx.tr("matrix.stage"));
+                egui::ComboBox::from_id_salt("matrix_cell_stage")
+                    .selected_text(format!("{} {}", d.stage, stage_name(ctx, d.stage)))
+                    .width(180.0)
+                    .show_ui(ui, |ui| {
+                        for s in &snap.stages {
+                            ui.selectable_value(
+                                &mut d.stage,
+                                s.position,
+                                format!("{} {}", s.position, stage_name(ctx, s.position)),
+                            );
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                field(
+                    ui,
+                    &ctx.with_unit("matrix.potential"),
+                    &mut d.potential,
+                    120.0,
+                );
+                ui.end_row();
+                field(ui, &ctx.tr("matrix.close_month"), &mut d.close_month, 180.0)
+                    .on_hover_text(ctx.tr("matrix.close_month.hint"));
+                field(ui, &ctx.tr("matrix.probability"), &mut d.probability, 120.0)
+                    .on_hover_text(ctx.tr("matrix.probability.hint"));
+                ui.end_row();
+                field(ui, &ctx.tr("matrix.people"), &mut d.people, 180.0);
+                field(ui, &ctx.with_unit("matrix.budget"), &mut d.budget, 120.0);
+                ui.end_row();
+            });
+        ui.horizontal(|ui| {
+            field(ui, &ctx.tr("matrix.strategy"), &mut d.strategy, 520.0);
+        });
+        ui.horizontal(|ui| {
+            if ui.button(ctx.tr("matrix.save")).clicked() {
+                match parse(ctx, d) {
+                    Ok(fields) => {
+                        out.push(AccountChange::SetCell {
+                            customer: d.customer,
+                            product: d.product,
+                            stage: d.stage,
+                            fields,
+                            date,
+                        });
+                        *close = true;
+                    }
+                    Err(e) => d.error = Some(e),
+                }
+            }
+            if let Some(id) = d.exists
+                && ui.button(ctx.tr("matrix.delete")).clicked()
+            {
+                out.push(AccountChange::DeleteCell(id));
+                *close = true;
+            }
+            if ui.button(ctx.tr("dialog.cancel")).clicked() {
+                *close = true;
+            }
+        });
+        error_line(ui, &d.error);
+    });
+}
