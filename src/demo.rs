@@ -6,16 +6,19 @@
 use std::path::Path;
 
 use crate::domain::actions::{ActionFields, ActionKind, ActionStatus, SupportKind};
+use crate::domain::battle::{CellFields, ContactFields, GoalKind, GoalUnit};
 use crate::domain::derivation::{
     Competitor, CycleInputs, DerivationInputs, EconomicPhase, HistoryInputs, HistoryMethod,
     LifeCycle, Override, SharePath, StrategyInputs,
 };
 use crate::domain::funnel::reverse_funnel;
+use crate::domain::model::CustomerId;
 use crate::domain::model::{FunnelDefaults, LineId, Metric, NodeId, ProductId, UnitKind};
 use crate::domain::money::Money;
 use crate::domain::period::Period;
 use crate::domain::ratio::Ratio;
 use crate::domain::{seasonality, split};
+use crate::store::accounts::AccountChange;
 use crate::store::{
     Bulk, CustomerFields, HistorySale, NewPlan, PersonFields, ProductFields, ProductLineFields,
     Result, Store, StoreError,
@@ -502,6 +505,202 @@ fn fill_demo(b: &Bulk) -> Result<()> {
         SupportKind::Showroom,
         "邀请瑞丰银行参观成功案例展厅并现场演示",
     )?;
+    battle_plan(b, zhang, &customer, &products)
+}
+
+/// The first account manager's battle plan as drafted at the start of the year: the
+/// customer × product matrix (each cell a card on the pipeline board, its moves dated), two
+/// signed projects in delivery and after-sales, contacts, and the goal card.
+fn battle_plan(
+    b: &Bulk,
+    zhang: NodeId,
+    customer: &dyn Fn(&str) -> Option<CustomerId>,
+    products: &[[ProductId; 2]],
+) -> Result<()> {
+    let date = |s: &str| -> Result<jiff::civil::Date> { s.parse().map_err(|_| internal(s)) };
+    let (custom, integration) = (products[0][0], products[0][1]);
+    let (erp, erp_ent) = (products[1][0], products[1][1]);
+    let (crm, crm_mobile) = (products[2][0], products[2][1]);
+    // (customer, product, moves (stage, date), potential 万, close month, people, budget 万,
+    // strategy)
+    type Cell<'a> = (
+        &'a str,
+        ProductId,
+        &'a [(u8, &'a str)],
+        i64,
+        &'a str,
+        u32,
+        i64,
+        &'a str,
+    );
+    let cells: [Cell; 6] = [
+        (
+            "精工汽车零部件",
+            erp_ent,
+            &[
+                (1, "2025-09-08"),
+                (2, "2025-09-26"),
+                (3, "2025-10-20"),
+                (4, "2025-11-18"),
+                (5, "2025-12-15"),
+            ],
+            500,
+            "2026-03",
+            3,
+            8,
+            "与生产副总建立信任，突出 MES 集成的成功案例",
+        ),
+        (
+            "瑞丰银行",
+            crm,
+            &[(1, "2025-11-03"), (2, "2025-12-10")],
+            400,
+            "2026-06",
+            2,
+            5,
+            "展厅参观 + 现场演示，争取书面意向",
+        ),
+        (
+            "鼎盛基金",
+            crm_mobile,
+            &[(1, "2025-12-22")],
+            400,
+            "2026-09",
+            1,
+            3,
+            "通过瑞丰银行的案例引荐，先做移动端试点",
+        ),
+        (
+            "仁和医院",
+            custom,
+            &[(1, "2025-10-10"), (2, "2025-11-05"), (3, "2025-12-18")],
+            1_000,
+            "2026-12",
+            5,
+            20,
+            "启动需求调研，与信息科共建方案，争取列入年度预算",
+        ),
+        (
+            "仁和医院",
+            integration,
+            &[
+                (1, "2025-03-03"),
+                (2, "2025-03-20"),
+                (3, "2025-04-15"),
+                (4, "2025-05-12"),
+                (5, "2025-06-09"),
+                (6, "2025-06-30"),
+                (7, "2025-07-10"),
+            ],
+            300,
+            "2025-06",
+            4,
+            0,
+            "按期交付，每周与信息科同步进展",
+        ),
+        (
+            "瑞丰银行",
+            erp,
+            &[
+                (1, "2024-02-05"),
+                (3, "2024-03-11"),
+                (5, "2024-04-22"),
+                (6, "2024-05-10"),
+                (7, "2024-05-20"),
+                (8, "2025-03-01"),
+            ],
+            80,
+            "2024-05",
+            1,
+            1,
+            "回顾上线价值，提出续约条件和免费升级",
+        ),
+    ];
+    for (name, product, moves, potential_wan, close, people, budget_wan, strategy) in cells {
+        let Some(c) = customer(name) else {
+            return Err(internal(name));
+        };
+        let fields = CellFields {
+            strategy: strategy.to_owned(),
+            people,
+            budget: Money::from_fen(budget_wan * WAN),
+            potential: Money::from_fen(potential_wan * WAN),
+            close_month: Some(date(&format!("{close}-01"))?),
+            probability: None,
+        };
+        for (stage, on) in moves {
+            b.account(&AccountChange::SetCell {
+                customer: c,
+                product,
+                stage: *stage,
+                fields: fields.clone(),
+                date: date(on)?,
+            })?;
+        }
+    }
+    for (name, contact, title, role, phone) in [
+        (
+            "精工汽车零部件",
+            "陈建国",
+            "生产副总",
+            "决策人",
+            "0574-8888 1201",
+        ),
+        (
+            "精工汽车零部件",
+            "刘洋",
+            "信息部经理",
+            "技术评估",
+            "0574-8888 1235",
+        ),
+        (
+            "瑞丰银行",
+            "王敏",
+            "科技部总经理",
+            "决策人",
+            "021-6666 8001",
+        ),
+        (
+            "仁和医院",
+            "赵磊",
+            "信息科主任",
+            "项目负责人",
+            "021-5555 3020",
+        ),
+    ] {
+        let Some(c) = customer(name) else {
+            return Err(internal(name));
+        };
+        b.account(&AccountChange::AddContact {
+            customer: c,
+            fields: ContactFields {
+                name: contact.to_owned(),
+                title: title.to_owned(),
+                role: role.to_owned(),
+                phone: phone.to_owned(),
+                email: String::new(),
+            },
+        })?;
+    }
+    // The goal card: the article's kinds of goal at one account manager's scale.
+    for (kind, target) in [
+        (GoalKind::NewAccounts, Ratio::from_integer(4)),
+        (GoalKind::Implementation, Ratio::percent(98)),
+        (GoalKind::Renewal, Ratio::percent(85)),
+    ] {
+        b.account(&AccountChange::SetGoal {
+            person: zhang,
+            kind,
+            target: Some(target),
+        })?;
+    }
+    b.account(&AccountChange::AddCustomGoal {
+        person: zhang,
+        name: "目标行业知名度（金融、制造、医疗）".to_owned(),
+        unit: GoalUnit::Count,
+        target: Ratio::from_integer(3),
+        actual: Some(Ratio::from_integer(1)),
+    })?;
     Ok(())
 }
 

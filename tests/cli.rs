@@ -66,17 +66,26 @@ fn demo_then_check_then_report() {
     let f = &json["funnels"];
     assert_eq!(f["basis"], "stretch");
     assert_eq!(f["month_weights"], "history");
+    let li = &f["people"][1];
+    assert_eq!(li["name"], "李娜");
+    assert_eq!(li["stretch_fen"], 1_100_000_000i64);
+    assert_eq!(li["funnel"]["deals"], 11);
+    assert_eq!(li["funnel"]["leads"], 110);
+    assert_eq!(li["funnel"]["visits"], 242);
+    // 张伟's battle plan has four open cells closing in the year, valued at the stage
+    // probabilities: 500万 × 70% + 400万 × 20% + 400万 × 10% + 1,000万 × 30% = 770万, so
+    // 1,100万 − 770万 = 330万 remain → 4 deals, 40 leads.
     let zhang = &f["people"][0];
     assert_eq!(zhang["name"], "张伟");
-    assert_eq!(zhang["stretch_fen"], 1_100_000_000i64);
-    assert_eq!(zhang["funnel"]["deals"], 11);
-    assert_eq!(zhang["funnel"]["leads"], 110);
-    assert_eq!(zhang["funnel"]["visits"], 242);
-    assert_eq!(f["total"]["deals"], 55);
-    assert_eq!(f["total"]["leads"], 550);
+    assert_eq!(zhang["funnel"]["pipeline_expected_fen"], 770_000_000i64);
+    assert_eq!(zhang["funnel"]["remaining_fen"], 330_000_000i64);
+    assert_eq!(zhang["funnel"]["deals"], 4);
+    assert_eq!(zhang["funnel"]["leads"], 40);
+    assert_eq!(f["total"]["deals"], 48);
+    assert_eq!(f["total"]["leads"], 480);
     // Month by month the deals add up to the year; leads run three months ahead, so the
     // leads inside the year plus the shortfall before it make the 110.
-    let ph = &zhang["phasing"];
+    let ph = &li["phasing"];
     let months = ph["months"].as_array().unwrap();
     let sum = |key: &str| months.iter().map(|m| m[key].as_i64().unwrap()).sum::<i64>();
     assert_eq!(sum("deals"), 11);
@@ -97,7 +106,7 @@ fn demo_then_check_then_report() {
     }
     // The simulation: exact mean 1,100万; the chance of the committed 1,000万 and the leads for
     // 80% are near their binomial values (seeded, so the same every time).
-    let c = &zhang["confidence"];
+    let c = &li["confidence"];
     assert_eq!(c["runs"], 10_000);
     assert_eq!(c["analytic_mean_fen"], 1_100_000_000i64);
     let leads_80 = c["leads_for_80"].as_i64().unwrap();
@@ -650,15 +659,15 @@ fn signed_contracts_reduce_what_the_funnel_asks_for() {
     let csv = dir.path().join("actuals.csv");
     std::fs::write(
         &csv,
-        "日期,类型,销售员,金额\n2026-02-10,签约,张伟,300万\n2025-12-20,签约,张伟,50万\n",
+        "日期,类型,销售员,金额\n2026-02-10,签约,李娜,300万\n2025-12-20,签约,李娜,50万\n",
     )
     .unwrap();
     let out = salesplan(&["import", "--db", arg(&db), "actuals", arg(&csv)]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = salesplan(&["report", "--db", arg(&db), "--json"]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let zhang = &json["funnels"]["people"][0];
-    assert_eq!(zhang["name"], "张伟");
+    let zhang = &json["funnels"]["people"][1];
+    assert_eq!(zhang["name"], "李娜");
     // 1,100万 stretch − 300万 signed in the plan year (last December's does not count)
     // = 800万 → 8 deals, 80 leads.
     assert_eq!(zhang["funnel"]["remaining_fen"], 800_000_000i64);

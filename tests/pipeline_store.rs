@@ -12,15 +12,15 @@ use salesplan::store::{Store, StoreError};
 fn demo() -> (tempfile::TempDir, Store, NodeId) {
     let dir = tempfile::tempdir().unwrap();
     let store = salesplan::demo::create_demo(&dir.path().join("demo.salesplan")).unwrap();
-    let zhang = store
+    let who = store
         .snapshot()
         .unwrap()
         .nodes
         .iter()
-        .find(|n| n.name == "张伟")
+        .find(|n| n.name == "李娜")
         .unwrap()
         .id;
-    (dir, store, zhang)
+    (dir, store, who)
 }
 
 fn add(store: &mut Store, person: NodeId, name: &str, engaged: &str) -> OpportunityId {
@@ -38,13 +38,18 @@ fn add(store: &mut Store, person: NodeId, name: &str, engaged: &str) -> Opportun
         .unwrap()
 }
 
-fn durations(store: &Store) -> Vec<(u8, u64, Option<Ratio>)> {
+/// Durations over one person's opportunities (the demo's own pipeline is 张伟's).
+fn durations(store: &Store, person: NodeId) -> Vec<(u8, u64, Option<Ratio>)> {
     let snap = store.snapshot().unwrap();
     let mut events = std::collections::HashMap::new();
     for e in &snap.stage_events {
         events.entry(e.opportunity).or_insert_with(Vec::new).push(e);
     }
-    let all: Vec<_> = snap.opportunities.iter().collect();
+    let all: Vec<_> = snap
+        .opportunities
+        .iter()
+        .filter(|o| o.person == Some(person))
+        .collect();
     stage_durations(&all, &events, 6)
         .into_iter()
         .map(|d| (d.stage, d.samples, d.mean_days))
@@ -53,8 +58,8 @@ fn durations(store: &Store) -> Vec<(u8, u64, Option<Ratio>)> {
 
 #[test]
 fn dated_moves_give_exact_rates_and_durations() {
-    let (_dir, mut store, zhang) = demo();
-    let a = add(&mut store, zhang, "瑞丰银行 CRM", "2026-01-05");
+    let (_dir, mut store, who) = demo();
+    let a = add(&mut store, who, "瑞丰银行 CRM", "2026-01-05");
     for (stage, date) in [
         (2, "2026-01-15"),
         (3, "2026-02-04"),
@@ -66,7 +71,7 @@ fn dated_moves_give_exact_rates_and_durations() {
             .move_opportunity(a, stage, parse_date(date).unwrap())
             .unwrap();
     }
-    let b = add(&mut store, zhang, "汇通证券 ERP", "2026-01-10");
+    let b = add(&mut store, who, "汇通证券 ERP", "2026-01-10");
     store
         .move_opportunity(b, 2, parse_date("2026-01-23").unwrap())
         .unwrap();
@@ -80,7 +85,7 @@ fn dated_moves_give_exact_rates_and_durations() {
     assert_eq!(won.close_date, Some(parse_date("2026-03-06").unwrap()));
     let s = stats::for_plan(&snap);
     let rate = |from: u8| {
-        s.company
+        s.by_person[&Some(who)]
             .conversions
             .iter()
             .find(|c| c.from == from)
@@ -91,11 +96,11 @@ fn dated_moves_give_exact_rates_and_durations() {
     assert_eq!(rate(1), Some(Ratio::ONE));
     assert_eq!(rate(2), Ratio::new(1, 2));
     assert_eq!(rate(3), Some(Ratio::ONE));
-    assert_eq!(s.company.win_rate, Ratio::new(1, 2));
+    assert_eq!(s.by_person[&Some(who)].win_rate, Ratio::new(1, 2));
     // Days in each stage: stage 1 took 10 and 13 days; stage 2 took 20 (the lost one has no
     // next stage); then 6, 10 and 14 days.
     assert_eq!(
-        durations(&store),
+        durations(&store, who),
         vec![
             (1, 2, Ratio::new(23, 2)),
             (2, 1, Some(Ratio::from_integer(20))),
@@ -105,8 +110,9 @@ fn dated_moves_give_exact_rates_and_durations() {
         ]
     );
 
-    // Two deals are too few to be the person's own rates: the funnel keeps the plan's
-    // single step until at least ten opportunities have passed a stage.
+    // Two deals are too few to be the person's own rates or durations: the funnel keeps the
+    // plan's single step until at least ten opportunities have passed a stage, and the
+    // phasing the default 90-day cycle (3 months) until ten have gone through each stage.
     let single = |store: &Store| {
         let snap = store.snapshot().unwrap();
         let s = stats::for_plan(&snap);
@@ -116,10 +122,10 @@ fn dated_moves_give_exact_rates_and_durations() {
             salesplan::domain::plan_funnels::Basis::Stretch,
             1,
         );
-        let p = plans.iter().find(|p| p.person == zhang).unwrap();
+        let p = plans.iter().find(|p| p.person == who).unwrap();
         p.phasing.as_ref().unwrap().offsets.clone()
     };
-    assert_eq!(single(&store), vec![(1, 2), (6, 0)]);
+    assert_eq!(single(&store), vec![(1, 3), (6, 0)]);
 
     // A move undoes: b is open at stage 2 again, then back at stage 1 with no stage-2 entry.
     store.undo().unwrap();
@@ -147,7 +153,7 @@ fn dated_moves_give_exact_rates_and_durations() {
     // the close by ≈ 60.3 days → 2 months, stage 2 by 50 → 2, stage 3 by 30 → 1, stage 4 by
     // 24 → 1, stage 5 by 14 → 0.
     for n in 0..9 {
-        let id = add(&mut store, zhang, &format!("deal {n}"), "2026-01-05");
+        let id = add(&mut store, who, &format!("deal {n}"), "2026-01-05");
         for (stage, date) in [
             (2, "2026-01-15"),
             (3, "2026-02-04"),
@@ -163,7 +169,7 @@ fn dated_moves_give_exact_rates_and_durations() {
     let snap = store.snapshot().unwrap();
     let s = stats::for_plan(&snap);
     let rate = |from: u8| {
-        s.company
+        s.by_person[&Some(who)]
             .conversions
             .iter()
             .find(|c| c.from == from)
@@ -171,8 +177,8 @@ fn dated_moves_give_exact_rates_and_durations() {
             .rate
     };
     assert_eq!(rate(2), Ratio::new(10, 11));
-    assert_eq!(s.company.win_rate, Ratio::new(10, 11));
-    assert_eq!(durations(&store)[0], (1, 11, Ratio::new(113, 11)));
+    assert_eq!(s.by_person[&Some(who)].win_rate, Ratio::new(10, 11));
+    assert_eq!(durations(&store, who)[0], (1, 11, Ratio::new(113, 11)));
     assert_eq!(
         single(&store),
         vec![(1, 2), (2, 2), (3, 1), (4, 1), (5, 0), (6, 0)]
@@ -181,8 +187,8 @@ fn dated_moves_give_exact_rates_and_durations() {
 
 #[test]
 fn bad_moves_and_stages_are_refused() {
-    let (_dir, mut store, zhang) = demo();
-    let a = add(&mut store, zhang, "A", "2026-01-05");
+    let (_dir, mut store, who) = demo();
+    let a = add(&mut store, who, "A", "2026-01-05");
     let day = parse_date("2026-01-06").unwrap();
     assert!(matches!(
         store.move_opportunity(a, 0, day),

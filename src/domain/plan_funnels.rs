@@ -120,9 +120,14 @@ pub fn person_plans(
             let inputs = person_funnel::plan_inputs(snap, stats, p.id, target, contracted).ok()?;
             let funnel = person_funnel::person_funnel(&inputs);
             let own = stats.by_person.get(&Some(p.id));
+            // Like the stage durations, a cycle is measured over enough won deals or not at all.
+            let cycle = |s: &crate::domain::stats::DealStats| {
+                s.cycle_days_mean
+                    .filter(|_| s.cycles >= MIN_DURATION_SAMPLES)
+            };
             let cycle_days = own
-                .and_then(|s| s.cycle_days_mean)
-                .or(stats.company.cycle_days_mean)
+                .and_then(cycle)
+                .or(cycle(&stats.company))
                 .unwrap_or(Ratio::from_integer(i128::from(DEFAULT_CYCLE_DAYS)));
             let mut pipeline = [Ratio::ZERO; 12];
             for d in &inputs.open {
@@ -176,6 +181,10 @@ pub fn person_plans(
         .collect()
 }
 
+/// A stage's measured duration is used only over at least this many opportunities that went
+/// through it; fewer say more about the deals than about the stage.
+pub const MIN_DURATION_SAMPLES: u64 = 10;
+
 /// Measured days in each stage, computed once for a plan: by person, and for the company.
 struct StageDays<'a> {
     events: std::collections::HashMap<
@@ -216,6 +225,7 @@ impl<'a> StageDays<'a> {
     fn measured(&self, list: &[&crate::domain::model::Opportunity]) -> Vec<(u8, Ratio)> {
         crate::domain::stats::stage_durations(list, &self.events, self.won_stage)
             .into_iter()
+            .filter(|d| d.samples >= MIN_DURATION_SAMPLES)
             .filter_map(|d| d.mean_days.map(|m| (d.stage, m)))
             .collect()
     }
@@ -248,21 +258,28 @@ pub fn sim_inputs(
     seed: u64,
 ) -> Option<SimInputs> {
     let funnel = plan.funnel.as_ref().ok()?;
-    let history: Vec<Money> = snap
-        .opportunities
-        .iter()
-        .filter(|o| o.person == Some(plan.person) && o.status == DealStatus::Won)
-        .filter_map(|o| o.value)
-        .collect();
-    let history = if history.is_empty() {
-        snap.opportunities
+    // The spread of won deal values, the person's own else the company's, over enough deals
+    // to be a spread (the same minimum as the average deal size); else every deal is the
+    // average.
+    let won_stage = person_funnel::won_stage(snap);
+    let values = |person: Option<NodeId>| -> Vec<Money> {
+        let v: Vec<Money> = snap
+            .opportunities
             .iter()
-            .filter(|o| o.status == DealStatus::Won)
+            .filter(|o| person.is_none_or(|p| o.person == Some(p)))
+            .filter(|o| crate::domain::battle::signed(o, won_stage))
             .filter_map(|o| o.value)
-            .collect()
-    } else {
-        history
+            .collect();
+        if v.len() as u64 >= person_funnel::MIN_WON_FOR_DEAL_SIZE {
+            v
+        } else {
+            Vec::new()
+        }
     };
+    let mut history = values(Some(plan.person));
+    if history.is_empty() {
+        history = values(None);
+    }
     Some(SimInputs {
         committed: plan.committed,
         contracted: plan.inputs.contracted,

@@ -601,6 +601,7 @@ impl Store {
                  DELETE FROM target_locks WHERE node_id IN ({list});
                  DELETE FROM monthly_actions WHERE node_id IN ({list});
                  DELETE FROM support_requests WHERE node_id IN ({list});
+                 DELETE FROM goal_items WHERE node_id IN ({list});
                  UPDATE opportunities SET node_id = NULL WHERE node_id IN ({list});
                  UPDATE actuals SET node_id = NULL WHERE node_id IN ({list});
                  UPDATE customers SET owner_id = NULL WHERE owner_id IN ({list});
@@ -848,6 +849,11 @@ impl Bulk<'_> {
 
     pub fn add_customer(&self, fields: &CustomerFields) -> Result<CustomerId> {
         insert_customer(self.tx, fields)
+    }
+
+    /// A change to the battle plan (see [`super::accounts::AccountChange`]).
+    pub fn account(&self, change: &super::accounts::AccountChange) -> Result<()> {
+        super::accounts::apply(self.tx, change)
     }
 
     pub fn set_target(
