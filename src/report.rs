@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+mod battle;
 mod target_work;
 pub use target_work::{AllocationEntry, DerivationEntry, FunnelsSection, RoundEntry};
 
@@ -39,6 +40,8 @@ pub struct Report {
     pub statistics: StatisticsSection,
     /// Each person's funnel, month-by-month phasing and confidence.
     pub funnels: FunnelsSection,
+    /// The key-account battle plan: matrix, pipeline by stage, sales plans, goal cards.
+    pub battle_plan: battle::BattleSection,
 }
 
 /// Figures derived from the imported pipeline and history.
@@ -634,5 +637,6 @@ pub fn build(s: &PlanSnapshot) -> Report {
         },
         statistics: statistics(s, &tree),
         funnels: target_work::funnels(s, true),
+        battle_plan: battle::section(s, &s.people().map(|p| p.id).collect::<Vec<_>>()),
     }
 }
