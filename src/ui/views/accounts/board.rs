@@ -186,39 +186,42 @@ pub fn board_ui(
                 for col in &columns {
                     let frame = egui::Frame::group(ui.style()).inner_margin(6.0);
                     let (_, dropped) = ui.dnd_drop_zone::<OpportunityId, ()>(frame, |ui| {
-                        ui.set_width(COLUMN_WIDTH - 12.0);
-                        ui.set_min_height(320.0);
-                        ui.add(
-                            egui::Label::new(
-                                RichText::new(format!(
-                                    "{} {}",
-                                    col.stage,
-                                    stage_name(ctx, col.stage)
+                        // A column: its texts wrap at the column's width.
+                        ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
+                            ui.set_width(COLUMN_WIDTH - 12.0);
+                            ui.set_min_height(320.0);
+                            ui.add(
+                                egui::Label::new(
+                                    RichText::new(format!(
+                                        "{} {}",
+                                        col.stage,
+                                        stage_name(ctx, col.stage)
+                                    ))
+                                    .strong(),
+                                )
+                                .truncate(),
+                            );
+                            ui.label(
+                                RichText::new(ctx.trf(
+                                    "board.column",
+                                    &[
+                                        ("n", col.count.to_string()),
+                                        ("value", ctx.money(col.value.fen())),
+                                        ("weighted", ctx.money(col.weighted.fen())),
+                                    ],
                                 ))
-                                .strong(),
+                                .small(),
                             )
-                            .truncate(),
-                        );
-                        ui.label(
-                            RichText::new(ctx.trf(
-                                "board.column",
-                                &[
-                                    ("n", col.count.to_string()),
-                                    ("value", ctx.money(col.value.fen())),
-                                    ("weighted", ctx.money(col.weighted.fen())),
-                                ],
-                            ))
-                            .small(),
-                        )
-                        .on_hover_text(ctx.with_unit("board.column.hint"));
-                        let playbook = stage_playbook(ctx, col.stage);
-                        if !playbook.is_empty() {
-                            ui.label(RichText::new(playbook).small().weak());
-                        }
-                        ui.separator();
-                        for o in cards.iter().filter(|o| o.stage == col.stage) {
-                            card(ui, ctx, o, date, last_stage, out);
-                        }
+                            .on_hover_text(ctx.with_unit("board.column.hint"));
+                            let playbook = stage_playbook(ctx, col.stage);
+                            if !playbook.is_empty() {
+                                ui.label(RichText::new(playbook).small().weak());
+                            }
+                            ui.separator();
+                            for o in cards.iter().filter(|o| o.stage == col.stage) {
+                                card(ui, ctx, o, date, last_stage, out);
+                            }
+                        });
                     });
                     if let Some(id) = dropped {
                         moved = Some((*id, col.stage));

@@ -69,7 +69,14 @@ pub fn customers_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, out: &mut Out
                         120.0,
                     );
                     ui.end_row();
-                    super::person_picker(ui, ctx, "customer_owner", &mut d.owner, true);
+                    super::person_picker(
+                        ui,
+                        ctx,
+                        "customer_owner",
+                        "col.owner",
+                        &mut d.owner,
+                        true,
+                    );
                     ui.end_row();
                 });
             ui.horizontal(|ui| {

@@ -332,6 +332,8 @@ pub fn matrix_ui(
                                 .find(|m| m.customer == c.id && m.product == p.id);
                             let name = format!("{} · {}", c.name, p.name);
                             let is_selected = selected == Some((c.id, p.id));
+                            // The accessible name: the cell, then what it shows.
+                            let mut spoken = name.clone();
                             let response = match cell {
                                 Some(cell) => {
                                     let f = battle::cell_figures(snap, cell);
@@ -345,12 +347,13 @@ pub fn matrix_ui(
                                         DealStatus::Lost => ctx.tr("matrix.lost").into_owned(),
                                         _ => format!("{} {}", f.stage, stage_name(ctx, f.stage)),
                                     };
-                                    let text = RichText::new(format!(
+                                    let shown = format!(
                                         "{status}\n{} / {}",
                                         ctx.money(f.weighted.fen()),
                                         ctx.money(cell.fields.potential.fen())
-                                    ))
-                                    .size(12.0);
+                                    );
+                                    spoken = format!("{name}: {}", shown.replace('\n', " "));
+                                    let text = RichText::new(shown).size(12.0);
                                     let b = egui::Button::new(text)
                                         .fill(fill)
                                         .selected(is_selected)
@@ -369,7 +372,7 @@ pub fn matrix_ui(
                                 }
                             };
                             response.widget_info(|| {
-                                egui::WidgetInfo::labeled(egui::Role::Button, true, &name)
+                                egui::WidgetInfo::labeled(egui::Role::Button, true, &spoken)
                             });
                             if response.clicked() {
                                 open = Some((c.id, p.id));

@@ -78,7 +78,14 @@ pub fn accounts_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
             }
         }
         ui.separator();
-        person_picker(ui, ctx, "accounts_person", &mut state.person, true);
+        person_picker(
+            ui,
+            ctx,
+            "accounts_person",
+            "col.person",
+            &mut state.person,
+            true,
+        );
         if matches!(state.tab, Tab::Matrix | Tab::Board) {
             ui.separator();
             if state.date.is_empty() {
@@ -122,10 +129,11 @@ pub(super) fn person_picker(
     ui: &mut Ui,
     ctx: &ViewCtx,
     salt: &str,
+    label_key: &str,
     person: &mut Option<NodeId>,
     all: bool,
 ) {
-    let label = ui.label(ctx.tr("col.person"));
+    let label = ui.label(ctx.tr(label_key));
     let everyone = ctx.tr("accounts.everyone").into_owned();
     let shown = person.map(|p| ctx.node_name(p)).unwrap_or(everyone.clone());
     egui::ComboBox::from_id_salt(salt)
