@@ -31,17 +31,29 @@ pub struct State {
     error: Option<String>,
 }
 
-pub fn customers_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, out: &mut Out) {
+pub fn customers_ui(
+    ui: &mut Ui,
+    ctx: &ViewCtx,
+    person: Option<NodeId>,
+    state: &mut State,
+    out: &mut Out,
+) {
     let snap = ctx.snap;
+    // The chosen person's customers (everyone's when nobody is chosen).
+    let shown: Vec<_> = snap
+        .customers
+        .iter()
+        .filter(|c| person.is_none_or(|p| c.owner == Some(p)))
+        .collect();
     widgets::subheading(
         ui,
-        &ctx.trf(
-            "accounts.customers",
-            &[("n", snap.customers.len().to_string())],
-        ),
+        &ctx.trf("accounts.customers", &[("n", shown.len().to_string())]),
     );
     if state.draft.is_none() && ui.button(ctx.tr("customers.add")).clicked() {
-        state.draft = Some(CustomerDraft::default());
+        state.draft = Some(CustomerDraft {
+            owner: person,
+            ..CustomerDraft::default()
+        });
     }
     if let Some(d) = state.draft.as_mut() {
         let mut close = false;
@@ -110,7 +122,7 @@ pub fn customers_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, out: &mut Out
     }
     error_line(ui, &state.error);
 
-    if snap.customers.is_empty() {
+    if shown.is_empty() {
         widgets::note(ui, &ctx.tr("accounts.no_customers"));
     } else {
         egui::Grid::new("customers_list")
@@ -130,7 +142,7 @@ pub fn customers_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, out: &mut Out
                 }
                 ui.label("");
                 ui.end_row();
-                for c in &snap.customers {
+                for c in &shown {
                     let chosen = state.selected == Some(c.id);
                     if ui.selectable_label(chosen, &c.name).clicked() {
                         state.selected = if chosen { None } else { Some(c.id) };

@@ -309,14 +309,18 @@ pub fn matrix_ui(
                 .spacing([4.0, 4.0])
                 .show(ui, |ui| {
                     ui.label(RichText::new(ctx.tr("col.customer")).strong());
+                    // The customer's planned amount comes right after the name, so it stays in
+                    // view however many products there are.
+                    ui.label(RichText::new(ctx.with_unit("matrix.planned")).strong())
+                        .on_hover_text(ctx.tr("plans.planned.explain"));
                     for p in &snap.products {
                         ui.label(RichText::new(&p.name).strong())
                             .on_hover_text(ctx.line_name(p.line));
                     }
-                    ui.label(RichText::new(ctx.with_unit("matrix.planned")).strong());
                     ui.end_row();
                     for c in &customers {
                         ui.vertical(|ui| {
+                            ui.set_width(120.0);
                             ui.label(&c.name);
                             ui.label(
                                 RichText::new(format!("{} · {}", c.industry, c.region))
@@ -324,7 +328,20 @@ pub fn matrix_ui(
                                     .weak(),
                             );
                         });
-                        let mut row_planned = crate::domain::money::Money::ZERO;
+                        let row_planned: crate::domain::money::Money = snap
+                            .matrix
+                            .iter()
+                            .filter(|m| m.customer == c.id)
+                            .map(|m| battle::cell_figures(snap, m).planned)
+                            .sum();
+                        ui.allocate_ui_with_layout(
+                            egui::vec2(110.0, CELL_SIZE.y),
+                            egui::Layout::right_to_left(egui::Align::Center),
+                            |ui| {
+                                ui.set_min_size(egui::vec2(110.0, CELL_SIZE.y));
+                                ui.label(RichText::new(ctx.money(row_planned.fen())).monospace());
+                            },
+                        );
                         for p in &snap.products {
                             let cell = snap
                                 .matrix
@@ -337,7 +354,6 @@ pub fn matrix_ui(
                             let response = match cell {
                                 Some(cell) => {
                                     let f = battle::cell_figures(snap, cell);
-                                    row_planned += f.planned;
                                     let dimmed = state.stage.is_some_and(|s| s != f.stage);
                                     let mut fill = stage_color(f.stage, won_stage, dark);
                                     if f.status == DealStatus::Lost || dimmed {
@@ -347,26 +363,21 @@ pub fn matrix_ui(
                                         DealStatus::Lost => ctx.tr("matrix.lost").into_owned(),
                                         _ => format!("{} {}", f.stage, stage_name(ctx, f.stage)),
                                     };
-                                    let shown = format!(
-                                        "{status}\n{} / {}",
+                                    let weighted = format!(
+                                        "{} / {}",
                                         ctx.money(f.weighted.fen()),
                                         ctx.money(cell.fields.potential.fen())
                                     );
-                                    spoken = format!("{name}: {}", shown.replace('\n', " "));
-                                    let text = RichText::new(shown).size(12.0);
-                                    let b = egui::Button::new(text)
-                                        .fill(fill)
-                                        .selected(is_selected)
-                                        .wrap_mode(egui::TextWrapMode::Truncate);
-                                    ui.add_sized([128.0, 40.0], b).on_hover_text(format!(
-                                        "{name}\n{}",
-                                        explain(ctx, cell, &f)
-                                    ))
+                                    spoken = format!("{name}: {status} {weighted}");
+                                    cell_button(ui, fill, is_selected, &status, &weighted)
+                                        .on_hover_text(format!(
+                                            "{name}\n{}",
+                                            explain(ctx, cell, &f)
+                                        ))
                                 }
                                 None => {
-                                    let b = egui::Button::new(RichText::new("+").weak())
-                                        .selected(is_selected);
-                                    ui.add_sized([128.0, 40.0], b).on_hover_text(
+                                    let weak = ui.visuals().widgets.inactive.weak_bg_fill;
+                                    cell_button(ui, weak, is_selected, "+", "").on_hover_text(
                                         ctx.trf("matrix.fill", &[("name", name.clone())]),
                                     )
                                 }
@@ -378,7 +389,6 @@ pub fn matrix_ui(
                                 open = Some((c.id, p.id));
                             }
                         }
-                        ui.label(RichText::new(ctx.money(row_planned.fen())).monospace());
                         ui.end_row();
                     }
                 });
@@ -386,6 +396,61 @@ pub fn matrix_ui(
     if let Some((c, p)) = open {
         state.draft = Some(draft_of(ctx, c, p));
     }
+}
+
+const CELL_SIZE: egui::Vec2 = egui::vec2(132.0, 40.0);
+
+/// A matrix cell: its stage colour, the stage on the first line and weighted / potential on the
+/// second, each cut to the cell's width.
+fn cell_button(
+    ui: &mut Ui,
+    fill: egui::Color32,
+    selected: bool,
+    line1: &str,
+    line2: &str,
+) -> egui::Response {
+    let (rect, response) = ui.allocate_exact_size(CELL_SIZE, egui::Sense::click());
+    if ui.is_rect_visible(rect) {
+        let visuals = ui.style().interact_selectable(&response, selected);
+        let stroke = if selected {
+            egui::Stroke::new(2.0, crate::ui::theme::accent(ui.visuals().dark_mode))
+        } else {
+            visuals.bg_stroke
+        };
+        let painter = ui.painter();
+        painter.rect(rect, 4.0, fill, stroke, egui::StrokeKind::Inside);
+        let text_color = if ui.visuals().dark_mode {
+            egui::Color32::from_gray(235)
+        } else {
+            egui::Color32::from_gray(25)
+        };
+        let width = rect.width() - 10.0;
+        let lines: Vec<(&str, egui::FontId)> = [
+            (line1, egui::FontId::proportional(12.0)),
+            (line2, egui::FontId::monospace(12.0)),
+        ]
+        .into_iter()
+        .filter(|(t, _)| !t.is_empty())
+        .collect();
+        let galleys: Vec<_> = lines
+            .into_iter()
+            .map(|(t, font)| {
+                let mut job =
+                    egui::text::LayoutJob::simple_singleline(t.to_owned(), font, text_color);
+                job.wrap = egui::text::TextWrapping::truncate_at_width(width);
+                painter.layout_job(job)
+            })
+            .collect();
+        let total: f32 = galleys.iter().map(|g| g.size().y).sum();
+        let mut y = rect.center().y - total / 2.0;
+        for g in galleys {
+            let x = rect.center().x - g.size().x / 2.0;
+            let h = g.size().y;
+            painter.galley(egui::pos2(x, y), g, text_color);
+            y += h;
+        }
+    }
+    response
 }
 
 fn widgets_note(ui: &mut Ui, ctx: &ViewCtx, key: &str) {

@@ -114,7 +114,9 @@ pub fn accounts_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
         Tab::Board => board::board_ui(ui, ctx, state.person, date, &mut state.board, &mut out),
         Tab::Plans => plans::plans_ui(ui, ctx, state.person),
         Tab::Goals => goals::goals_ui(ui, ctx, &mut state.person, &mut state.goals, &mut out),
-        Tab::Customers => customers::customers_ui(ui, ctx, &mut state.customers, &mut out),
+        Tab::Customers => {
+            customers::customers_ui(ui, ctx, state.person, &mut state.customers, &mut out)
+        }
     }
     // A confirmed version is the plan of record: the battle plan stays as it is.
     if editable {
