@@ -197,3 +197,56 @@ fn a_customer_is_added_a_cell_filled_its_card_moved_and_the_goal_card_changes() 
     h.run();
     assert!(h.query_by_label("33.3%").is_none());
 }
+
+#[test]
+fn a_stage_is_edited_and_its_playbook_shows_on_the_cards() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.salesplan");
+    salesplan::demo::create_demo(&path).unwrap();
+    let mut h = app(path);
+    h.run();
+    h.get_all_by_label("大客户").next().unwrap().click();
+    h.run();
+    h.get_by_label("九阶段看板").click();
+    h.run();
+    // The article's playbook for stage 1 is on 鼎盛基金's card.
+    assert!(
+        h.query_by_label_contains("» 邀请客户参观成功案例展厅")
+            .is_some()
+    );
+    h.get_by_label("编辑阶段（名称、概率、打法）").click();
+    h.run();
+    // A bad probability is refused with a message; nothing changes.
+    type_into(&mut h, "概率 1", "abc");
+    h.get_by_label("保存 1").click();
+    h.run();
+    assert!(h.query_by_label_contains("“abc”不是 0% 到 100%").is_some());
+    type_into(&mut h, "概率 1", "15%");
+    type_into(&mut h, "打法 1", "邀请到展厅，演示移动端");
+    h.get_by_label("保存 1").click();
+    h.run();
+    let stage = h.state().doc.as_ref().unwrap().snap.stages[0].clone();
+    assert_eq!(
+        stage.probability,
+        salesplan::domain::ratio::Ratio::percent(15)
+    );
+    assert_eq!(stage.playbook, "邀请到展厅，演示移动端");
+    // The built-in name stays built-in (translated), not stored.
+    assert_eq!(stage.name, "");
+    assert!(h.query_by_label("» 邀请到展厅，演示移动端").is_some());
+    // The column's weighted value follows: 400万 × 15%.
+    assert!(h.query_by_label("1 个 · 400.00 · 加权 60.00").is_some());
+
+    // In the matrix, Enter in a field saves the cell.
+    h.get_by_label("客户-产品矩阵").click();
+    h.run();
+    h.get_by_label_contains("鼎盛基金 · CRM 移动版").click();
+    h.run();
+    type_into(&mut h, "潜在规模（万元）", "500");
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(
+        h.query_by_label("鼎盛基金 · CRM 移动版: 1 发现线索 75.00 / 500.00")
+            .is_some()
+    );
+}

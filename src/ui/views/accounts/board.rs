@@ -14,6 +14,8 @@ use crate::store::pipeline::NewOpportunity;
 use crate::ui::views::ViewCtx;
 
 const COLUMN_WIDTH: f32 = 180.0;
+/// Cards shown in one column.
+const MAX_CARDS: usize = 30;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct StageDraft {
@@ -218,8 +220,25 @@ pub fn board_ui(
                                 ui.label(RichText::new(playbook).small().weak());
                             }
                             ui.separator();
-                            for o in cards.iter().filter(|o| o.stage == col.stage) {
+                            // The biggest deals first; a column shows at most MAX_CARDS (a
+                            // CRM import can put thousands in a stage).
+                            let mut here: Vec<&&Opportunity> =
+                                cards.iter().filter(|o| o.stage == col.stage).collect();
+                            here.sort_by_key(|o| {
+                                std::cmp::Reverse(o.value.map(|v| v.fen()).unwrap_or(0))
+                            });
+                            for o in here.iter().take(MAX_CARDS) {
                                 card(ui, ctx, o, date, last_stage, out);
+                            }
+                            if here.len() > MAX_CARDS {
+                                ui.label(
+                                    RichText::new(ctx.trf(
+                                        "board.more",
+                                        &[("n", (here.len() - MAX_CARDS).to_string())],
+                                    ))
+                                    .small()
+                                    .weak(),
+                                );
                             }
                         });
                     });
@@ -437,10 +456,13 @@ fn stage_editor(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, out: &mut Out) {
                         let changed = row.name != stage_name(ctx, s.position)
                             || row.probability != s.probability.format_percent(4)
                             || row.playbook != stage_playbook(ctx, s.position);
-                        if ui
-                            .add_enabled(changed, egui::Button::new(ctx.tr("board.stage.save")))
-                            .clicked()
-                        {
+                        let button =
+                            ui.add_enabled(changed, egui::Button::new(ctx.tr("board.stage.save")));
+                        let label = format!("{} {}", ctx.tr("board.stage.save"), s.position);
+                        button.widget_info(|| {
+                            egui::WidgetInfo::labeled(egui::Role::Button, changed, &label)
+                        });
+                        if button.clicked() {
                             save = Some(i);
                         }
                         ui.end_row();

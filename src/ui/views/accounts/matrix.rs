@@ -479,6 +479,7 @@ fn editor(
         .map(|p| p.name.clone())
         .unwrap_or_default();
     egui::Frame::group(ui.style()).show(ui, |ui| {
+        let mut entered: Vec<egui::Response> = Vec::new();
         ui.label(RichText::new(format!("{customer} × {product}")).strong());
         egui::Grid::new("matrix_editor")
             .num_columns(4)
@@ -499,27 +500,47 @@ fn editor(
                     })
                     .response
                     .labelled_by(label.id);
-                field(
+                entered.push(field(
                     ui,
                     &ctx.with_unit("matrix.potential"),
                     &mut d.potential,
                     120.0,
+                ));
+                ui.end_row();
+                entered.push(
+                    field(ui, &ctx.tr("matrix.close_month"), &mut d.close_month, 180.0)
+                        .on_hover_text(ctx.tr("matrix.close_month.hint")),
+                );
+                entered.push(
+                    field(ui, &ctx.tr("matrix.probability"), &mut d.probability, 120.0)
+                        .on_hover_text(ctx.tr("matrix.probability.hint")),
                 );
                 ui.end_row();
-                field(ui, &ctx.tr("matrix.close_month"), &mut d.close_month, 180.0)
-                    .on_hover_text(ctx.tr("matrix.close_month.hint"));
-                field(ui, &ctx.tr("matrix.probability"), &mut d.probability, 120.0)
-                    .on_hover_text(ctx.tr("matrix.probability.hint"));
-                ui.end_row();
-                field(ui, &ctx.tr("matrix.people"), &mut d.people, 180.0);
-                field(ui, &ctx.with_unit("matrix.budget"), &mut d.budget, 120.0);
+                entered.push(field(ui, &ctx.tr("matrix.people"), &mut d.people, 180.0));
+                entered.push(field(
+                    ui,
+                    &ctx.with_unit("matrix.budget"),
+                    &mut d.budget,
+                    120.0,
+                ));
                 ui.end_row();
             });
         ui.horizontal(|ui| {
-            field(ui, &ctx.tr("matrix.strategy"), &mut d.strategy, 520.0);
+            entered.push(field(
+                ui,
+                &ctx.tr("matrix.strategy"),
+                &mut d.strategy,
+                520.0,
+            ));
         });
+        // Enter in a field saves; Escape cancels.
+        let enter =
+            ui.input(|i| i.key_pressed(egui::Key::Enter)) && entered.iter().any(|r| r.lost_focus());
+        if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            *close = true;
+        }
         ui.horizontal(|ui| {
-            if ui.button(ctx.tr("matrix.save")).clicked() {
+            if ui.button(ctx.tr("matrix.save")).clicked() || enter {
                 match parse(ctx, d) {
                     Ok(fields) => {
                         out.push(AccountChange::SetCell {
