@@ -9,7 +9,7 @@ use jiff::civil::Date;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::pipeline::{NewOpportunity, insert_opportunity, move_in};
-use super::write::{CustomerFields, insert_customer};
+use super::write::{CustomerFields, insert_customer, product_name};
 use super::{ChangeLabel, Result, Store, StoreError};
 use crate::domain::battle::{
     CellFields, Contact, ContactFields, GoalItem, GoalKind, GoalUnit, MatrixCell,
@@ -97,25 +97,7 @@ fn invalid(field: &'static str, value: impl ToString) -> StoreError {
 }
 
 fn customer_name(conn: &Connection, id: CustomerId) -> Result<String> {
-    conn.query_row("SELECT name FROM customers WHERE id = ?1", [id.0], |r| {
-        r.get(0)
-    })
-    .optional()?
-    .ok_or(StoreError::Missing {
-        what: "customers",
-        id: id.0,
-    })
-}
-
-fn product_name(conn: &Connection, id: ProductId) -> Result<String> {
-    conn.query_row("SELECT name FROM products WHERE id = ?1", [id.0], |r| {
-        r.get(0)
-    })
-    .optional()?
-    .ok_or(StoreError::Missing {
-        what: "products",
-        id: id.0,
-    })
+    super::write::name_of(conn, "customers", "customers", id.0)
 }
 
 fn check_contact(f: &ContactFields) -> Result<String> {

@@ -425,39 +425,32 @@ pub(crate) fn put_calendar_day(
     Ok(())
 }
 
-fn node_name(conn: &Connection, id: NodeId) -> Result<String> {
-    conn.query_row("SELECT name FROM org_nodes WHERE id = ?1", [id.0], |r| {
-        r.get(0)
-    })
-    .optional()?
-    .ok_or(StoreError::Missing {
-        what: "org_node",
-        id: id.0,
-    })
-}
-
-fn line_name(conn: &Connection, id: LineId) -> Result<String> {
+/// The name of the row `id` of `table` (which has a `name` column), or Missing.
+pub(super) fn name_of(
+    conn: &Connection,
+    table: &'static str,
+    what: &'static str,
+    id: i64,
+) -> Result<String> {
     conn.query_row(
-        "SELECT name FROM product_lines WHERE id = ?1",
-        [id.0],
+        &format!("SELECT name FROM {table} WHERE id = ?1"),
+        [id],
         |r| r.get(0),
     )
     .optional()?
-    .ok_or(StoreError::Missing {
-        what: "product_line",
-        id: id.0,
-    })
+    .ok_or(StoreError::Missing { what, id })
 }
 
-fn product_name(conn: &Connection, id: ProductId) -> Result<String> {
-    conn.query_row("SELECT name FROM products WHERE id = ?1", [id.0], |r| {
-        r.get(0)
-    })
-    .optional()?
-    .ok_or(StoreError::Missing {
-        what: "product",
-        id: id.0,
-    })
+fn node_name(conn: &Connection, id: NodeId) -> Result<String> {
+    name_of(conn, "org_nodes", "org_node", id.0)
+}
+
+fn line_name(conn: &Connection, id: LineId) -> Result<String> {
+    name_of(conn, "product_lines", "product_line", id.0)
+}
+
+pub(super) fn product_name(conn: &Connection, id: ProductId) -> Result<String> {
+    name_of(conn, "products", "product", id.0)
 }
 
 /// What deleting a node (with everything below it) would take with it, so the user can be

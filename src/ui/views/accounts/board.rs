@@ -54,17 +54,9 @@ fn card(
     let snap = ctx.snap;
     let dark = ui.visuals().dark_mode;
     let won_stage = crate::domain::person_funnel::won_stage(snap);
-    let customer = o
-        .customer
-        .and_then(|c| snap.customers.iter().find(|x| x.id == c))
-        .map(|c| c.name.as_str())
-        .unwrap_or("—");
-    let product = o
-        .product
-        .and_then(|p| snap.products.iter().find(|x| x.id == p))
-        .map(|p| p.name.as_str())
-        .unwrap_or("—");
-    let title = if o.source_id.is_none() && !customer.is_empty() {
+    let customer = super::customer_name(ctx, o.customer);
+    let product = super::product_name(ctx, o.product);
+    let title = if o.source_id.is_none() {
         format!("{customer} · {product}")
     } else {
         format!(
@@ -285,16 +277,8 @@ fn new_opportunity(
     let mut close = false;
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.label(RichText::new(ctx.tr("board.add")).strong());
-        let name_of_c = |c: Option<CustomerId>| {
-            c.and_then(|c| snap.customers.iter().find(|x| x.id == c))
-                .map(|x| x.name.clone())
-                .unwrap_or_else(|| "—".into())
-        };
-        let name_of_p = |p: Option<ProductId>| {
-            p.and_then(|p| snap.products.iter().find(|x| x.id == p))
-                .map(|x| x.name.clone())
-                .unwrap_or_else(|| "—".into())
-        };
+        let name_of_c = |c| super::customer_name(ctx, c);
+        let name_of_p = |p| super::product_name(ctx, p);
         egui::Grid::new("board_new")
             .num_columns(4)
             .spacing([12.0, 6.0])
@@ -327,21 +311,7 @@ fn new_opportunity(
                     })
                     .response
                     .labelled_by(label.id);
-                let label = ui.label(ctx.tr("matrix.stage"));
-                egui::ComboBox::from_id_salt("board_new_stage")
-                    .selected_text(format!("{} {}", d.stage, stage_name(ctx, d.stage)))
-                    .width(180.0)
-                    .show_ui(ui, |ui| {
-                        for s in &snap.stages {
-                            ui.selectable_value(
-                                &mut d.stage,
-                                s.position,
-                                format!("{} {}", s.position, stage_name(ctx, s.position)),
-                            );
-                        }
-                    })
-                    .response
-                    .labelled_by(label.id);
+                super::stage_combo(ui, ctx, "board_new_stage", &mut d.stage);
                 ui.end_row();
                 field(ui, &ctx.with_unit("board.value"), &mut d.value, 200.0);
                 field(ui, &ctx.tr("matrix.close_month"), &mut d.close_month, 180.0);

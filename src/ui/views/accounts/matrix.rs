@@ -485,21 +485,7 @@ fn editor(
             .num_columns(4)
             .spacing([12.0, 6.0])
             .show(ui, |ui| {
-                let label = ui.label(ctx.tr("matrix.stage"));
-                egui::ComboBox::from_id_salt("matrix_cell_stage")
-                    .selected_text(format!("{} {}", d.stage, stage_name(ctx, d.stage)))
-                    .width(180.0)
-                    .show_ui(ui, |ui| {
-                        for s in &snap.stages {
-                            ui.selectable_value(
-                                &mut d.stage,
-                                s.position,
-                                format!("{} {}", s.position, stage_name(ctx, s.position)),
-                            );
-                        }
-                    })
-                    .response
-                    .labelled_by(label.id);
+                super::stage_combo(ui, ctx, "matrix_cell_stage", &mut d.stage);
                 entered.push(field(
                     ui,
                     &ctx.with_unit("matrix.potential"),

@@ -153,6 +153,39 @@ pub(super) fn person_picker(
         .labelled_by(label.id);
 }
 
+/// A stage picker showing "position name".
+pub(super) fn stage_combo(ui: &mut Ui, ctx: &ViewCtx, salt: &str, stage: &mut u8) {
+    let label = ui.label(ctx.tr("matrix.stage"));
+    egui::ComboBox::from_id_salt(salt)
+        .selected_text(format!("{} {}", stage, stage_name(ctx, *stage)))
+        .width(180.0)
+        .show_ui(ui, |ui| {
+            for s in &ctx.snap.stages {
+                ui.selectable_value(
+                    stage,
+                    s.position,
+                    format!("{} {}", s.position, stage_name(ctx, s.position)),
+                );
+            }
+        })
+        .response
+        .labelled_by(label.id);
+}
+
+/// A customer's name, or "—".
+pub(super) fn customer_name(ctx: &ViewCtx, id: Option<crate::domain::model::CustomerId>) -> String {
+    id.and_then(|c| ctx.snap.customers.iter().find(|x| x.id == c))
+        .map(|x| x.name.clone())
+        .unwrap_or_else(|| "—".into())
+}
+
+/// A product's name, or "—".
+pub(super) fn product_name(ctx: &ViewCtx, id: Option<crate::domain::model::ProductId>) -> String {
+    id.and_then(|p| ctx.snap.products.iter().find(|x| x.id == p))
+        .map(|x| x.name.clone())
+        .unwrap_or_else(|| "—".into())
+}
+
 /// A stage's name: the user's, else the built-in one.
 pub(super) fn stage_name(ctx: &ViewCtx, position: u8) -> String {
     ctx.snap
