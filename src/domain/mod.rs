@@ -9,6 +9,8 @@ pub mod confidence;
 
 /// Deriving the annual target: strategy, history, cycles, competitors, blend.
 pub mod derivation;
+/// The sales expense budget: monitoring, overrun alerts, reallocation.
+pub mod expenses;
 /// The reverse funnel: from a target to deals and leads.
 pub mod funnel;
 pub mod grid;
@@ -29,6 +31,8 @@ pub mod phasing;
 pub mod plan_funnels;
 /// Exact rational rates and weights.
 pub mod ratio;
+/// Receivables: payment schedules, reminders and escalation, aging, credit terms.
+pub mod receivables;
 /// The review calendar.
 pub mod reviews;
 /// Monthly seasonality from history.

@@ -638,6 +638,8 @@ pub struct PlanSnapshot {
     /// Each customer's first business: the earliest sale in the history, contract actual or
     /// signed opportunity.
     pub first_business: Vec<(CustomerId, jiff::civil::Date)>,
+    pub expenses: crate::domain::expenses::ExpensesData,
+    pub receivables: crate::domain::receivables::ReceivablesData,
 }
 
 /// A target cell locked against editing and pasting.

@@ -327,6 +327,7 @@ fn delete_customer(tx: &Connection, id: CustomerId) -> Result<()> {
         "opportunities",
         "actuals",
         "monthly_actions",
+        "contracts",
     ] {
         tx.execute(
             &format!("UPDATE {table} SET customer_id = NULL WHERE customer_id = ?1"),

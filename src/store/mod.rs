@@ -7,6 +7,7 @@
 
 pub mod accounts;
 mod actions;
+pub mod finance;
 pub mod import;
 pub mod negotiation;
 pub mod pipeline;
@@ -719,12 +720,15 @@ mod tests {
             conn.execute_batch(
                 "DROP TABLE target_locks; DROP TABLE monthly_actions; \
                  DROP TABLE support_requests; DROP TABLE customer_contacts; \
-                 DROP TABLE matrix_cells; DROP TABLE goal_items; PRAGMA user_version = 3;",
+                 DROP TABLE matrix_cells; DROP TABLE goal_items; DROP TABLE expense_items; \
+                 DROP TABLE expense_budget; DROP TABLE expense_actuals; DROP TABLE budget_moves; \
+                 DROP TABLE contracts; DROP TABLE installments; DROP TABLE receipts; \
+                 DROP TABLE credit_terms; PRAGMA user_version = 3;",
             )
             .unwrap();
         }
         let store = Store::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 5);
+        assert_eq!(store.schema_version().unwrap(), 6);
         let snap = store.snapshot().unwrap();
         assert_eq!(snap.targets, targets);
         assert!(snap.locks.is_empty() && snap.actions.is_empty() && snap.support.is_empty());
@@ -737,6 +741,9 @@ mod tests {
             "customer_contacts",
             "matrix_cells",
             "goal_items",
+            "expense_items",
+            "contracts",
+            "credit_terms",
         ] {
             assert!(has_table(&conn, table), "{table}");
         }

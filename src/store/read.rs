@@ -620,6 +620,8 @@ impl Store {
             matrix: super::accounts::matrix(&tx)?,
             goals: super::accounts::goals(&tx)?,
             first_business: super::accounts::first_business(&tx)?,
+            expenses: super::finance::expenses_data(&tx)?,
+            receivables: super::finance::receivables_data(&tx)?,
             plan,
         };
         tx.finish()?;

@@ -330,6 +330,91 @@ CREATE TABLE goal_items (
 );
 CREATE UNIQUE INDEX goal_items_built_in ON goal_items (node_id, kind) WHERE kind <> 'custom';
 "#,
+    // 6: expenses and receivables — expense items with the default ones, the monthly budget,
+    // actual spending, budget moves; contracts with payment schedules, receipts, and the
+    // payment terms each credit rating sets.
+    r#"
+CREATE TABLE expense_items (
+    id        INTEGER PRIMARY KEY,
+    category  TEXT NOT NULL,
+    code      TEXT UNIQUE,
+    name      TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO expense_items (category, code) VALUES
+    ('promotion', 'trade_shows'), ('promotion', 'online_ads'),
+    ('relationship', 'events'), ('relationship', 'gifts'),
+    ('team', 'travel'), ('team', 'training'),
+    ('research', 'market_research');
+
+CREATE TABLE expense_budget (
+    node_id  INTEGER NOT NULL REFERENCES org_nodes(id),
+    item_id  INTEGER NOT NULL REFERENCES expense_items(id),
+    month    INTEGER NOT NULL CHECK (month BETWEEN 1 AND 12),
+    amount   INTEGER NOT NULL CHECK (amount >= 0),
+    PRIMARY KEY (node_id, item_id, month)
+);
+
+CREATE TABLE expense_actuals (
+    id          INTEGER PRIMARY KEY,
+    node_id     INTEGER NOT NULL REFERENCES org_nodes(id),
+    item_id     INTEGER NOT NULL REFERENCES expense_items(id),
+    month       INTEGER NOT NULL CHECK (month BETWEEN 1 AND 12),
+    amount      INTEGER NOT NULL CHECK (amount >= 0),
+    note        TEXT NOT NULL DEFAULT '',
+    source_key  TEXT UNIQUE
+);
+CREATE INDEX expense_actuals_node ON expense_actuals (node_id, month);
+
+CREATE TABLE budget_moves (
+    id           INTEGER PRIMARY KEY,
+    node_id      INTEGER NOT NULL REFERENCES org_nodes(id),
+    month        INTEGER NOT NULL CHECK (month BETWEEN 1 AND 12),
+    from_item    INTEGER NOT NULL REFERENCES expense_items(id),
+    to_item      INTEGER NOT NULL REFERENCES expense_items(id),
+    amount       INTEGER NOT NULL CHECK (amount > 0),
+    reason       TEXT NOT NULL,
+    recorded_on  TEXT NOT NULL
+);
+
+CREATE TABLE contracts (
+    id           INTEGER PRIMARY KEY,
+    customer_id  INTEGER REFERENCES customers(id),
+    node_id      INTEGER REFERENCES org_nodes(id),
+    number       TEXT NOT NULL UNIQUE,
+    signed_on    TEXT NOT NULL,
+    amount       INTEGER NOT NULL CHECK (amount >= 0)
+);
+
+CREATE TABLE installments (
+    id           INTEGER PRIMARY KEY,
+    contract_id  INTEGER NOT NULL REFERENCES contracts(id),
+    label        TEXT NOT NULL DEFAULT '',
+    due_on       TEXT NOT NULL,
+    amount       INTEGER NOT NULL CHECK (amount >= 0)
+);
+CREATE INDEX installments_contract ON installments (contract_id);
+
+CREATE TABLE receipts (
+    id              INTEGER PRIMARY KEY,
+    contract_id     INTEGER NOT NULL REFERENCES contracts(id),
+    installment_id  INTEGER REFERENCES installments(id),
+    received_on     TEXT NOT NULL,
+    amount          INTEGER NOT NULL CHECK (amount > 0),
+    reference       TEXT NOT NULL DEFAULT '',
+    source_key      TEXT UNIQUE
+);
+CREATE INDEX receipts_contract ON receipts (contract_id);
+
+CREATE TABLE credit_terms (
+    rating        TEXT PRIMARY KEY,
+    prepayment    TEXT NOT NULL,
+    credit_days   INTEGER NOT NULL CHECK (credit_days >= 0),
+    credit_limit  INTEGER NOT NULL CHECK (credit_limit >= 0)
+);
+INSERT INTO credit_terms VALUES
+    ('A', '0/1', 90, 5000000000), ('B', '1/5', 60, 2000000000),
+    ('C', '1/2', 30, 500000000), ('D', '1/1', 0, 0);
+"#,
 ];
 
 /// The schema version this build writes and reads.

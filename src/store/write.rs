@@ -595,6 +595,10 @@ impl Store {
                  DELETE FROM monthly_actions WHERE node_id IN ({list});
                  DELETE FROM support_requests WHERE node_id IN ({list});
                  DELETE FROM goal_items WHERE node_id IN ({list});
+                 DELETE FROM expense_budget WHERE node_id IN ({list});
+                 DELETE FROM expense_actuals WHERE node_id IN ({list});
+                 DELETE FROM budget_moves WHERE node_id IN ({list});
+                 UPDATE contracts SET node_id = NULL WHERE node_id IN ({list});
                  UPDATE opportunities SET node_id = NULL WHERE node_id IN ({list});
                  UPDATE actuals SET node_id = NULL WHERE node_id IN ({list});
                  UPDATE customers SET owner_id = NULL WHERE owner_id IN ({list});
@@ -842,6 +846,11 @@ impl Bulk<'_> {
 
     pub fn add_customer(&self, fields: &CustomerFields) -> Result<CustomerId> {
         insert_customer(self.tx, fields)
+    }
+
+    /// A change to expenses or receivables (see [`super::finance::FinanceChange`]).
+    pub fn finance(&self, change: &super::finance::FinanceChange) -> Result<()> {
+        super::finance::apply(self.tx, change)
     }
 
     /// A change to the battle plan (see [`super::accounts::AccountChange`]).
