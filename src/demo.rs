@@ -18,6 +18,7 @@ use crate::domain::money::Money;
 use crate::domain::period::Period;
 use crate::domain::ratio::Ratio;
 use crate::domain::{seasonality, split};
+use crate::i18n::{self, Lang};
 use crate::store::accounts::AccountChange;
 use crate::store::{
     Bulk, CustomerFields, HistorySale, NewPlan, PersonFields, ProductFields, ProductLineFields,
@@ -505,7 +506,113 @@ fn fill_demo(b: &Bulk) -> Result<()> {
         SupportKind::Showroom,
         "邀请瑞丰银行参观成功案例展厅并现场演示",
     )?;
-    battle_plan(b, zhang, &customer, &products)
+    battle_plan(b, zhang, &customer, &products)?;
+    finance(b, &people, &customer)
+}
+
+/// The first account manager's expense budget with the article's overrun (a trade-show booth
+/// enlarged in March), and contracts with payment schedules and receipts: one paid in full,
+/// one with its last installment overdue, one of this year with its second half overdue.
+fn finance(
+    b: &Bulk,
+    people: &[NodeId],
+    customer: &dyn Fn(&str) -> Option<CustomerId>,
+) -> Result<()> {
+    use crate::domain::receivables::{TEMPLATES, schedule};
+    use crate::store::finance::{FinanceChange, NewContract};
+    let zhang = people[0];
+    let item = |n: i64| n; // expense item ids follow the default order 1–7
+    // Monthly budget in 万 for items 1–7: trade shows (10万 in March), online ads, events,
+    // gifts, travel, training, market research.
+    let mut cells = Vec::new();
+    for month in 1..=12u8 {
+        for (id, wan) in [
+            (1, if month == 3 { 10 } else { 1 }),
+            (2, 1),
+            (3, 1),
+            (4, 1),
+            (5, 2),
+            (6, 1),
+            (7, 1),
+        ] {
+            cells.push((zhang, item(id), month, Some(Money::from_fen(wan * WAN))));
+        }
+    }
+    b.finance(&FinanceChange::SetBudget(cells))?;
+    for (id, month, wan, note) in [
+        (1, 1, 1, "行业展会报名"),
+        (5, 1, 2, "华东客户拜访差旅"),
+        (1, 3, 13, "展位扩大到 72 平方米"),
+        (3, 3, 1, "金融客户答谢会"),
+        (5, 3, 2, "展会差旅"),
+    ] {
+        b.finance(&FinanceChange::AddExpense {
+            node: zhang,
+            item: item(id),
+            month,
+            amount: Money::from_fen(wan * WAN),
+            note: note.to_owned(),
+        })?;
+    }
+    let date = |s: &str| -> Result<jiff::civil::Date> { s.parse().map_err(|_| internal(s)) };
+    // (customer, person, number, signed, amount 万, template, receipts (date, 万))
+    let contracts: [(&str, usize, &str, &str, i64, usize, &[(&str, i64)]); 3] = [
+        (
+            "瑞丰银行",
+            0,
+            "HT-2024-017",
+            "2024-05-10",
+            80,
+            1,
+            &[("2024-05-15", 40), ("2024-08-20", 40)],
+        ),
+        (
+            "仁和医院",
+            0,
+            "HT-2025-031",
+            "2025-06-30",
+            300,
+            0,
+            &[("2025-07-05", 90), ("2025-10-20", 180)],
+        ),
+        (
+            "汇通证券",
+            1,
+            "HT-2026-004",
+            "2026-02-15",
+            120,
+            1,
+            &[("2026-02-20", 60)],
+        ),
+    ];
+    for (name, who, number, signed, wan, template, receipts) in contracts {
+        let amount = Money::from_fen(wan * WAN);
+        let signed = date(signed)?;
+        let parts =
+            schedule(&TEMPLATES[template], amount, signed).ok_or_else(|| internal("schedule"))?;
+        b.finance(&FinanceChange::AddContract(NewContract {
+            customer: customer(name),
+            person: people.get(who).copied(),
+            number: number.to_owned(),
+            signed,
+            amount,
+            installments: parts
+                .into_iter()
+                .map(|(label, due, m)| (i18n::tr(Lang::Zh, label).into_owned(), due, m))
+                .collect(),
+        }))?;
+        let id = b.last_contract()?;
+        for (on, wan) in receipts {
+            b.finance(&FinanceChange::AddReceipt {
+                contract: id,
+                installment: None,
+                date: date(on)?,
+                amount: Money::from_fen(wan * WAN),
+                reference: String::new(),
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// The first account manager's battle plan as drafted at the start of the year: the

@@ -133,7 +133,13 @@ fn schedules_add_up_and_every_tier_boundary_holds() {
     let (_dir, mut store) = demo();
     let snap = store.snapshot().unwrap();
     let zhang = person(&snap, "张伟");
-    let customer = snap.customers[0].id;
+    // 安泰保险 has no contracts in the demo.
+    let customer = snap
+        .customers
+        .iter()
+        .find(|c| c.name == "安泰保险")
+        .unwrap()
+        .id;
     // 30 / 60 / 10 of an odd amount: exact to the fen.
     let amount = Money::from_fen(100_000_001);
     let parts = receivables::schedule(&TEMPLATES[0], amount, day("2026-01-10")).unwrap();
@@ -167,7 +173,21 @@ fn schedules_add_up_and_every_tier_boundary_holds() {
         }))
         .unwrap();
     let snap = store.snapshot().unwrap();
-    let contract = snap.receivables.contracts[0].id;
+    let contract = snap
+        .receivables
+        .contracts
+        .iter()
+        .find(|c| c.number == "HT-2026-001")
+        .unwrap()
+        .id;
+    // Only this contract's schedule and receipts (the demo has others).
+    let only = |snap: &PlanSnapshot| {
+        let mut r = snap.receivables.clone();
+        r.contracts.retain(|c| c.id == contract);
+        r.installments.retain(|i| i.contract == contract);
+        r.receipts.retain(|x| x.contract == contract);
+        r
+    };
     store
         .apply_finance_change(&FinanceChange::AddReceipt {
             contract,
@@ -178,7 +198,7 @@ fn schedules_add_up_and_every_tier_boundary_holds() {
         })
         .unwrap();
     let snap = store.snapshot().unwrap();
-    let r = &snap.receivables;
+    let r = &only(&snap);
     let actions = |on: &str| {
         receivables::todays_actions(&r.contracts, &r.installments, &r.receipts, day(on))
             .into_iter()
@@ -229,7 +249,7 @@ fn schedules_add_up_and_every_tier_boundary_holds() {
         })
         .unwrap();
     let snap = store.snapshot().unwrap();
-    let r = &snap.receivables;
+    let r = &only(&snap);
     let got = receivables::todays_actions(
         &r.contracts,
         &r.installments,

@@ -720,9 +720,9 @@ mod tests {
             conn.execute_batch(
                 "DROP TABLE target_locks; DROP TABLE monthly_actions; \
                  DROP TABLE support_requests; DROP TABLE customer_contacts; \
-                 DROP TABLE matrix_cells; DROP TABLE goal_items; DROP TABLE expense_items; \
-                 DROP TABLE expense_budget; DROP TABLE expense_actuals; DROP TABLE budget_moves; \
-                 DROP TABLE contracts; DROP TABLE installments; DROP TABLE receipts; \
+                 DROP TABLE matrix_cells; DROP TABLE goal_items; DROP TABLE expense_budget; \
+                 DROP TABLE expense_actuals; DROP TABLE budget_moves; DROP TABLE expense_items; \
+                 DROP TABLE receipts; DROP TABLE installments; DROP TABLE contracts; \
                  DROP TABLE credit_terms; PRAGMA user_version = 3;",
             )
             .unwrap();

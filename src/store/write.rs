@@ -848,6 +848,13 @@ impl Bulk<'_> {
         insert_customer(self.tx, fields)
     }
 
+    /// The id of the contract added last.
+    pub fn last_contract(&self) -> Result<i64> {
+        Ok(self
+            .tx
+            .query_row("SELECT IFNULL(MAX(id), 0) FROM contracts", [], |r| r.get(0))?)
+    }
+
     /// A change to expenses or receivables (see [`super::finance::FinanceChange`]).
     pub fn finance(&self, change: &super::finance::FinanceChange) -> Result<()> {
         super::finance::apply(self.tx, change)

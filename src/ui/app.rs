@@ -566,6 +566,7 @@ impl SalesPlanApp {
             } => self.change(|s| s.add_support(person, month, kind, &description).map(|_| ())),
             Action::DeleteSupport(id) => self.change(|s| s.delete_support(id)),
             Action::Account(change) => self.change(|s| s.apply_account_change(&change)),
+            Action::Finance(change) => self.change(|s| s.apply_finance_change(&change)),
             Action::SetLock {
                 node,
                 period,

@@ -1,86 +1,549 @@
-//! Expenses: the sales expense budget's categories (domain §7 defaults) and, per person, the
-//! contract target the expense ratio will be measured against.
+//! Expenses (domain §7): the sales expense budget by item and month for a person, actual
+//! spending, the monitoring table with overrun alerts (month and year to date), reallocation
+//! from under-spent items with a reason, and the expense ratio.
 
-use egui::Ui;
+use egui::{RichText, Ui};
 
-use crate::domain::model::Metric;
+use crate::domain::expenses::{self, ExpenseItem, MonitorRow, Status};
+use crate::domain::model::{Metric, NodeId};
+use crate::domain::money::Money;
 use crate::domain::period::Period;
+use crate::domain::ratio::Ratio;
+use crate::store::finance::FinanceChange;
 use crate::ui::theme;
-use crate::ui::views::ViewCtx;
+use crate::ui::views::accounts::{amount_text, field, parse_amount, person_picker};
+use crate::ui::views::{Action, ViewCtx};
 use crate::ui::widgets::{self, Cell, Col};
 
-/// The default categories and sub-items of a sales expense budget (translation keys).
-pub const DEFAULT_CATEGORIES: [(&str, &[&str]); 4] = [
-    (
-        "expense.cat.promotion",
-        &["expense.item.trade_shows", "expense.item.online_ads"],
-    ),
-    (
-        "expense.cat.relationship",
-        &["expense.item.events", "expense.item.gifts"],
-    ),
-    (
-        "expense.cat.team",
-        &["expense.item.travel", "expense.item.training"],
-    ),
-    ("expense.cat.research", &["expense.item.market_research"]),
-];
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct MoveDraft {
+    from: Option<i64>,
+    to: Option<i64>,
+    amount: String,
+    reason: String,
+}
 
-pub fn expenses_ui(ui: &mut Ui, ctx: &ViewCtx) {
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct State {
+    pub person: Option<NodeId>,
+    /// Fiscal month 1–12 (None = the first).
+    pub month: Option<u8>,
+    /// The budget grid's typed text per (item, month), with the person and generation it was
+    /// read for.
+    budget: Option<(NodeId, u64, Vec<(i64, [String; 12])>)>,
+    item: Option<i64>,
+    amount: String,
+    note: String,
+    threshold: Option<(u64, String)>,
+    mv: MoveDraft,
+    error: Option<String>,
+}
+
+/// An item's name: `Category · Item`.
+pub fn item_name(ctx: &ViewCtx, i: &ExpenseItem) -> String {
+    let category = ctx.tr(&format!("expense.cat.{}", i.category));
+    let category = if category.starts_with("expense.cat.") {
+        i.category.clone()
+    } else {
+        category.into_owned()
+    };
+    let name = match &i.code {
+        Some(code) => ctx.tr(&format!("expense.item.{code}")).into_owned(),
+        None => i.name.clone(),
+    };
+    format!("{category} · {name}")
+}
+
+fn status_cell(ctx: &ViewCtx, status: Status, dark: bool) -> Cell {
+    match status {
+        Status::Ok => Cell::text(ctx.tr("expenses.status.ok")).color(theme::good(dark)),
+        Status::Over => Cell::text(ctx.tr("expenses.status.over")).color(theme::warn(dark)),
+        Status::Alert => Cell::text(ctx.tr("expenses.status.alert"))
+            .color(theme::bad(dark))
+            .strong(),
+    }
+}
+
+fn pct(r: Option<Ratio>) -> String {
+    r.map(|r| r.format_percent_fixed(1))
+        .unwrap_or_else(|| "—".into())
+}
+
+pub fn expenses_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<Action>) {
+    let snap = ctx.snap;
+    let e = &snap.expenses;
+    let dark = ui.visuals().dark_mode;
     widgets::heading(ui, &ctx.tr("view.expenses"));
-    ui.label(ctx.tr("expenses.intro"));
-    widgets::subheading(ui, &ctx.tr("expenses.categories"));
-    let rows: Vec<Vec<Cell>> = DEFAULT_CATEGORIES
-        .iter()
-        .map(|(cat, items)| {
-            vec![
-                Cell::text(ctx.tr(cat)).strong(),
-                Cell::text(
-                    items
-                        .iter()
-                        .map(|i| ctx.tr(i).into_owned())
-                        .collect::<Vec<_>>()
-                        .join("、"),
+    ui.label(RichText::new(ctx.tr("expenses.intro")).weak());
+    let mut out: Vec<FinanceChange> = Vec::new();
+    let month = state.month.unwrap_or(1).clamp(1, 12);
+    ui.horizontal(|ui| {
+        person_picker(
+            ui,
+            ctx,
+            "expenses_person",
+            "col.person",
+            &mut state.person,
+            true,
+        );
+        ui.separator();
+        for m in 1..=12u8 {
+            if ui.selectable_label(month == m, ctx.month_name(m)).clicked() {
+                state.month = Some(m);
+            }
+        }
+        ui.separator();
+        if state
+            .threshold
+            .as_ref()
+            .is_none_or(|(g, _)| *g != ctx.generation)
+        {
+            state.threshold = Some((ctx.generation, e.threshold.format_percent(4)));
+        }
+        if let Some((_, text)) = state.threshold.as_mut() {
+            let r = field(ui, &ctx.tr("expenses.threshold"), text, 60.0)
+                .on_hover_text(ctx.tr("expenses.threshold.hint"));
+            if r.lost_focus() && *text != e.threshold.format_percent(4) {
+                match Ratio::parse(text) {
+                    Ok(t) if t.is_positive() => out.push(FinanceChange::SetThreshold(t)),
+                    _ => {
+                        state.error = Some(ctx.trf(
+                            "expenses.err.threshold",
+                            &[("value", text.trim().to_owned())],
+                        ))
+                    }
+                }
+            }
+        }
+    });
+    let month = state.month.unwrap_or(1).clamp(1, 12);
+    let people: Vec<NodeId> = match state.person {
+        Some(p) => vec![p],
+        None => snap.people().map(|p| p.id).collect(),
+    };
+    let rows = expenses::monitor(&e.items, &e.budget, &e.actuals, &people, month, e.threshold);
+    let (month_total, ytd_total) = expenses::totals(&rows, e.threshold);
+
+    // Alerts first.
+    let alerts: Vec<&MonitorRow> = rows.iter().filter(|r| r.alert()).collect();
+    for r in &alerts {
+        if let Some(i) = e.items.iter().find(|i| i.id == r.item) {
+            let (line, key) = if r.month.status == Status::Alert {
+                (&r.month, "expenses.alert.month")
+            } else {
+                (&r.to_date, "expenses.alert.ytd")
+            };
+            widgets::warning(
+                ui,
+                &ctx.trf(
+                    key,
+                    &[
+                        ("item", item_name(ctx, i)),
+                        ("actual", ctx.money_with_unit(line.actual.fen())),
+                        ("budget", ctx.money_with_unit(line.budget.fen())),
+                        ("pct", pct(line.variance_pct)),
+                    ],
                 ),
-            ]
-        })
-        .collect();
+            );
+        }
+    }
+
+    // The monitoring table.
+    widgets::subheading(
+        ui,
+        &ctx.trf("expenses.monitor", &[("month", ctx.month_name(month))]),
+    );
+    let mut table: Vec<Vec<Cell>> = Vec::new();
+    let mut push = |name: String, m: &expenses::Line, y: &expenses::Line, strong: bool| {
+        let mut row = vec![
+            Cell::text(name),
+            Cell::num(ctx.money(m.budget.fen())),
+            Cell::num(ctx.money(m.actual.fen())),
+            Cell::num(ctx.money(m.variance.fen())),
+            Cell::num(pct(m.variance_pct)),
+            status_cell(ctx, m.status, dark),
+            Cell::num(ctx.money(y.budget.fen())),
+            Cell::num(ctx.money(y.actual.fen())),
+            Cell::num(pct(y.variance_pct)),
+            status_cell(ctx, y.status, dark),
+        ];
+        if strong {
+            row = row.into_iter().map(Cell::strong).collect();
+        }
+        table.push(row);
+    };
+    for r in &rows {
+        if let Some(i) = e.items.iter().find(|i| i.id == r.item) {
+            push(item_name(ctx, i), &r.month, &r.to_date, false);
+        }
+    }
+    push(
+        ctx.tr("plans.total").into_owned(),
+        &month_total,
+        &ytd_total,
+        true,
+    );
     widgets::table(
         ui,
-        "expense_categories",
+        "expense_monitor",
         &[
-            Col::text(ctx.tr("col.category")).width(140.0),
-            Col::text(ctx.tr("col.items")).width(260.0),
+            Col::text(ctx.tr("expenses.item")).width(190.0),
+            Col::num(ctx.with_unit("expenses.budget")).width(100.0),
+            Col::num(ctx.with_unit("expenses.actual")).width(100.0),
+            Col::num(ctx.with_unit("expenses.variance")).width(100.0),
+            Col::num(ctx.tr("expenses.variance_pct")).width(80.0),
+            Col::text(ctx.tr("expenses.status")).width(70.0),
+            Col::num(ctx.with_unit("expenses.ytd_budget")).width(110.0),
+            Col::num(ctx.with_unit("expenses.ytd_actual")).width(110.0),
+            Col::num(ctx.tr("expenses.variance_pct")).width(80.0),
+            Col::text(ctx.tr("expenses.status")).width(70.0),
         ],
-        &rows,
+        &table,
     );
 
-    ui.add_space(theme::SECTION_GAP);
-    widgets::subheading(ui, &ctx.tr("expenses.basis"));
-    let rows: Vec<Vec<Cell>> = ctx
-        .snap
-        .people()
-        .map(|p| {
-            let t =
-                ctx.table
-                    .node_value(ctx.tree, p.id, None, Period::Year, Metric::ContractAmount);
-            vec![
-                Cell::text(&p.name),
-                Cell::num(t.map(|v| ctx.money(v)).unwrap_or_else(|| "—".into())),
-                Cell::num("—").explain(ctx.tr("expenses.no_budget_yet")),
-            ]
+    // The expense ratio: year-to-date expenses against contracts signed, and the plan's.
+    let signed: Money = snap
+        .signed
+        .iter()
+        .filter(|(n, _)| people.contains(n))
+        .flat_map(|(_, m)| m.iter().take(usize::from(month)).copied())
+        .sum();
+    let year_budget: Money = e
+        .budget
+        .iter()
+        .filter(|b| people.contains(&b.node))
+        .map(|b| b.amount)
+        .sum();
+    let year_target: i64 = people
+        .iter()
+        .filter_map(|p| {
+            ctx.table
+                .node_value(ctx.tree, *p, None, Period::Year, Metric::ContractAmount)
         })
+        .sum();
+    ui.horizontal_wrapped(|ui| {
+        widgets::stat_card(
+            ui,
+            &ctx.tr("expenses.ratio"),
+            &pct(expenses::expense_ratio(ytd_total.actual, signed)),
+            &ctx.trf(
+                "expenses.ratio.detail",
+                &[
+                    ("expenses", ctx.money_with_unit(ytd_total.actual.fen())),
+                    ("contracts", ctx.money_with_unit(signed.fen())),
+                ],
+            ),
+            Some(&ctx.tr("expenses.ratio.explain")),
+        );
+        widgets::stat_card(
+            ui,
+            &ctx.tr("expenses.planned_ratio"),
+            &pct(expenses::expense_ratio(
+                year_budget,
+                Money::from_fen(year_target),
+            )),
+            &ctx.trf(
+                "expenses.ratio.detail",
+                &[
+                    ("expenses", ctx.money_with_unit(year_budget.fen())),
+                    ("contracts", ctx.money_with_unit(year_target)),
+                ],
+            ),
+            Some(&ctx.tr("expenses.planned_ratio.explain")),
+        );
+    });
+
+    let Some(person) = state.person else {
+        widgets::note(ui, &ctx.tr("expenses.choose_person"));
+        actions.extend(out.into_iter().map(Action::Finance));
+        return;
+    };
+
+    // Record an expense, and the month's list.
+    ui.add_space(theme::SECTION_GAP);
+    widgets::subheading(ui, &ctx.tr("expenses.record"));
+    let item_label = |id: Option<i64>| {
+        id.and_then(|id| e.items.iter().find(|i| i.id == id))
+            .map(|i| item_name(ctx, i))
+            .unwrap_or_else(|| "—".into())
+    };
+    ui.horizontal(|ui| {
+        let label = ui.label(ctx.tr("expenses.item"));
+        egui::ComboBox::from_id_salt("expense_item")
+            .selected_text(item_label(state.item))
+            .width(200.0)
+            .show_ui(ui, |ui| {
+                for i in &e.items {
+                    ui.selectable_value(&mut state.item, Some(i.id), item_name(ctx, i));
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        field(
+            ui,
+            &ctx.with_unit("expenses.amount"),
+            &mut state.amount,
+            90.0,
+        );
+        field(ui, &ctx.tr("expenses.note"), &mut state.note, 200.0);
+        if ui.button(ctx.tr("expenses.add")).clicked() {
+            match (
+                state.item,
+                parse_amount(ctx, &ctx.tr("expenses.amount"), &state.amount),
+            ) {
+                (None, _) => state.error = Some(ctx.tr("expenses.err.item").into_owned()),
+                (_, Err(err)) => state.error = Some(err),
+                (Some(_), Ok(m)) if m.fen() <= 0 => {
+                    state.error = Some(ctx.trf(
+                        "expenses.err.amount",
+                        &[("value", state.amount.trim().to_owned())],
+                    ))
+                }
+                (Some(item), Ok(amount)) => {
+                    out.push(FinanceChange::AddExpense {
+                        node: person,
+                        item,
+                        month,
+                        amount,
+                        note: state.note.trim().to_owned(),
+                    });
+                    state.amount.clear();
+                    state.note.clear();
+                    state.error = None;
+                }
+            }
+        }
+    });
+    let spent: Vec<_> = e
+        .actuals
+        .iter()
+        .filter(|a| a.node == person && a.month == month)
         .collect();
-    widgets::table(
-        ui,
-        "expense_basis",
-        &[
-            Col::text(ctx.tr("col.person")).width(120.0),
-            Col::num(ctx.with_unit("metric.contract_amount")),
-            Col::num(ctx.with_unit("expenses.budget")),
-        ],
-        &rows,
-    );
-    ui.add_space(6.0);
-    widgets::note(ui, &ctx.tr("expenses.coming"));
+    egui::Grid::new("expense_list")
+        .striped(true)
+        .num_columns(4)
+        .spacing([14.0, 4.0])
+        .show(ui, |ui| {
+            for a in &spent {
+                ui.label(item_label(Some(a.item)));
+                ui.label(RichText::new(ctx.money_with_unit(a.amount.fen())).monospace());
+                ui.label(&a.note);
+                if ui.small_button(ctx.tr("actions.delete")).clicked() {
+                    out.push(FinanceChange::DeleteExpense(a.id));
+                }
+                ui.end_row();
+            }
+        });
+
+    // Reallocation: from an under-spent item to one that is over.
+    ui.add_space(theme::SECTION_GAP);
+    widgets::subheading(ui, &ctx.tr("expenses.reallocate"));
+    ui.label(RichText::new(ctx.tr("expenses.reallocate.intro")).weak());
+    if state.mv.to.is_none() {
+        state.mv.to = alerts.first().map(|r| r.item);
+    }
+    let unspent = |item: i64| expenses::unspent(&e.budget, &e.actuals, person, item, month);
+    ui.horizontal(|ui| {
+        let label = ui.label(ctx.tr("expenses.from"));
+        egui::ComboBox::from_id_salt("move_from")
+            .selected_text(item_label(state.mv.from))
+            .width(220.0)
+            .show_ui(ui, |ui| {
+                for i in e.items.iter().filter(|i| unspent(i.id).fen() > 0) {
+                    ui.selectable_value(
+                        &mut state.mv.from,
+                        Some(i.id),
+                        ctx.trf(
+                            "expenses.unspent",
+                            &[
+                                ("item", item_name(ctx, i)),
+                                ("amount", ctx.money_with_unit(unspent(i.id).fen())),
+                            ],
+                        ),
+                    );
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        let label = ui.label(ctx.tr("expenses.to"));
+        egui::ComboBox::from_id_salt("move_to")
+            .selected_text(item_label(state.mv.to))
+            .width(200.0)
+            .show_ui(ui, |ui| {
+                for i in &e.items {
+                    ui.selectable_value(&mut state.mv.to, Some(i.id), item_name(ctx, i));
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
+    ui.horizontal(|ui| {
+        field(
+            ui,
+            &ctx.with_unit("expenses.move_amount"),
+            &mut state.mv.amount,
+            90.0,
+        );
+        field(ui, &ctx.tr("expenses.reason"), &mut state.mv.reason, 300.0);
+        if ui.button(ctx.tr("expenses.move")).clicked() {
+            let amount = parse_amount(ctx, &ctx.tr("expenses.move_amount"), &state.mv.amount);
+            match (state.mv.from, state.mv.to, amount) {
+                (_, _, Err(err)) => state.error = Some(err),
+                (Some(from), Some(to), Ok(amount)) => {
+                    let error = if from == to {
+                        Some(ctx.tr("expenses.err.same").into_owned())
+                    } else if amount.fen() <= 0 || amount > unspent(from) {
+                        Some(ctx.trf(
+                            "expenses.err.move",
+                            &[
+                                ("amount", ctx.money_with_unit(amount.fen())),
+                                ("unspent", ctx.money_with_unit(unspent(from).fen())),
+                            ],
+                        ))
+                    } else if state.mv.reason.trim().is_empty() {
+                        Some(ctx.tr("expenses.err.reason").into_owned())
+                    } else {
+                        None
+                    };
+                    match error {
+                        Some(err) => state.error = Some(err),
+                        None => {
+                            out.push(FinanceChange::MoveBudget {
+                                node: person,
+                                month,
+                                from_item: from,
+                                to_item: to,
+                                amount,
+                                reason: state.mv.reason.trim().to_owned(),
+                                date: crate::ui::views::accounts::today(),
+                            });
+                            state.mv = MoveDraft::default();
+                            state.error = None;
+                        }
+                    }
+                }
+                _ => state.error = Some(ctx.tr("expenses.err.items").into_owned()),
+            }
+        }
+    });
+    crate::ui::views::accounts::error_line(ui, &state.error);
+    let moves: Vec<_> = e.moves.iter().filter(|m| m.node == person).collect();
+    if !moves.is_empty() {
+        egui::Grid::new("budget_moves")
+            .striped(true)
+            .num_columns(5)
+            .spacing([14.0, 4.0])
+            .show(ui, |ui| {
+                for m in &moves {
+                    ui.label(&m.recorded_on);
+                    ui.label(ctx.month_name(m.month));
+                    ui.label(format!(
+                        "{} → {}",
+                        item_label(Some(m.from_item)),
+                        item_label(Some(m.to_item))
+                    ));
+                    ui.label(RichText::new(ctx.money_with_unit(m.amount.fen())).monospace());
+                    ui.label(&m.reason);
+                    ui.end_row();
+                }
+            });
+    }
+
+    // The budget: item × month for the person.
+    ui.add_space(theme::SECTION_GAP);
+    widgets::subheading(ui, &ctx.with_unit("expenses.budget_grid"));
+    if state
+        .budget
+        .as_ref()
+        .is_none_or(|(p, g, _)| *p != person || *g != ctx.generation)
+    {
+        let rows = e
+            .items
+            .iter()
+            .map(|i| {
+                let texts: [String; 12] = std::array::from_fn(|m| {
+                    e.budget
+                        .iter()
+                        .find(|b| b.node == person && b.item == i.id && b.month == m as u8 + 1)
+                        .map(|b| amount_text(ctx, b.amount))
+                        .unwrap_or_default()
+                });
+                (i.id, texts)
+            })
+            .collect();
+        state.budget = Some((person, ctx.generation, rows));
+    }
+    let mut save = false;
+    if let Some((_, _, rows)) = state.budget.as_mut() {
+        egui::ScrollArea::horizontal()
+            .id_salt("budget_grid_scroll")
+            .show(ui, |ui| {
+                egui::Grid::new("budget_grid")
+                    .striped(true)
+                    .spacing([4.0, 4.0])
+                    .show(ui, |ui| {
+                        ui.label("");
+                        for m in 1..=12u8 {
+                            ui.label(RichText::new(ctx.month_name(m)).strong());
+                        }
+                        ui.end_row();
+                        for (id, texts) in rows.iter_mut() {
+                            let name = e
+                                .items
+                                .iter()
+                                .find(|i| i.id == *id)
+                                .map(|i| item_name(ctx, i))
+                                .unwrap_or_default();
+                            ui.label(&name);
+                            for (m, t) in texts.iter_mut().enumerate() {
+                                let label = format!("{name} {}", ctx.month_name(m as u8 + 1));
+                                ui.add_sized([62.0, 20.0], egui::TextEdit::singleline(t))
+                                    .widget_info(|| {
+                                        egui::WidgetInfo::labeled(
+                                            egui::Role::TextInput,
+                                            true,
+                                            &label,
+                                        )
+                                    });
+                            }
+                            ui.end_row();
+                        }
+                    });
+            });
+        save = ui.button(ctx.tr("expenses.save_budget")).clicked();
+    }
+    if save && let Some((_, _, rows)) = state.budget.as_ref() {
+        let mut cells = Vec::new();
+        let mut bad = None;
+        for (id, texts) in rows {
+            for (m, t) in texts.iter().enumerate() {
+                let month = m as u8 + 1;
+                let current = e
+                    .budget
+                    .iter()
+                    .find(|b| b.node == person && b.item == *id && b.month == month)
+                    .map(|b| b.amount);
+                let typed = if t.trim().is_empty() {
+                    None
+                } else {
+                    match parse_amount(ctx, &ctx.month_name(month), t) {
+                        Ok(m) => Some(m),
+                        Err(err) => {
+                            bad.get_or_insert(err);
+                            continue;
+                        }
+                    }
+                };
+                if typed != current {
+                    cells.push((person, *id, month, typed));
+                }
+            }
+        }
+        match bad {
+            Some(err) => state.error = Some(err),
+            None if !cells.is_empty() => out.push(FinanceChange::SetBudget(cells)),
+            None => {}
+        }
+    }
+    actions.extend(out.into_iter().map(Action::Finance));
 }

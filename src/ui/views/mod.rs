@@ -245,6 +245,8 @@ pub enum Action {
     },
     /// A change to the battle plan (customers, matrix, pipeline, goal cards).
     Account(crate::store::accounts::AccountChange),
+    /// A change to expenses or receivables.
+    Finance(crate::store::finance::FinanceChange),
     ApplyAllocation {
         rule: crate::domain::allocation::AllocationRule,
         detail: String,
@@ -374,6 +376,7 @@ pub struct States {
     pub targets: targets::State,
     pub funnel: funnel::State,
     pub accounts: accounts::State,
+    pub expenses: expenses::State,
 }
 
 /// Draws the current view.
@@ -396,7 +399,7 @@ pub fn view_ui(
             monthly::monthly_ui(ui, ctx, &mut states.monthly, states.funnel.rephase, actions)
         }
         View::Accounts => accounts::accounts_ui(ui, ctx, &mut states.accounts, actions),
-        View::Expenses => expenses::expenses_ui(ui, ctx),
+        View::Expenses => expenses::expenses_ui(ui, ctx, &mut states.expenses, actions),
         View::Receivables => receivables::receivables_ui(ui, ctx),
         View::Variance => variance::variance_ui(ui, ctx, &mut states.variance),
         View::Reviews => reviews::reviews_ui(ui, ctx),

@@ -107,7 +107,6 @@ pub fn accounts_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
     }
     let date = date.unwrap_or_else(today);
     ui.add_space(6.0);
-    let editable = ctx.snap.current_version().is_some_and(|v| !v.locked);
     let mut out = Vec::new();
     match state.tab {
         Tab::Matrix => matrix::matrix_ui(ui, ctx, state.person, date, &mut state.matrix, &mut out),
@@ -118,12 +117,8 @@ pub fn accounts_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
             customers::customers_ui(ui, ctx, state.person, &mut state.customers, &mut out)
         }
     }
-    // A confirmed version is the plan of record: the battle plan stays as it is.
-    if editable {
-        actions.extend(out.into_iter().map(Action::Account));
-    } else if !out.is_empty() {
-        actions.push(Action::InputError(ctx.tr("accounts.locked").into_owned()));
-    }
+    // The battle plan is worked all year: a confirmed target version does not freeze it.
+    actions.extend(out.into_iter().map(Action::Account));
 }
 
 /// A person picker; with `all`, "everyone" is a choice (None).
