@@ -556,7 +556,16 @@ fn finance(
     }
     let date = |s: &str| -> Result<jiff::civil::Date> { s.parse().map_err(|_| internal(s)) };
     // (customer, person, number, signed, amount 万, template, receipts (date, 万))
-    let contracts: [(&str, usize, &str, &str, i64, usize, &[(&str, i64)]); 3] = [
+    type DemoContract<'a> = (
+        &'a str,
+        usize,
+        &'a str,
+        &'a str,
+        i64,
+        usize,
+        &'a [(&'a str, i64)],
+    );
+    let contracts: [DemoContract; 3] = [
         (
             "瑞丰银行",
             0,

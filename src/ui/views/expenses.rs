@@ -23,6 +23,10 @@ struct MoveDraft {
     reason: String,
 }
 
+/// The budget grid's text: the person and generation it was read for, and per item the 12
+/// months.
+type BudgetTexts = (NodeId, u64, Vec<(i64, [String; 12])>);
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct State {
     pub person: Option<NodeId>,
@@ -30,7 +34,7 @@ pub struct State {
     pub month: Option<u8>,
     /// The budget grid's typed text per (item, month), with the person and generation it was
     /// read for.
-    budget: Option<(NodeId, u64, Vec<(i64, [String; 12])>)>,
+    budget: Option<BudgetTexts>,
     item: Option<i64>,
     amount: String,
     note: String,
