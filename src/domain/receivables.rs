@@ -483,6 +483,63 @@ mod tests {
     }
 }
 
+/// One installment in the collection plan: the month it falls due in, for whom, and how much
+/// is paid of it by the day looked at.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PlanLine {
+    /// Fiscal month 1–12 of the plan year.
+    pub month: u8,
+    pub customer: Option<CustomerId>,
+    pub person: Option<NodeId>,
+    pub contract_number: String,
+    pub installment: i64,
+    pub label: String,
+    pub due: Date,
+    pub amount: Money,
+    pub paid: Money,
+    pub outstanding: Money,
+}
+
+/// The collection plan of the plan year: every installment due in the year, in due-date order,
+/// with its fiscal month (the month's collection target broken down per customer and order).
+pub fn collection_plan(
+    r: &ReceivablesData,
+    fy: &crate::domain::period::FiscalYear,
+    day: Date,
+) -> Vec<PlanLine> {
+    let by_id: HashMap<i64, &Contract> = r.contracts.iter().map(|c| (c.id, c)).collect();
+    let mut out: Vec<PlanLine> = states(&r.installments, &r.receipts, day)
+        .into_iter()
+        .filter_map(|s| {
+            let month = fy.fiscal_month_of(s.installment.due)?;
+            let c = by_id.get(&s.installment.contract)?;
+            Some(PlanLine {
+                month,
+                customer: c.customer,
+                person: c.person,
+                contract_number: c.number.clone(),
+                installment: s.installment.id,
+                label: s.installment.label.clone(),
+                due: s.installment.due,
+                amount: s.installment.amount,
+                paid: s.paid,
+                outstanding: s.outstanding,
+            })
+        })
+        .collect();
+    out.sort_by_key(|p| (p.due, p.installment));
+    out
+}
+
+/// The collection targets the schedule gives a person: the amount due in each fiscal month.
+pub fn monthly_collections(plan: &[PlanLine], person: NodeId) -> [Money; 12] {
+    let mut out = [Money::ZERO; 12];
+    for p in plan.iter().filter(|p| p.person == Some(person)) {
+        out[usize::from(p.month - 1)] += p.amount;
+    }
+    out
+}
+
 /// Everything of the receivables in a plan.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ReceivablesData {

@@ -1,6 +1,8 @@
 //! Files that cross the boundary: reading CSV and spreadsheet exports, mapping their columns,
 //! checking their values, and turning them into plan data.
 
+/// The demand letter (催款函) for an overdue installment.
+pub mod demand;
 /// What an import can fill in: kinds, fields, header synonyms, stage names.
 pub mod fields;
 /// Preparing an import: mapped, checked records and the problems found.

@@ -534,6 +534,9 @@ impl SalesPlanApp {
                 requested_by,
             } => self.change(|s| s.start_revision(&name, &reason, &requested_by).map(drop)),
             Action::WriteLetter { person } => self.write_letter(person, ctx),
+            Action::WriteDemandLetter { installment, day } => {
+                self.write_demand_letter(installment, day, ctx)
+            }
             Action::SetDerivationInputs { line, inputs } => {
                 self.change(|s| s.set_derivation_inputs(line, &inputs));
             }
@@ -593,18 +596,27 @@ impl SalesPlanApp {
                     return;
                 }
             };
-        let dir = doc
-            .store
-            .path()
-            .parent()
-            .map(Path::to_owned)
-            .unwrap_or_else(|| PathBuf::from("."));
-        let file = dir.join(i18n::trf(
+        let file = self.beside_plan(&i18n::trf(
             lang,
             "letter.file_name",
             &[("name", data.person.clone())],
         ));
-        match std::fs::write(&file, crate::exchange::letter::letter_html(&data)) {
+        self.write_html(ctx, file, crate::exchange::letter::letter_html(&data));
+    }
+
+    /// A file next to the open plan file.
+    fn beside_plan(&self, name: &str) -> PathBuf {
+        self.doc
+            .as_ref()
+            .and_then(|d| d.store.path().parent().map(Path::to_owned))
+            .unwrap_or_else(|| PathBuf::from("."))
+            .join(name)
+    }
+
+    /// Writes a printable page and opens it in the browser.
+    fn write_html(&mut self, ctx: &egui::Context, file: PathBuf, html: String) {
+        let lang = self.prefs.lang;
+        match std::fs::write(&file, html) {
             Ok(()) => {
                 ctx.open_url(egui::OpenUrl::new_tab(format!("file://{}", file.display())));
                 let text = i18n::trf(
@@ -623,6 +635,38 @@ impl SalesPlanApp {
                 .localize(lang),
             ),
         }
+    }
+
+    fn write_demand_letter(
+        &mut self,
+        installment: i64,
+        day: jiff::civil::Date,
+        ctx: &egui::Context,
+    ) {
+        let lang = self.prefs.lang;
+        let Some(doc) = &self.doc else { return };
+        let Some(data) = crate::exchange::demand::demand_data(
+            &doc.snap,
+            installment,
+            day,
+            lang,
+            self.prefs.unit,
+        ) else {
+            self.show_error(
+                "dialog.letter_failed",
+                i18n::tr(lang, "demand.not_overdue").into_owned(),
+            );
+            return;
+        };
+        let file = self.beside_plan(&i18n::trf(
+            lang,
+            "demand.file_name",
+            &[
+                ("contract", data.contract.clone()),
+                ("day", day.to_string()),
+            ],
+        ));
+        self.write_html(ctx, file, crate::exchange::demand::demand_html(&data));
     }
 
     /// Switches view; while the user is typing in a field, one frame later, so the field

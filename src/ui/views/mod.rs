@@ -196,6 +196,11 @@ pub enum Action {
     WriteLetter {
         person: NodeId,
     },
+    /// Write the demand letter (催款函) for an overdue installment and open it.
+    WriteDemandLetter {
+        installment: i64,
+        day: jiff::civil::Date,
+    },
     /// Save the derivation inputs of a scope (None = the total).
     SetDerivationInputs {
         line: Option<LineId>,
@@ -377,6 +382,7 @@ pub struct States {
     pub funnel: funnel::State,
     pub accounts: accounts::State,
     pub expenses: expenses::State,
+    pub receivables: receivables::State,
 }
 
 /// Draws the current view.
@@ -400,7 +406,7 @@ pub fn view_ui(
         }
         View::Accounts => accounts::accounts_ui(ui, ctx, &mut states.accounts, actions),
         View::Expenses => expenses::expenses_ui(ui, ctx, &mut states.expenses, actions),
-        View::Receivables => receivables::receivables_ui(ui, ctx),
+        View::Receivables => receivables::receivables_ui(ui, ctx, &mut states.receivables, actions),
         View::Variance => variance::variance_ui(ui, ctx, &mut states.variance),
         View::Reviews => reviews::reviews_ui(ui, ctx),
         View::Settings => settings::settings_ui(ui, ctx, &mut states.settings, actions),

@@ -1,77 +1,645 @@
-//! Receivables: the collection rules every installment will be tracked by (domain §7), and the
-//! customers' credit ratings that set their payment terms.
+//! Receivables (domain §7): the day's actions from the reminder and escalation rules (for any
+//! date), aging and the collection rate, the month's collection plan per customer and contract,
+//! contracts with payment schedules from templates (checked against the customer's credit
+//! limit), receipts, the credit terms per rating, and demand letters for overdue installments.
 
-use egui::Ui;
+use egui::{RichText, Ui};
 
+use crate::domain::model::{CustomerId, NodeId};
+use crate::domain::money::Money;
+use crate::domain::ratio::Ratio;
+use crate::domain::receivables::{self, AgingBucket, CreditTerms, TEMPLATES, Tier};
+use crate::store::finance::{FinanceChange, NewContract};
 use crate::ui::theme;
-use crate::ui::views::ViewCtx;
+use crate::ui::views::accounts::{
+    customer_name, error_line, field, parse_amount, person_picker, today,
+};
+use crate::ui::views::{Action, ViewCtx};
 use crate::ui::widgets::{self, Cell, Col};
 
-/// When, and what to do (translation keys), for an installment (domain §7).
-const RULES: [(&str, &str); 6] = [
-    ("receivables.when.before10", "receivables.do.before10"),
-    ("receivables.when.before3", "receivables.do.before3"),
-    ("receivables.when.due", "receivables.do.due"),
-    ("receivables.when.overdue1", "receivables.do.overdue1"),
-    ("receivables.when.overdue15", "receivables.do.overdue15"),
-    ("receivables.when.overdue30", "receivables.do.overdue30"),
-];
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct ContractDraft {
+    customer: Option<CustomerId>,
+    person: Option<NodeId>,
+    number: String,
+    signed: String,
+    amount: String,
+    template: usize,
+}
 
-pub fn receivables_ui(ui: &mut Ui, ctx: &ViewCtx) {
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct ReceiptDraft {
+    contract: Option<i64>,
+    date: String,
+    amount: String,
+    reference: String,
+}
+
+/// A rating's terms as typed: rating, prepayment, credit days, credit limit.
+type TermsText = (String, String, String, String);
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct State {
+    /// The day looked at (empty = today).
+    pub day: String,
+    /// Fiscal month of the collection plan.
+    pub month: Option<u8>,
+    contract: Option<ContractDraft>,
+    receipt: ReceiptDraft,
+    /// Typed credit terms (prepayment, days, limit) per rating, with the generation read.
+    terms: Option<(u64, Vec<TermsText>)>,
+    error: Option<String>,
+}
+
+fn tier_color(t: Tier, dark: bool) -> egui::Color32 {
+    match t {
+        Tier::Remind | Tier::Call => theme::accent(dark),
+        Tier::Due | Tier::Overdue1 => theme::warn(dark),
+        Tier::Overdue16 | Tier::Overdue31 => theme::bad(dark),
+    }
+}
+
+fn parse_day(text: &str) -> Option<jiff::civil::Date> {
+    crate::domain::period::parse_date(text.trim()).ok()
+}
+
+pub fn receivables_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<Action>) {
+    let snap = ctx.snap;
+    let r = &snap.receivables;
+    let dark = ui.visuals().dark_mode;
     widgets::heading(ui, &ctx.tr("view.receivables"));
-    ui.label(ctx.tr("receivables.intro"));
-    widgets::subheading(ui, &ctx.tr("receivables.rules"));
-    let rows: Vec<Vec<Cell>> = RULES
+    ui.label(RichText::new(ctx.tr("receivables.intro")).weak());
+    let mut out: Vec<FinanceChange> = Vec::new();
+    if state.day.is_empty() {
+        state.day = today().to_string();
+    }
+    ui.horizontal(|ui| {
+        field(ui, &ctx.tr("receivables.day"), &mut state.day, 100.0)
+            .on_hover_text(ctx.tr("receivables.day.hint"));
+    });
+    let Some(day) = parse_day(&state.day) else {
+        widgets::warning(
+            ui,
+            &ctx.trf(
+                "accounts.err.date",
+                &[("value", state.day.trim().to_owned())],
+            ),
+        );
+        return;
+    };
+
+    // Summary: outstanding, overdue, collection rate.
+    let states = receivables::states(&r.installments, &r.receipts, day);
+    let outstanding: Money = states.iter().map(|s| s.outstanding).sum();
+    let aging = receivables::aging(&r.installments, &r.receipts, day);
+    let overdue: Money = aging.iter().skip(1).copied().sum();
+    let rate = receivables::collection_rate(&r.installments, &r.receipts, day);
+    ui.horizontal_wrapped(|ui| {
+        widgets::stat_card(
+            ui,
+            &ctx.with_unit("receivables.outstanding"),
+            &ctx.money(outstanding.fen()),
+            &ctx.trf(
+                "receivables.contracts_n",
+                &[("n", r.contracts.len().to_string())],
+            ),
+            None,
+        );
+        widgets::stat_card(
+            ui,
+            &ctx.with_unit("receivables.overdue"),
+            &ctx.money(overdue.fen()),
+            "",
+            Some(&ctx.tr("receivables.overdue.explain")),
+        );
+        widgets::stat_card(
+            ui,
+            &ctx.tr("receivables.rate"),
+            &rate
+                .map(|r| r.format_percent_fixed(1))
+                .unwrap_or_else(|| "—".into()),
+            "",
+            Some(&ctx.tr("receivables.rate.explain")),
+        );
+    });
+
+    // The day's actions.
+    widgets::subheading(
+        ui,
+        &ctx.trf("receivables.today", &[("day", day.to_string())]),
+    );
+    let list = receivables::todays_actions(&r.contracts, &r.installments, &r.receipts, day);
+    if list.is_empty() {
+        ui.label(RichText::new(ctx.tr("receivables.nothing")).weak());
+    }
+    egui::Grid::new("todays_actions")
+        .striped(true)
+        .num_columns(8)
+        .spacing([12.0, 4.0])
+        .show(ui, |ui| {
+            for a in &list {
+                let (when, what) = a.tier.keys();
+                ui.label(
+                    RichText::new(ctx.tr(when))
+                        .color(tier_color(a.tier, dark))
+                        .strong(),
+                );
+                ui.label(if a.days < 0 {
+                    ctx.trf("receivables.due_in", &[("n", (-a.days).to_string())])
+                } else if a.days == 0 {
+                    ctx.tr("receivables.due_today").into_owned()
+                } else {
+                    ctx.trf("receivables.overdue_by", &[("n", a.days.to_string())])
+                });
+                ui.label(customer_name(ctx, a.customer));
+                ui.label(format!("{} · {}", a.contract_number, a.installment.label));
+                ui.label(RichText::new(ctx.money_with_unit(a.outstanding.fen())).monospace());
+                ui.label(a.person.map(|p| ctx.node_name(p)).unwrap_or_default());
+                ui.label(ctx.tr(what));
+                if a.days >= 1 {
+                    let b = ui.small_button(ctx.tr("receivables.letter"));
+                    let label = format!(
+                        "{} {} {}",
+                        ctx.tr("receivables.letter"),
+                        a.contract_number,
+                        a.installment.label
+                    );
+                    b.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
+                    if b.clicked() {
+                        actions.push(Action::WriteDemandLetter {
+                            installment: a.installment.id,
+                            day,
+                        });
+                    }
+                } else {
+                    ui.label("");
+                }
+                ui.end_row();
+            }
+        });
+
+    // Aging.
+    ui.add_space(theme::SECTION_GAP);
+    widgets::subheading(ui, &ctx.tr("receivables.aging"));
+    let mut cols = Vec::new();
+    let mut row = Vec::new();
+    for (b, m) in AgingBucket::ALL.iter().zip(aging) {
+        cols.push(Col::num(ctx.tr(b.label_key())).width(100.0));
+        row.push(Cell::num(ctx.money(m.fen())));
+    }
+    cols.push(Col::num(ctx.with_unit("plans.total")).width(120.0));
+    row.push(Cell::num(ctx.money(outstanding.fen())).strong());
+    widgets::table(ui, "aging", &cols, &[row]);
+
+    // The month's collection plan per customer and contract.
+    ui.add_space(theme::SECTION_GAP);
+    let fy = &snap.plan.fiscal_year;
+    let month = state
+        .month
+        .or_else(|| fy.fiscal_month_of(day))
+        .unwrap_or(1)
+        .clamp(1, 12);
+    ui.horizontal(|ui| {
+        widgets::subheading(ui, &ctx.tr("receivables.plan"));
+        for m in 1..=12u8 {
+            if ui.selectable_label(month == m, ctx.month_name(m)).clicked() {
+                state.month = Some(m);
+            }
+        }
+    });
+    let plan = receivables::collection_plan(r, fy, day);
+    let rows: Vec<Vec<Cell>> = plan
         .iter()
-        .map(|(when, what)| vec![Cell::text(ctx.tr(when)).strong(), Cell::text(ctx.tr(what))])
+        .filter(|p| p.month == month)
+        .map(|p| {
+            vec![
+                Cell::text(customer_name(ctx, p.customer)),
+                Cell::text(format!("{} · {}", p.contract_number, p.label)),
+                Cell::text(p.due.to_string()),
+                Cell::num(ctx.money(p.amount.fen())),
+                Cell::num(ctx.money(p.paid.fen())),
+                Cell::num(ctx.money(p.outstanding.fen())),
+            ]
+        })
         .collect();
+    let month_total: Money = plan
+        .iter()
+        .filter(|p| p.month == month)
+        .map(|p| p.amount)
+        .sum();
+    let mut rows = rows;
+    rows.push(vec![
+        Cell::text(ctx.tr("plans.total")).strong(),
+        Cell::text(""),
+        Cell::text(""),
+        Cell::num(ctx.money(month_total.fen())).strong(),
+        Cell::text(""),
+        Cell::text(""),
+    ]);
     widgets::table(
         ui,
-        "collection_rules",
+        "collection_plan",
         &[
-            Col::text(ctx.tr("col.when")).width(150.0),
-            Col::text(ctx.tr("col.action")).width(480.0),
+            Col::text(ctx.tr("col.customer")).width(140.0),
+            Col::text(ctx.tr("receivables.contract")).width(200.0),
+            Col::text(ctx.tr("receivables.due")).width(100.0),
+            Col::num(ctx.with_unit("receivables.amount")),
+            Col::num(ctx.with_unit("receivables.paid")),
+            Col::num(ctx.with_unit("receivables.outstanding")),
         ],
         &rows,
     );
+    contracts_ui(ui, ctx, state, day, &mut out);
+    receipts_ui(ui, ctx, state, day, &mut out);
+    terms_ui(ui, ctx, state, &mut out);
+    error_line(ui, &state.error);
+    actions.extend(out.into_iter().map(Action::Finance));
+}
 
+fn contracts_ui(
+    ui: &mut Ui,
+    ctx: &ViewCtx,
+    state: &mut State,
+    day: jiff::civil::Date,
+    out: &mut Vec<FinanceChange>,
+) {
+    let snap = ctx.snap;
+    let r = &snap.receivables;
     ui.add_space(theme::SECTION_GAP);
-    widgets::subheading(ui, &ctx.tr("receivables.ratings"));
-    let mut ratings: Vec<&str> = ctx
-        .snap
-        .customers
+    widgets::subheading(ui, &ctx.tr("receivables.contracts"));
+    let states = receivables::states(&r.installments, &r.receipts, day);
+    let rows: Vec<Vec<Cell>> = r
+        .contracts
         .iter()
-        .map(|c| c.credit_rating.as_str())
-        .collect();
-    ratings.sort_unstable();
-    ratings.dedup();
-    let rows: Vec<Vec<Cell>> = ratings
-        .iter()
-        .map(|r| {
-            let names: Vec<&str> = ctx
-                .snap
-                .customers
+        .map(|c| {
+            let mine: Vec<_> = states
                 .iter()
-                .filter(|c| c.credit_rating == *r)
-                .map(|c| c.name.as_str())
+                .filter(|s| s.installment.contract == c.id)
                 .collect();
+            let paid: Money = mine.iter().map(|s| s.paid).sum();
+            let left: Money = mine.iter().map(|s| s.outstanding).sum();
+            let schedule = mine
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{} {} {}",
+                        s.installment.label,
+                        s.installment.due,
+                        ctx.money_with_unit(s.installment.amount.fen())
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
             vec![
-                Cell::text(if r.is_empty() { "—" } else { r }).strong(),
-                Cell::num(names.len().to_string()),
-                Cell::text(names.join("、")),
+                Cell::text(&c.number).explain(schedule),
+                Cell::text(customer_name(ctx, c.customer)),
+                Cell::text(c.person.map(|p| ctx.node_name(p)).unwrap_or_default()),
+                Cell::text(c.signed.to_string()),
+                Cell::num(ctx.money(c.amount.fen())),
+                Cell::num(ctx.money(paid.fen())),
+                Cell::num(ctx.money(left.fen())),
             ]
         })
         .collect();
     widgets::table(
         ui,
-        "credit_ratings",
+        "contracts",
         &[
-            Col::text(ctx.tr("col.credit_rating")).width(80.0),
-            Col::num(ctx.tr("col.customers")).width(70.0),
-            Col::text(ctx.tr("col.customer")).width(480.0),
+            Col::text(ctx.tr("receivables.contract")).width(120.0),
+            Col::text(ctx.tr("col.customer")).width(140.0),
+            Col::text(ctx.tr("col.person")).width(70.0),
+            Col::text(ctx.tr("receivables.signed")).width(100.0),
+            Col::num(ctx.with_unit("receivables.amount")),
+            Col::num(ctx.with_unit("receivables.paid")),
+            Col::num(ctx.with_unit("receivables.outstanding")),
         ],
         &rows,
     );
-    ui.add_space(6.0);
-    widgets::note(ui, &ctx.tr("receivables.coming"));
+    if state.contract.is_none() {
+        if ui.button(ctx.tr("receivables.add_contract")).clicked() {
+            state.contract = Some(ContractDraft {
+                signed: day.to_string(),
+                ..ContractDraft::default()
+            });
+        }
+        return;
+    }
+    let Some(d) = state.contract.as_mut() else {
+        return;
+    };
+    let mut close = false;
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.label(RichText::new(ctx.tr("receivables.add_contract")).strong());
+        ui.horizontal(|ui| {
+            let label = ui.label(ctx.tr("col.customer"));
+            egui::ComboBox::from_id_salt("contract_customer")
+                .selected_text(customer_name(ctx, d.customer))
+                .width(160.0)
+                .show_ui(ui, |ui| {
+                    for c in &snap.customers {
+                        if ui
+                            .selectable_value(&mut d.customer, Some(c.id), &c.name)
+                            .clicked()
+                        {
+                            d.person = c.owner;
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            person_picker(
+                ui,
+                ctx,
+                "contract_person",
+                "col.person",
+                &mut d.person,
+                true,
+            );
+            field(ui, &ctx.tr("receivables.contract"), &mut d.number, 120.0);
+        });
+        ui.horizontal(|ui| {
+            field(ui, &ctx.tr("receivables.signed"), &mut d.signed, 100.0);
+            field(
+                ui,
+                &ctx.with_unit("receivables.amount"),
+                &mut d.amount,
+                100.0,
+            );
+            let label = ui.label(ctx.tr("receivables.template"));
+            egui::ComboBox::from_id_salt("contract_template")
+                .selected_text(ctx.tr(TEMPLATES[d.template.min(TEMPLATES.len() - 1)].key))
+                .width(280.0)
+                .show_ui(ui, |ui| {
+                    for (i, t) in TEMPLATES.iter().enumerate() {
+                        ui.selectable_value(&mut d.template, i, ctx.tr(t.key));
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        });
+        let amount = parse_amount(ctx, &ctx.tr("receivables.amount"), &d.amount);
+        let signed = parse_day(&d.signed);
+        let template = &TEMPLATES[d.template.min(TEMPLATES.len() - 1)];
+        let parts = match (&amount, signed) {
+            (Ok(a), Some(s)) if a.fen() > 0 => receivables::schedule(template, *a, s),
+            _ => None,
+        };
+        // The schedule it will get, and the credit check.
+        if let Some(parts) = &parts {
+            for (label, due, m) in parts {
+                ui.label(
+                    RichText::new(format!(
+                        "{} · {} · {}",
+                        ctx.tr(label),
+                        due,
+                        ctx.money_with_unit(m.fen())
+                    ))
+                    .monospace(),
+                );
+            }
+            if let (Some(c), Ok(a)) = (d.customer, &amount) {
+                let rating = snap
+                    .customers
+                    .iter()
+                    .find(|x| x.id == c)
+                    .map(|x| x.credit_rating.clone())
+                    .unwrap_or_default();
+                let terms: Option<&CreditTerms> =
+                    snap.receivables.terms.iter().find(|t| t.rating == rating);
+                let ex = receivables::exposure(
+                    c,
+                    terms,
+                    &r.contracts,
+                    &r.installments,
+                    &r.receipts,
+                    day,
+                    *a,
+                );
+                if let (Some(over), Some(limit)) = (ex.over_by, ex.limit) {
+                    widgets::warning(
+                        ui,
+                        &ctx.trf(
+                            "receivables.over_limit",
+                            &[
+                                ("rating", rating),
+                                ("limit", ctx.money_with_unit(limit.fen())),
+                                ("outstanding", ctx.money_with_unit(ex.outstanding.fen())),
+                                ("over", ctx.money_with_unit(over.fen())),
+                            ],
+                        ),
+                    );
+                }
+            }
+        }
+        ui.horizontal(|ui| {
+            if ui.button(ctx.tr("receivables.save_contract")).clicked() {
+                match (amount, signed, parts) {
+                    (Err(e), _, _) => state.error = Some(e),
+                    (_, None, _) => {
+                        state.error = Some(ctx.trf(
+                            "accounts.err.date",
+                            &[("value", d.signed.trim().to_owned())],
+                        ))
+                    }
+                    (_, _, _) if d.number.trim().is_empty() => {
+                        state.error = Some(ctx.tr("receivables.err.number").into_owned())
+                    }
+                    (Ok(amount), Some(signed), Some(parts)) => {
+                        out.push(FinanceChange::AddContract(NewContract {
+                            customer: d.customer,
+                            person: d.person,
+                            number: d.number.trim().to_owned(),
+                            signed,
+                            amount,
+                            installments: parts
+                                .into_iter()
+                                .map(|(l, due, m)| (ctx.tr(l).into_owned(), due, m))
+                                .collect(),
+                        }));
+                        state.error = None;
+                        close = true;
+                    }
+                    _ => state.error = Some(ctx.tr("receivables.err.amount").into_owned()),
+                }
+            }
+            if ui.button(ctx.tr("dialog.cancel")).clicked() {
+                close = true;
+            }
+        });
+    });
+    if close {
+        state.contract = None;
+    }
+}
+
+fn receipts_ui(
+    ui: &mut Ui,
+    ctx: &ViewCtx,
+    state: &mut State,
+    day: jiff::civil::Date,
+    out: &mut Vec<FinanceChange>,
+) {
+    let r = &ctx.snap.receivables;
+    if r.contracts.is_empty() {
+        return;
+    }
+    ui.add_space(theme::SECTION_GAP);
+    widgets::subheading(ui, &ctx.tr("receivables.record"));
+    let d = &mut state.receipt;
+    if d.date.is_empty() {
+        d.date = day.to_string();
+    }
+    let number = |id: Option<i64>| {
+        id.and_then(|id| r.contracts.iter().find(|c| c.id == id))
+            .map(|c| format!("{} · {}", c.number, customer_name(ctx, c.customer)))
+            .unwrap_or_else(|| "—".into())
+    };
+    ui.horizontal(|ui| {
+        let label = ui.label(ctx.tr("receivables.contract"));
+        egui::ComboBox::from_id_salt("receipt_contract")
+            .selected_text(number(d.contract))
+            .width(220.0)
+            .show_ui(ui, |ui| {
+                for c in &r.contracts {
+                    ui.selectable_value(&mut d.contract, Some(c.id), number(Some(c.id)));
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        field(ui, &ctx.tr("receivables.received_on"), &mut d.date, 100.0);
+        field(
+            ui,
+            &ctx.with_unit("receivables.amount"),
+            &mut d.amount,
+            90.0,
+        );
+        field(
+            ui,
+            &ctx.tr("receivables.reference"),
+            &mut d.reference,
+            140.0,
+        );
+        if ui.button(ctx.tr("receivables.add_receipt")).clicked() {
+            let amount = parse_amount(ctx, &ctx.tr("receivables.amount"), &d.amount);
+            match (d.contract, parse_day(&d.date), amount) {
+                (None, _, _) => state.error = Some(ctx.tr("receivables.err.contract").into_owned()),
+                (_, None, _) => {
+                    state.error =
+                        Some(ctx.trf("accounts.err.date", &[("value", d.date.trim().to_owned())]))
+                }
+                (_, _, Err(e)) => state.error = Some(e),
+                (_, _, Ok(a)) if a.fen() <= 0 => {
+                    state.error = Some(ctx.tr("receivables.err.amount").into_owned())
+                }
+                (Some(contract), Some(date), Ok(amount)) => {
+                    out.push(FinanceChange::AddReceipt {
+                        contract,
+                        installment: None,
+                        date,
+                        amount,
+                        reference: d.reference.trim().to_owned(),
+                    });
+                    d.amount.clear();
+                    d.reference.clear();
+                    state.error = None;
+                }
+            }
+        }
+    });
+    ui.label(RichText::new(ctx.tr("receivables.record.hint")).weak());
+}
+
+fn terms_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, out: &mut Vec<FinanceChange>) {
+    let terms = &ctx.snap.receivables.terms;
+    ui.add_space(theme::SECTION_GAP);
+    widgets::subheading(ui, &ctx.tr("receivables.ratings"));
+    ui.label(RichText::new(ctx.tr("receivables.terms.intro")).weak());
+    if state
+        .terms
+        .as_ref()
+        .is_none_or(|(g, _)| *g != ctx.generation)
+    {
+        let rows = terms
+            .iter()
+            .map(|t| {
+                (
+                    t.rating.clone(),
+                    t.prepayment.format_percent(4),
+                    t.credit_days.to_string(),
+                    super::accounts::amount_text(ctx, t.credit_limit),
+                )
+            })
+            .collect();
+        state.terms = Some((ctx.generation, rows));
+    }
+    let Some((_, rows)) = state.terms.as_mut() else {
+        return;
+    };
+    let mut save: Option<usize> = None;
+    egui::Grid::new("credit_terms")
+        .striped(true)
+        .num_columns(6)
+        .spacing([12.0, 4.0])
+        .show(ui, |ui| {
+            for key in [
+                "col.credit_rating",
+                "receivables.prepayment",
+                "receivables.credit_days",
+            ] {
+                ui.label(RichText::new(ctx.tr(key)).strong());
+            }
+            ui.label(RichText::new(ctx.with_unit("receivables.credit_limit")).strong());
+            ui.label(RichText::new(ctx.tr("col.customers")).strong());
+            ui.label("");
+            ui.end_row();
+            for (i, (rating, p, days, limit)) in rows.iter_mut().enumerate() {
+                ui.label(RichText::new(rating.as_str()).strong());
+                for (text, key, w) in [
+                    (p, "receivables.prepayment", 70.0),
+                    (days, "receivables.credit_days", 60.0),
+                    (limit, "receivables.credit_limit", 100.0),
+                ] {
+                    let label = format!("{} {rating}", ctx.tr(key));
+                    ui.add_sized([w, 20.0], egui::TextEdit::singleline(text))
+                        .widget_info(|| {
+                            egui::WidgetInfo::labeled(egui::Role::TextInput, true, &label)
+                        });
+                }
+                let n = ctx
+                    .snap
+                    .customers
+                    .iter()
+                    .filter(|c| c.credit_rating == *rating)
+                    .count();
+                ui.label(RichText::new(n.to_string()).monospace());
+                if ui.small_button(ctx.tr("board.stage.save")).clicked() {
+                    save = Some(i);
+                }
+                ui.end_row();
+            }
+        });
+    if let Some(i) = save
+        && let Some((rating, p, days, limit)) = rows.get(i)
+    {
+        let prepayment = Ratio::parse(p)
+            .ok()
+            .filter(|r| !r.is_negative() && *r <= Ratio::ONE);
+        let credit_days = days.trim().parse::<u32>().ok();
+        let credit_limit = parse_amount(ctx, &ctx.tr("receivables.credit_limit"), limit);
+        match (prepayment, credit_days, credit_limit) {
+            (Some(prepayment), Some(credit_days), Ok(credit_limit)) => {
+                out.push(FinanceChange::SetTerms(CreditTerms {
+                    rating: rating.clone(),
+                    prepayment,
+                    credit_days,
+                    credit_limit,
+                }));
+                state.error = None;
+            }
+            (_, _, Err(e)) => state.error = Some(e),
+            _ => {
+                state.error = Some(ctx.trf("receivables.err.terms", &[("rating", rating.clone())]))
+            }
+        }
+    }
 }
