@@ -192,7 +192,7 @@ pub fn expenses_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
         "expense_monitor",
         &[
             Col::text(ctx.tr("expenses.item")).width(190.0),
-            Col::num(ctx.with_unit("expenses.budget")).width(100.0),
+            Col::num(ctx.with_unit("expenses.budget")).width(120.0),
             Col::num(ctx.with_unit("expenses.actual")).width(100.0),
             Col::num(ctx.with_unit("expenses.variance")).width(100.0),
             Col::num(ctx.tr("expenses.variance_pct")).width(80.0),

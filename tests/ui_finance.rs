@@ -1,0 +1,142 @@
+//! The Expenses and Receivables views end to end, headless: record an overspend, see the
+//! overrun alert, reallocate budget to cover it; see the day's collection actions for a chosen
+//! date.
+
+use std::path::PathBuf;
+
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use salesplan::i18n::Lang;
+use salesplan::ui::SalesPlanApp;
+use salesplan::ui::prefs::Prefs;
+
+fn app(path: PathBuf) -> Harness<'static, SalesPlanApp> {
+    Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_context_setup(salesplan::ui::fonts::install)
+        .build_eframe(move |cc| {
+            let prefs = Prefs {
+                lang: Lang::Zh,
+                ..Prefs::default()
+            };
+            SalesPlanApp::with_prefs(&cc.egui_ctx, prefs, Some(path))
+        })
+}
+
+fn type_into(h: &mut Harness<'_, SalesPlanApp>, label: &str, text: &str) {
+    h.get_by_role_and_label(Role::TextInput, label).focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role_and_label(Role::TextInput, label)
+        .type_text(text);
+    h.run();
+}
+
+/// Opens a combo box and picks the option nearest below it (its popup).
+fn choose(h: &mut Harness<'_, SalesPlanApp>, combo: &str, option: &str) {
+    let below = h
+        .get_by_role_and_label(Role::ComboBox, combo)
+        .rect()
+        .bottom();
+    h.get_by_role_and_label(Role::ComboBox, combo).click();
+    h.run();
+    let item = h
+        .get_all_by_label(option)
+        .filter(|n| n.rect().top() >= below - 1.0)
+        .min_by(|a, b| a.rect().top().total_cmp(&b.rect().top()))
+        .expect("the option in the popup");
+    item.click();
+    h.run();
+}
+
+fn demo() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.salesplan");
+    salesplan::demo::create_demo(&path).unwrap();
+    (dir, path)
+}
+
+#[test]
+fn an_overspend_raises_the_alert_and_reallocation_covers_it() {
+    let (_dir, path) = demo();
+    let mut h = app(path);
+    h.run();
+    h.get_all_by_label("费用预算").next().unwrap().click();
+    h.run();
+    choose(&mut h, "人员", "张伟");
+    h.get_all_by_label("4月").next().unwrap().click();
+    h.run();
+    assert!(h.query_by_label_contains("超支预警：").is_none());
+    // April's trade shows have 1万 of budget; 2万 is spent.
+    choose(&mut h, "科目", "市场推广 · 展会");
+    type_into(&mut h, "金额（万元）", "2");
+    type_into(&mut h, "备注", "补订展位");
+    h.get_by_label("录入").click();
+    h.run();
+    assert!(
+        h.query_by_label(
+            "▲ 超支预警：市场推广 · 展会本月支出 2.00 万元，预算 1.00 万元（超出 100.0%）。"
+        )
+        .is_some()
+    );
+    // A move needs a reason, and cannot take more than the item has left.
+    choose(&mut h, "调出", "客户关系 · 礼品（余 1.00 万元）");
+    type_into(&mut h, "调剂金额（万元）", "1.5");
+    h.get_by_label("调剂").click();
+    h.run();
+    assert!(
+        h.query_by_label("1.50 万元 超过该科目本月余额 1.00 万元。")
+            .is_some()
+    );
+    type_into(&mut h, "调剂金额（万元）", "1");
+    h.get_by_label("调剂").click();
+    h.run();
+    assert!(h.query_by_label("请填写调剂原因。").is_some());
+    type_into(&mut h, "原因", "展会补订展位，礼品预算本月不用");
+    h.get_by_label("调剂").click();
+    h.run();
+    // Covered: no alert; the month's total budget is unchanged (8万).
+    assert!(h.query_by_label_contains("超支预警：").is_none());
+    let snap = &h.state().doc.as_ref().unwrap().snap;
+    let april: i64 = snap
+        .expenses
+        .budget
+        .iter()
+        .filter(|b| b.month == 4)
+        .map(|b| b.amount.fen())
+        .sum();
+    assert_eq!(april, 8 * 1_000_000);
+    assert_eq!(snap.expenses.moves.len(), 1);
+    assert!(h.query_by_label("展会补订展位，礼品预算本月不用").is_some());
+    // Undo brings the alert back.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(h.query_by_label_contains("超支预警：").is_some());
+}
+
+#[test]
+fn the_days_collection_actions_follow_the_chosen_date() {
+    let (_dir, path) = demo();
+    let mut h = app(path);
+    h.run();
+    h.get_all_by_label("回款").next().unwrap().click();
+    h.run();
+    // 汇通证券's second half (60万) falls due on 16 May 2026 (90 days after 15 February).
+    type_into(&mut h, "日期", "2026-05-06");
+    assert!(h.query_by_label("4–10 天后到期").is_some());
+    assert!(h.query_by_label("10 天后到期").is_some());
+    type_into(&mut h, "日期", "2026-05-16");
+    assert!(h.query_by_label("今天到期").is_some());
+    type_into(&mut h, "日期", "2026-06-01");
+    assert!(h.query_by_label("逾期 16 天").is_some());
+    assert!(h.query_by_label("逾期 16–30 天").is_some());
+    // A receipt of the 60万 clears it.
+    choose(&mut h, "合同", "HT-2026-004 · 汇通证券");
+    type_into(&mut h, "到账日期", "2026-05-30");
+    type_into(&mut h, "金额（万元）", "60");
+    h.get_by_label("录入").click();
+    h.run();
+    assert!(h.query_by_label("逾期 16 天").is_none());
+}
