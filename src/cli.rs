@@ -117,6 +117,10 @@ pub enum Command {
         /// Print JSON (format described in docs/report-json.md).
         #[arg(long)]
         json: bool,
+        /// The day the expense status, receivables and today's actions are for (YYYY-MM-DD;
+        /// default today).
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
     },
 }
 
@@ -161,7 +165,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         Command::Demo { force } => demo(db, *force, out),
         Command::Check => check(db, out),
         Command::Funnel { .. } => Ok(()),
-        Command::Report { json } => report(db, *json, out),
+        Command::Report { json, today } => report(db, *json, today.as_deref(), out),
         Command::Letter {
             person,
             out: file,
@@ -289,11 +293,17 @@ fn check(db: &Path, out: &mut dyn Write) -> Result<(), String> {
     Ok(())
 }
 
-fn report(db: &Path, json: bool, out: &mut dyn Write) -> Result<(), String> {
+fn report(db: &Path, json: bool, today: Option<&str>, out: &mut dyn Write) -> Result<(), String> {
+    let day = match today {
+        None => jiff::Zoned::now().date(),
+        Some(t) => crate::domain::period::parse_date(t.trim()).map_err(|_| {
+            format!("--today \"{t}\" is not a date: give it as YYYY-MM-DD, e.g. 2026-05-16")
+        })?,
+    };
     let store = Store::open(db).map_err(|e| e.to_string())?;
     let snap = store.snapshot().map_err(|e| e.to_string())?;
     if json {
-        let report = crate::report::build(&snap);
+        let report = crate::report::build(&snap, day);
         let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
         let _ = writeln!(out, "{text}");
         return Ok(());

@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 mod battle;
+mod finance;
 mod target_work;
 pub use target_work::{AllocationEntry, DerivationEntry, FunnelsSection, RoundEntry};
 
@@ -42,6 +43,10 @@ pub struct Report {
     pub funnels: FunnelsSection,
     /// The key-account battle plan: matrix, pipeline by stage, sales plans, goal cards.
     pub battle_plan: battle::BattleSection,
+    /// The expense budget's status on the report day.
+    pub expenses: finance::ExpensesSection,
+    /// The receivables on the report day.
+    pub receivables: finance::ReceivablesSection,
 }
 
 /// Figures derived from the imported pipeline and history.
@@ -452,7 +457,8 @@ fn cell_entry(c: &TargetCell) -> CellEntry {
 }
 
 /// Builds the report from a snapshot of the plan.
-pub fn build(s: &PlanSnapshot) -> Report {
+/// The report of a plan; `day` is the day the expense status and the receivables are for.
+pub fn build(s: &PlanSnapshot, day: jiff::civil::Date) -> Report {
     let tree = OrgTree::new(&s.nodes);
     let table = TargetTable::new(&s.targets);
     let fy = s.plan.fiscal_year;
@@ -638,5 +644,7 @@ pub fn build(s: &PlanSnapshot) -> Report {
         statistics: statistics(s, &tree),
         funnels: target_work::funnels(s, true),
         battle_plan: battle::section(s, &s.people().map(|p| p.id).collect::<Vec<_>>()),
+        expenses: finance::expenses(s, day),
+        receivables: finance::receivables(s, day),
     }
 }

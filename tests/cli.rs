@@ -677,3 +677,66 @@ fn signed_contracts_reduce_what_the_funnel_asks_for() {
     assert_eq!(zhang["phasing"]["months"][1]["covered_fen"], 300_000_000i64);
     assert_eq!(zhang["phasing"]["deals"], 8);
 }
+
+#[test]
+fn the_report_gives_expense_alerts_and_receivables_for_a_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.salesplan");
+    assert!(salesplan(&["demo", "--db", arg(&db)]).status.success());
+    let json = |day: &str| -> serde_json::Value {
+        let out = salesplan(&["report", "--db", arg(&db), "--json", "--today", day]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    // 31 March: 张伟's trade shows spent 13万 against 10万 — 30% over, an alert.
+    let j = json("2026-03-31");
+    let e = &j["expenses"];
+    assert_eq!(e["month"], 3);
+    assert_eq!(e["threshold"]["percent"], "20%");
+    let zhang = &e["people"][0];
+    assert_eq!(zhang["name"], "张伟");
+    let shows = &zhang["items"][0];
+    assert_eq!(shows["month"]["budget_fen"], 10_000_000);
+    assert_eq!(shows["month"]["actual_fen"], 13_000_000);
+    assert_eq!(shows["month"]["variance"]["fraction"], "3/10");
+    assert_eq!(shows["month"]["status"], "alert");
+    assert_eq!(shows["alert"], true);
+    assert_eq!(zhang["year_budget_fen"], 105_000_000);
+    // 1 June: 仁和医院's last 30万 (due 27 December 2025) is 156 days overdue, 汇通证券's
+    // second 60万 (due 16 May) 16 days: the demand-letter tier.
+    let j = json("2026-06-01");
+    let r = &j["receivables"];
+    assert_eq!(r["day"], "2026-06-01");
+    let actions: Vec<(String, i64, i64)> = r["todays_actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["tier"].as_str().unwrap().to_owned(),
+                a["days_past_due"].as_i64().unwrap(),
+                a["outstanding_fen"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            ("overdue_31".to_owned(), 156, 30_000_000),
+            ("overdue_16".to_owned(), 16, 60_000_000)
+        ]
+    );
+    assert_eq!(r["outstanding_fen"], 90_000_000);
+    assert_eq!(r["overdue_fen"], 90_000_000);
+    // Due by 1 June: 80万 + 300万 + 120万 = 500万, of which 410万 paid.
+    assert_eq!(r["collection_rate"]["fraction"], "41/50");
+    assert_eq!(r["aging"][4]["bucket"], "61_90");
+    // The plan year's collection plan: 60万 in February, 60万 in May.
+    assert_eq!(r["collection_plan"][1]["due_fen"], 60_000_000);
+    assert_eq!(r["collection_plan"][4]["due_fen"], 60_000_000);
+    assert_eq!(r["collection_plan"][4]["paid_fen"], 0);
+    // A bad day is refused with a clear message.
+    let out = salesplan(&["report", "--db", arg(&db), "--json", "--today", "June"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("--today \"June\" is not a date"));
+}

@@ -274,3 +274,45 @@ fn schedules_add_up_and_every_tier_boundary_holds() {
     assert_eq!(ex.outstanding, wan(20));
     assert_eq!(ex.over_by, Some(wan(10)));
 }
+
+#[test]
+fn a_demand_letter_states_the_overdue_installment() {
+    let (_dir, store) = demo();
+    let snap = store.snapshot().unwrap();
+    let r = &snap.receivables;
+    let c = r
+        .contracts
+        .iter()
+        .find(|c| c.number == "HT-2026-004")
+        .unwrap();
+    let second = r
+        .installments
+        .iter()
+        .filter(|i| i.contract == c.id)
+        .max_by_key(|i| i.due)
+        .unwrap();
+    let lang = salesplan::i18n::Lang::Zh;
+    let unit = salesplan::domain::money::AmountUnit::Wan;
+    // Not overdue on its due date: no letter.
+    assert!(
+        salesplan::exchange::demand::demand_data(&snap, second.id, second.due, lang, unit)
+            .is_none()
+    );
+    let d =
+        salesplan::exchange::demand::demand_data(&snap, second.id, day("2026-06-01"), lang, unit)
+            .unwrap();
+    assert_eq!((d.days_overdue, d.outstanding), (16, wan(60)));
+    assert_eq!(d.pay_by.to_string(), "2026-06-11");
+    let html = salesplan::exchange::demand::demand_html(&d);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    for text in [
+        "催款函",
+        "致 汇通证券：",
+        "HT-2026-004",
+        "60.00万元",
+        "已逾期 16 天",
+        "2026-06-11",
+    ] {
+        assert!(html.contains(text), "{text}");
+    }
+}

@@ -125,8 +125,11 @@ pub enum Tier {
     Remind,
     Call,
     Due,
+    #[serde(rename = "overdue_1")]
     Overdue1,
+    #[serde(rename = "overdue_16")]
     Overdue16,
+    #[serde(rename = "overdue_31")]
     Overdue31,
 }
 
@@ -295,10 +298,15 @@ pub fn todays_actions(
 pub enum AgingBucket {
     /// Not yet overdue (due today or later).
     Current,
+    #[serde(rename = "1_15")]
     Days1To15,
+    #[serde(rename = "16_30")]
     Days16To30,
+    #[serde(rename = "31_60")]
     Days31To60,
+    #[serde(rename = "61_90")]
     Days61To90,
+    #[serde(rename = "over_90")]
     Over90,
 }
 
