@@ -140,3 +140,39 @@ fn the_days_collection_actions_follow_the_chosen_date() {
     h.run();
     assert!(h.query_by_label("逾期 16 天").is_none());
 }
+
+#[test]
+fn the_monthly_collection_targets_are_filled_from_the_payment_schedules() {
+    use salesplan::domain::model::Metric;
+    use salesplan::domain::period::Period;
+    let (_dir, path) = demo();
+    let mut h = app(path);
+    h.run();
+    h.get_all_by_label("月度计划").next().unwrap().click();
+    h.run();
+    h.get_by_label("回款额（万元）").click();
+    h.run();
+    h.get_by_label("按付款计划填入").click();
+    h.run();
+    let snap = &h.state().doc.as_ref().unwrap().snap;
+    let li = snap.nodes.iter().find(|n| n.name == "李娜").unwrap().id;
+    let zhang = snap.nodes.iter().find(|n| n.name == "张伟").unwrap().id;
+    let get = |node, period| {
+        snap.targets
+            .iter()
+            .find(|t| {
+                t.node == node
+                    && t.line.is_none()
+                    && t.period == period
+                    && t.metric == Metric::Collections
+            })
+            .map(|t| t.value)
+    };
+    // HT-2026-004: 60万 on 15 February and 60万 on 16 May; the year is their sum.
+    assert_eq!(get(li, Period::Month(2)), Some(60_000_000));
+    assert_eq!(get(li, Period::Month(5)), Some(60_000_000));
+    assert_eq!(get(li, Period::Month(3)), Some(0));
+    assert_eq!(get(li, Period::Year), Some(120_000_000));
+    // 张伟's contracts have nothing falling due in 2026: his months are untouched.
+    assert_eq!(get(zhang, Period::Month(2)), None);
+}

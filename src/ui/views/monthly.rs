@@ -64,6 +64,42 @@ fn fill_from_funnel(ctx: &ViewCtx, metric: Metric, rephase: bool) -> Option<Acti
     ))
 }
 
+/// Every person's collection months from their contracts' payment schedules (the amounts
+/// falling due in each month of the plan year), with the years as sums, as one change. People
+/// without installments in the year keep what they have.
+fn fill_from_schedules(ctx: &ViewCtx) -> Option<Action> {
+    let r = &ctx.snap.receivables;
+    let plan = crate::domain::receivables::collection_plan(
+        r,
+        &ctx.snap.plan.fiscal_year,
+        crate::ui::views::accounts::today(),
+    );
+    let mut edits = Vec::new();
+    for p in ctx.snap.people() {
+        if !plan.iter().any(|l| l.person == Some(p.id)) {
+            continue;
+        }
+        let months = crate::domain::receivables::monthly_collections(&plan, p.id);
+        for (i, m) in months.iter().enumerate() {
+            edits.push(crate::domain::grid::CellEdit {
+                node: p.id,
+                month: i as u8 + 1,
+                value: Some(m.fen()),
+            });
+        }
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    Some(grid::write_cells(
+        ctx,
+        Metric::Collections,
+        &edits,
+        "change.fill_from_schedules",
+        ctx.tr(Metric::Collections.label_key()).into_owned(),
+    ))
+}
+
 /// `rephase`: the Funnel view's re-phase box, which "fill from the funnel" follows.
 pub fn monthly_ui(
     ui: &mut Ui,
@@ -100,6 +136,17 @@ pub fn monthly_ui(
             && let Some(action) = fill_from_funnel(ctx, metric, rephase)
         {
             actions.push(action);
+        }
+        if metric == Metric::Collections
+            && ui
+                .button(ctx.tr("grid.fill_from_schedules"))
+                .on_hover_text(ctx.tr("grid.fill_from_schedules_explain"))
+                .clicked()
+        {
+            match fill_from_schedules(ctx) {
+                Some(action) => actions.push(action),
+                None => actions.push(Action::InputError(ctx.tr("grid.no_schedules").into_owned())),
+            }
         }
     });
     ui.add_space(theme::SECTION_GAP / 2.0);
