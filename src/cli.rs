@@ -45,11 +45,12 @@ pub enum Command {
     /// Check a plan file: that this version can read it, and its integrity. Exit code 0 when
     /// it is sound, 1 otherwise.
     Check,
-    /// Import people, products, customers, opportunities, history or actuals from a CSV,
-    /// XLSX, XLS or ODS file. One transaction: with any problem nothing is written (unless
+    /// Import people, products, customers, opportunities, history, actuals, expenses,
+    /// payment schedules or receipts from a CSV, XLSX, XLS or ODS file. One transaction: with any problem nothing is written (unless
     /// --skip-invalid); importing the same file again changes nothing.
     Import {
-        /// What the file holds: people, products, customers, opportunities, history, actuals.
+        /// What the file holds: people, products, customers, opportunities, history, actuals,
+        /// expenses, payment-schedules, receipts.
         kind: String,
         /// The file to read; its format is decided by its content, not its name.
         source: PathBuf,

@@ -740,3 +740,89 @@ fn the_report_gives_expense_alerts_and_receivables_for_a_day() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("--today \"June\" is not a date"));
 }
+
+#[test]
+fn expenses_payment_schedules_and_receipts_are_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.salesplan");
+    assert!(salesplan(&["demo", "--db", arg(&db)]).status.success());
+    let write = |name: &str, body: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, body).unwrap();
+        p
+    };
+    let import = |kind: &str, p: &Path| salesplan(&["import", "--db", arg(&db), kind, arg(p)]);
+    let report = || -> serde_json::Value {
+        let out = salesplan(&[
+            "report",
+            "--db",
+            arg(&db),
+            "--json",
+            "--today",
+            "2026-06-01",
+        ]);
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    // Expenses: items by their name in either language or as "category · item".
+    let expenses = write(
+        "expenses.csv",
+        "日期,销售员,费用科目,金额,备注\n\
+         2026-06-01,张伟,展会,3万,秋季展会定金\n\
+         2026-06-01,张伟,Travel,0.5万,\n\
+         2026-06-01,张伟,客户关系 · 礼品,2000,\n",
+    );
+    let out = import("expenses", &expenses);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let j = report();
+    let items = &j["expenses"]["people"][0]["items"];
+    assert_eq!(items[0]["month"]["actual_fen"], 3_000_000);
+    assert_eq!(items[3]["month"]["actual_fen"], 200_000);
+    assert_eq!(items[4]["month"]["actual_fen"], 500_000);
+    // The same file again changes nothing.
+    assert!(import("expenses", &expenses).status.success());
+    assert_eq!(report()["expenses"], j["expenses"]);
+    // Payment schedules: rows of a contract make its schedule and amount.
+    let schedules = write(
+        "schedules.csv",
+        "合同编号,客户,销售员,签约日期,款项,应付日期,金额\n\
+         HT-2026-020,安泰保险,王强,2026-04-01,签约款,2026-04-01,90万\n\
+         HT-2026-020,安泰保险,王强,2026-04-01,交付款,2026-06-30,180万\n\
+         HT-2026-020,安泰保险,王强,2026-04-01,验收款,2026-09-28,30万\n",
+    );
+    let out = import("payment-schedules", &schedules);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(import("payment-schedules", &schedules).status.success());
+    let receipts = write(
+        "receipts.csv",
+        "合同编号,到账日期,金额,备注\nHT-2026-020,2026-04-03,90万,银行回单\n",
+    );
+    let out = import("receipts", &receipts);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let j = report();
+    let c = j["receivables"]["contracts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["number"] == "HT-2026-020")
+        .unwrap()
+        .clone();
+    assert_eq!(c["amount_fen"], 300_000_000);
+    assert_eq!(c["signed"], "2026-04-01");
+    let inst = c["installments"].as_array().unwrap();
+    assert_eq!(inst.len(), 3);
+    assert_eq!(inst[0]["paid_fen"], 90_000_000);
+    assert_eq!(inst[1]["outstanding_fen"], 180_000_000);
+    // A receipt for an unknown contract is refused with its row and nothing is written.
+    let bad = write(
+        "bad.csv",
+        "合同编号,到账日期,金额\nHT-2026-020,2026-05-01,10万\nHT-9999,2026-05-01,10万\n",
+    );
+    let out = import("receipts", &bad);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stderr).contains("HT-9999"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(report()["receivables"], j["receivables"]);
+}

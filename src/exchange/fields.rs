@@ -16,16 +16,22 @@ pub enum ImportKind {
     Opportunities,
     History,
     Actuals,
+    Expenses,
+    PaymentSchedules,
+    Receipts,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 6] = [
+    pub const ALL: [ImportKind; 9] = [
         Self::People,
         Self::Products,
         Self::Customers,
         Self::Opportunities,
         Self::History,
         Self::Actuals,
+        Self::Expenses,
+        Self::PaymentSchedules,
+        Self::Receipts,
     ];
 
     pub fn code(self) -> &'static str {
@@ -36,6 +42,9 @@ impl ImportKind {
             Self::Opportunities => "opportunities",
             Self::History => "history",
             Self::Actuals => "actuals",
+            Self::Expenses => "expenses",
+            Self::PaymentSchedules => "payment-schedules",
+            Self::Receipts => "receipts",
         }
     }
 
@@ -51,6 +60,9 @@ impl ImportKind {
             Self::Opportunities => "import.kind.opportunities",
             Self::History => "import.kind.history",
             Self::Actuals => "import.kind.actuals",
+            Self::Expenses => "import.kind.expenses",
+            Self::PaymentSchedules => "import.kind.payment_schedules",
+            Self::Receipts => "import.kind.receipts",
         }
     }
 
@@ -111,6 +123,30 @@ impl ImportKind {
                 (ProductLine, false, true),
                 (SourceId, false, true),
             ],
+            Self::Expenses => &[
+                (Date, true, true),
+                (Person, true, true),
+                (ExpenseItem, true, true),
+                (Amount, true, true),
+                (Note, false, true),
+                (SourceId, false, true),
+            ],
+            Self::PaymentSchedules => &[
+                (ContractNo, true, true),
+                (DueDate, true, true),
+                (Amount, true, true),
+                (Installment, false, true),
+                (Customer, false, true),
+                (Person, false, true),
+                (Date, false, true),
+            ],
+            Self::Receipts => &[
+                (ContractNo, true, true),
+                (Date, true, true),
+                (Amount, true, true),
+                (Note, false, true),
+                (SourceId, false, true),
+            ],
         }
     }
 
@@ -146,10 +182,15 @@ pub enum Field {
     SourceId,
     ActualKind,
     Count,
+    ExpenseItem,
+    Note,
+    ContractNo,
+    DueDate,
+    Installment,
 }
 
 impl Field {
-    pub const ALL: [Field; 23] = [
+    pub const ALL: [Field; 28] = [
         Self::Person,
         Self::Manager,
         Self::Region,
@@ -173,6 +214,11 @@ impl Field {
         Self::SourceId,
         Self::ActualKind,
         Self::Count,
+        Self::ExpenseItem,
+        Self::Note,
+        Self::ContractNo,
+        Self::DueDate,
+        Self::Installment,
     ];
 
     pub fn code(self) -> &'static str {
@@ -200,6 +246,11 @@ impl Field {
             Self::SourceId => "source_id",
             Self::ActualKind => "actual_kind",
             Self::Count => "count",
+            Self::ExpenseItem => "expense_item",
+            Self::Note => "note",
+            Self::ContractNo => "contract_no",
+            Self::DueDate => "due_date",
+            Self::Installment => "installment",
         }
     }
 
@@ -232,6 +283,11 @@ impl Field {
             Self::SourceId => "field.source_id",
             Self::ActualKind => "field.actual_kind",
             Self::Count => "field.count",
+            Self::ExpenseItem => "field.expense_item",
+            Self::Note => "field.note",
+            Self::ContractNo => "field.contract_no",
+            Self::DueDate => "field.due_date",
+            Self::Installment => "field.installment",
         }
     }
 
@@ -417,6 +473,11 @@ impl Field {
                 "订单日期",
                 "签约日期",
                 "发生日期",
+                "received on",
+                "receipt date",
+                "到账日期",
+                "回款日期",
+                "收款日期",
             ],
             Self::Amount => &[
                 "amount",
@@ -448,6 +509,45 @@ impl Field {
                 "类别",
             ],
             Self::Count => &["count", "quantity", "qty", "number", "数量", "次数", "个数"],
+            Self::ExpenseItem => &[
+                "expense item",
+                "item",
+                "expense type",
+                "费用科目",
+                "科目",
+                "费用项目",
+                "费用类型",
+            ],
+            Self::Note => &[
+                "note",
+                "notes",
+                "memo",
+                "remark",
+                "备注",
+                "说明",
+                "摘要",
+                "凭证号",
+            ],
+            Self::ContractNo => &[
+                "contract",
+                "contract no",
+                "contract number",
+                "order",
+                "order no",
+                "合同",
+                "合同号",
+                "合同编号",
+                "订单号",
+            ],
+            Self::DueDate => &[
+                "due date",
+                "due",
+                "due on",
+                "应付日期",
+                "到期日",
+                "付款日期",
+            ],
+            Self::Installment => &["installment", "stage", "label", "款项", "期次", "付款节点"],
         }
     }
 }

@@ -215,6 +215,33 @@ pub enum Record {
         product: Option<String>,
         line: Option<String>,
     },
+    /// Money spent on an expense item.
+    Expense {
+        key: String,
+        date: Date,
+        person: String,
+        item: String,
+        amount: Money,
+        note: String,
+    },
+    /// One installment of a contract's payment schedule (rows of a contract make its schedule).
+    Installment {
+        contract: String,
+        due: Date,
+        amount: Money,
+        label: String,
+        customer: Option<String>,
+        person: Option<String>,
+        signed: Option<Date>,
+    },
+    /// Money received against a contract.
+    Receipt {
+        key: String,
+        contract: String,
+        date: Date,
+        amount: Money,
+        note: String,
+    },
 }
 
 /// The outcome of preparing: the valid records, the problems, and what the file's values are.
@@ -528,7 +555,12 @@ pub fn prepare(
         prepared.rows_refused = table.rows.len();
         return Ok(prepared);
     }
-    let date_fields = [Field::Date, Field::EngageDate, Field::CloseDate];
+    let date_fields = [
+        Field::Date,
+        Field::EngageDate,
+        Field::CloseDate,
+        Field::DueDate,
+    ];
     let (orders, date_problems) = date_orders(table, &ctx, &date_fields, settings);
     if !date_problems.is_empty() {
         prepared.problems = date_problems;
@@ -564,6 +596,57 @@ pub fn prepare(
             ImportKind::History => history_record(&mut check, &order, table.date_1904),
             ImportKind::Actuals => {
                 actual_record(&mut check, settings, &mut prepared, &order, table.date_1904)
+            }
+            ImportKind::Expenses => {
+                let date = check.date(Field::Date, true, order(Field::Date), table.date_1904);
+                let person = check.required_name(Field::Person);
+                let item = check.required_name(Field::ExpenseItem);
+                let amount = check.amount(Field::Amount, true, false);
+                let note = check.name(Field::Note).unwrap_or_default();
+                match (date, person, item, amount) {
+                    (Some(date), Some(person), Some(item), Some(amount)) => Some(Record::Expense {
+                        key: String::new(),
+                        date,
+                        person,
+                        item,
+                        amount,
+                        note,
+                    }),
+                    _ => None,
+                }
+            }
+            ImportKind::PaymentSchedules => {
+                let contract = check.required_name(Field::ContractNo);
+                let due = check.date(Field::DueDate, true, order(Field::DueDate), table.date_1904);
+                let amount = check.amount(Field::Amount, true, false);
+                let signed = check.date(Field::Date, false, order(Field::Date), table.date_1904);
+                match (contract, due, amount) {
+                    (Some(contract), Some(due), Some(amount)) => Some(Record::Installment {
+                        contract,
+                        due,
+                        amount,
+                        label: check.name(Field::Installment).unwrap_or_default(),
+                        customer: check.name(Field::Customer),
+                        person: check.name(Field::Person),
+                        signed,
+                    }),
+                    _ => None,
+                }
+            }
+            ImportKind::Receipts => {
+                let contract = check.required_name(Field::ContractNo);
+                let date = check.date(Field::Date, true, order(Field::Date), table.date_1904);
+                let amount = check.amount(Field::Amount, true, false);
+                match (contract, date, amount) {
+                    (Some(contract), Some(date), Some(amount)) => Some(Record::Receipt {
+                        key: String::new(),
+                        contract,
+                        date,
+                        amount,
+                        note: check.name(Field::Note).unwrap_or_default(),
+                    }),
+                    _ => None,
+                }
             }
         };
         if kind != ImportKind::Products
@@ -652,6 +735,34 @@ fn content_text(record: &Record) -> String {
             match_key(&opt(product)),
             match_key(&opt(line)),
         ],
+        Record::Expense {
+            date: d,
+            person,
+            item,
+            amount,
+            note,
+            ..
+        } => vec![
+            "expense".into(),
+            d.to_string(),
+            match_key(person),
+            match_key(item),
+            amount.fen().to_string(),
+            match_key(note),
+        ],
+        Record::Receipt {
+            contract,
+            date: d,
+            amount,
+            note,
+            ..
+        } => vec![
+            "receipt".into(),
+            match_key(contract),
+            d.to_string(),
+            amount.fen().to_string(),
+            match_key(note),
+        ],
         _ => Vec::new(),
     };
     parts.join("\u{1f}")
@@ -668,7 +779,11 @@ fn keyed(
 ) -> Option<Record> {
     if !matches!(
         record,
-        Record::Opportunity { .. } | Record::History { .. } | Record::Actual { .. }
+        Record::Opportunity { .. }
+            | Record::History { .. }
+            | Record::Actual { .. }
+            | Record::Expense { .. }
+            | Record::Receipt { .. }
     ) {
         return Some(record);
     }
@@ -697,7 +812,9 @@ fn keyed(
     };
     if let Record::Opportunity { key: k, .. }
     | Record::History { key: k, .. }
-    | Record::Actual { key: k, .. } = &mut record
+    | Record::Actual { key: k, .. }
+    | Record::Expense { key: k, .. }
+    | Record::Receipt { key: k, .. } = &mut record
     {
         *k = key;
     }
@@ -910,6 +1027,14 @@ pub fn referenced_names(prepared: &Prepared) -> BTreeMap<&'static str, BTreeSet<
                 add("customer", customer);
                 add("product", product);
             }
+            Record::Expense { person, .. } => add("person", &Some(person.clone())),
+            Record::Installment {
+                customer, person, ..
+            } => {
+                add("customer", customer);
+                add("person", person);
+            }
+            Record::Receipt { .. } => {}
         }
     }
     out

@@ -50,6 +50,9 @@ struct Resolver {
     lines: HashMap<String, LineId>,
     aliases: HashMap<(String, String), String>,
     created: BTreeMap<&'static str, u64>,
+    /// Contracts by match key of their number, and those this import created.
+    contracts: HashMap<String, i64>,
+    new_contracts: std::collections::HashSet<i64>,
 }
 
 impl Resolver {
@@ -94,6 +97,11 @@ impl Resolver {
             lines,
             aliases,
             created: BTreeMap::new(),
+            contracts: collect_ids(conn, "SELECT id, number FROM contracts")?
+                .into_iter()
+                .map(|(id, number)| (match_key(&number), id))
+                .collect(),
+            new_contracts: std::collections::HashSet::new(),
         })
     }
 
@@ -682,6 +690,231 @@ fn actual_record(
     }
 }
 
+/// An existing person (an expense is not a reason to add someone to the organisation).
+fn known_person(res: &Resolver, name: &str) -> Result<NodeId> {
+    res.people
+        .get(&res.key("person", name))
+        .copied()
+        .ok_or_else(|| StoreError::UnknownName {
+            what: "person",
+            name: name.to_owned(),
+        })
+}
+
+/// An expense item by its code, its name in either language ("展会", "Trade shows"), its
+/// "category · item" name, or the user's own name.
+fn expense_item(tx: &Transaction, name: &str) -> Result<i64> {
+    let want = match_key(name);
+    let items = super::finance::expenses_data(tx)?.items;
+    for i in &items {
+        let mut names = vec![i.name.clone()];
+        if let Some(code) = &i.code {
+            names.push(code.clone());
+            for lang in crate::i18n::Lang::ALL {
+                let item = crate::i18n::tr(lang, &format!("expense.item.{code}")).into_owned();
+                let cat =
+                    crate::i18n::tr(lang, &format!("expense.cat.{}", i.category)).into_owned();
+                names.push(format!("{cat} · {item}"));
+                names.push(item);
+            }
+        }
+        if names.iter().any(|n| !n.is_empty() && match_key(n) == want) {
+            return Ok(i.id);
+        }
+    }
+    Err(StoreError::UnknownName {
+        what: "expense_item",
+        name: name.to_owned(),
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn expense_record(
+    tx: &Transaction,
+    res: &mut Resolver,
+    key: &str,
+    date: jiff::civil::Date,
+    person: &str,
+    item: &str,
+    amount: Money,
+    note: &str,
+) -> Result<Change> {
+    let node = known_person(res, person)?;
+    let item = expense_item(tx, item)?;
+    let fy = read::plan_info(tx)?.fiscal_year;
+    let month = fy.fiscal_month_of(date).ok_or(StoreError::InvalidValue {
+        field: "expense_actuals.date",
+        value: date.to_string(),
+    })?;
+    let source_key = stored_key(key);
+    let existing: Option<(i64, i64, i64, i64, i64, String)> = tx
+        .query_row(
+            "SELECT id, node_id, item_id, month, amount, note FROM expense_actuals
+             WHERE source_key = ?1",
+            [source_key],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            },
+        )
+        .optional()?;
+    let row = (
+        node.0,
+        item,
+        i64::from(month),
+        amount.fen(),
+        note.trim().to_owned(),
+    );
+    match existing {
+        Some((_, n, i, m, a, t)) if (n, i, m, a, t.clone()) == row => Ok(Change::Unchanged),
+        Some((id, ..)) => {
+            tx.execute(
+                "UPDATE expense_actuals SET node_id = ?2, item_id = ?3, month = ?4, amount = ?5,
+                 note = ?6 WHERE id = ?1",
+                params![id, row.0, row.1, row.2, row.3, row.4],
+            )?;
+            Ok(Change::Updated)
+        }
+        None => {
+            tx.execute(
+                "INSERT INTO expense_actuals (node_id, item_id, month, amount, note, source_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![row.0, row.1, row.2, row.3, row.4, source_key],
+            )?;
+            Ok(Change::Inserted)
+        }
+    }
+}
+
+/// One installment: the contract is created by its first row in this import (amount = the sum
+/// of its installments). A contract that was in the plan before keeps its schedule: the same
+/// installment again changes nothing, another one is refused.
+#[allow(clippy::too_many_arguments)]
+fn installment_record(
+    tx: &Transaction,
+    res: &mut Resolver,
+    contract: &str,
+    due: jiff::civil::Date,
+    amount: Money,
+    label: &str,
+    names: [&Option<String>; 2],
+    signed: Option<jiff::civil::Date>,
+) -> Result<Change> {
+    let [customer, person] = names;
+    let key = match_key(contract);
+    let id = match res.contracts.get(&key).copied() {
+        Some(id) if res.new_contracts.contains(&id) => id,
+        Some(id) => {
+            let same: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM installments
+                 WHERE contract_id = ?1 AND due_on = ?2 AND amount = ?3)",
+                params![id, due.to_string(), amount.fen()],
+                |r| r.get(0),
+            )?;
+            return if same {
+                Ok(Change::Unchanged)
+            } else {
+                Err(StoreError::InvalidValue {
+                    field: "contracts.schedule",
+                    value: contract.to_owned(),
+                })
+            };
+        }
+        None => {
+            let customer = res.opt(tx, customer, |r, tx, n| r.customer(tx, n))?;
+            let person = match person {
+                Some(p) => Some(known_person(res, p)?),
+                None => None,
+            };
+            let number = crate::domain::org::clean_name(contract)?;
+            tx.execute(
+                "INSERT INTO contracts (customer_id, node_id, number, signed_on, amount)
+                 VALUES (?1, ?2, ?3, ?4, 0)",
+                params![
+                    customer.map(|c| c.0),
+                    person.map(|p| p.0),
+                    number,
+                    signed.unwrap_or(due).to_string()
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            res.contracts.insert(key, id);
+            res.new_contracts.insert(id);
+            res.created("contract");
+            id
+        }
+    };
+    tx.execute(
+        "INSERT INTO installments (contract_id, label, due_on, amount) VALUES (?1, ?2, ?3, ?4)",
+        params![id, label.trim(), due.to_string(), amount.fen()],
+    )?;
+    tx.execute(
+        "UPDATE contracts SET amount = amount + ?2 WHERE id = ?1",
+        params![id, amount.fen()],
+    )?;
+    Ok(Change::Inserted)
+}
+
+fn receipt_record(
+    tx: &Transaction,
+    res: &mut Resolver,
+    key: &str,
+    contract: &str,
+    date: jiff::civil::Date,
+    amount: Money,
+    note: &str,
+) -> Result<Change> {
+    let id = res
+        .contracts
+        .get(&match_key(contract))
+        .copied()
+        .ok_or_else(|| StoreError::UnknownName {
+            what: "contract",
+            name: contract.to_owned(),
+        })?;
+    if amount.fen() <= 0 {
+        return Err(StoreError::InvalidValue {
+            field: "receipts.amount",
+            value: amount.to_string(),
+        });
+    }
+    let source_key = stored_key(key);
+    let existing: Option<(i64, i64, String, i64, String)> = tx
+        .query_row(
+            "SELECT id, contract_id, received_on, amount, reference FROM receipts
+             WHERE source_key = ?1",
+            [source_key],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .optional()?;
+    let row = (id, date.to_string(), amount.fen(), note.trim().to_owned());
+    match existing {
+        Some((_, c, d, a, n)) if (c, d.clone(), a, n.clone()) == row => Ok(Change::Unchanged),
+        Some((rid, ..)) => {
+            tx.execute(
+                "UPDATE receipts SET contract_id = ?2, installment_id = NULL, received_on = ?3,
+                 amount = ?4, reference = ?5 WHERE id = ?1",
+                params![rid, row.0, row.1, row.2, row.3],
+            )?;
+            Ok(Change::Updated)
+        }
+        None => {
+            tx.execute(
+                "INSERT INTO receipts (contract_id, received_on, amount, reference, source_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![row.0, row.1, row.2, row.3, source_key],
+            )?;
+            Ok(Change::Inserted)
+        }
+    }
+}
+
 fn write_record(
     tx: &Transaction,
     res: &mut Resolver,
@@ -770,6 +1003,39 @@ fn write_record(
             *count,
             [person, customer, product, line],
         ),
+        Record::Expense {
+            key,
+            date,
+            person,
+            item,
+            amount,
+            note,
+        } => expense_record(tx, res, key, *date, person, item, *amount, note),
+        Record::Installment {
+            contract,
+            due,
+            amount,
+            label,
+            customer,
+            person,
+            signed,
+        } => installment_record(
+            tx,
+            res,
+            contract,
+            *due,
+            *amount,
+            label,
+            [customer, person],
+            *signed,
+        ),
+        Record::Receipt {
+            key,
+            contract,
+            date,
+            amount,
+            note,
+        } => receipt_record(tx, res, key, contract, *date, *amount, note),
     }
 }
 
