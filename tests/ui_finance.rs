@@ -176,3 +176,25 @@ fn the_monthly_collection_targets_are_filled_from_the_payment_schedules() {
     // 张伟's contracts have nothing falling due in 2026: his months are untouched.
     assert_eq!(get(zhang, Period::Month(2)), None);
 }
+
+#[test]
+fn a_deal_over_the_customers_credit_limit_is_flagged() {
+    let (_dir, path) = demo();
+    let mut h = app(path);
+    h.run();
+    h.get_all_by_label("大客户").next().unwrap().click();
+    h.run();
+    choose(&mut h, "人员", "刘洋");
+    // 远航船舶 is rated C: a 500万 limit.
+    h.get_by_label("远航船舶 · ERP 企业版").click();
+    h.run();
+    type_into(&mut h, "潜在规模（万元）", "400");
+    assert!(h.query_by_label_contains("信用额度：").is_none());
+    type_into(&mut h, "潜在规模（万元）", "600");
+    assert!(
+        h.query_by_label(
+            "▲ 信用额度：C 级额度 500.00 万元；客户已欠 0.00 万元，这笔业务将超出额度 100.00 万元。"
+        )
+        .is_some()
+    );
+}
