@@ -198,3 +198,39 @@ fn a_deal_over_the_customers_credit_limit_is_flagged() {
         .is_some()
     );
 }
+
+#[test]
+fn an_own_expense_item_is_added_and_expenses_show_in_the_variance_view() {
+    let (_dir, path) = demo();
+    let mut h = app(path);
+    h.run();
+    h.get_all_by_label("费用预算").next().unwrap().click();
+    h.run();
+    choose(&mut h, "人员", "张伟");
+    type_into(&mut h, "类别", "市场推广");
+    type_into(&mut h, "科目", "行业峰会赞助");
+    h.get_by_label("添加科目").click();
+    h.run();
+    let snap = &h.state().doc.as_ref().unwrap().snap;
+    let item = snap.expenses.items.last().unwrap();
+    // A built-in category typed by name keeps its code.
+    assert_eq!(
+        (
+            item.category.as_str(),
+            item.name.as_str(),
+            item.code.as_deref()
+        ),
+        ("promotion", "行业峰会赞助", None)
+    );
+    assert!(h.query_all_by_label("市场推广 · 行业峰会赞助").count() >= 1);
+    // The variance view: budget against actual by month; March is 3万 under in total (17万
+    // budget, 16万 spent) while its trade shows are over.
+    h.get_all_by_label("差异分析").next().unwrap().click();
+    h.run();
+    assert!(
+        h.query_by_label("费用：各月预算与实际（全部人员）")
+            .is_some()
+    );
+    assert!(h.query_by_label("17.00").is_some());
+    assert!(h.query_by_label("105.00").is_some());
+}

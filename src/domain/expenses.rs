@@ -259,3 +259,23 @@ impl Default for ExpensesData {
         }
     }
 }
+
+/// Budget and actual of `nodes` by fiscal month, over every item.
+pub fn by_month(
+    budget: &[BudgetCell],
+    actuals: &[ExpenseActual],
+    nodes: &[NodeId],
+) -> [(Money, Money); 12] {
+    let mut out = [(Money::ZERO, Money::ZERO); 12];
+    for b in budget.iter().filter(|b| nodes.contains(&b.node)) {
+        if let Some(m) = out.get_mut(usize::from(b.month).wrapping_sub(1)) {
+            m.0 += b.amount;
+        }
+    }
+    for a in actuals.iter().filter(|a| nodes.contains(&a.node)) {
+        if let Some(m) = out.get_mut(usize::from(a.month).wrapping_sub(1)) {
+            m.1 += a.amount;
+        }
+    }
+    out
+}

@@ -40,6 +40,8 @@ pub struct State {
     note: String,
     threshold: Option<(u64, String)>,
     mv: MoveDraft,
+    new_category: String,
+    new_item: String,
     error: Option<String>,
 }
 
@@ -452,6 +454,44 @@ pub fn expenses_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
                 }
             });
     }
+
+    // The user's own items, under a built-in category or one of their own.
+    ui.add_space(theme::SECTION_GAP);
+    widgets::subheading(ui, &ctx.tr("expenses.new_item"));
+    ui.horizontal(|ui| {
+        field(
+            ui,
+            &ctx.tr("expenses.category"),
+            &mut state.new_category,
+            140.0,
+        )
+        .on_hover_text(ctx.tr("expenses.new_item.hint"));
+        field(ui, &ctx.tr("expenses.item"), &mut state.new_item, 160.0);
+        if ui.button(ctx.tr("expenses.add_item")).clicked() {
+            if state.new_category.trim().is_empty() || state.new_item.trim().is_empty() {
+                state.error = Some(ctx.tr("expenses.err.new_item").into_owned());
+            } else {
+                // A built-in category typed by its name keeps its code (and translation).
+                let typed = state.new_category.trim().to_owned();
+                let category = ["promotion", "relationship", "team", "research"]
+                    .into_iter()
+                    .find(|c| {
+                        crate::i18n::Lang::ALL.iter().any(|l| {
+                            crate::i18n::tr(*l, &format!("expense.cat.{c}")) == typed.as_str()
+                        })
+                    })
+                    .map(str::to_owned)
+                    .unwrap_or(typed);
+                out.push(FinanceChange::AddItem {
+                    category,
+                    name: state.new_item.trim().to_owned(),
+                });
+                state.new_category.clear();
+                state.new_item.clear();
+                state.error = None;
+            }
+        }
+    });
 
     // The budget: item × month for the person.
     ui.add_space(theme::SECTION_GAP);

@@ -19,6 +19,7 @@ pub fn variance_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State) {
     let snap = ctx.snap;
     widgets::heading(ui, &ctx.tr("view.variance"));
     ui.label(ctx.tr("variance.intro"));
+    expenses_by_month(ui, ctx);
     if snap.history.is_empty() {
         widgets::note(ui, &ctx.tr("variance.no_history"));
         return;
@@ -165,4 +166,41 @@ pub fn variance_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State) {
         });
     ui.add_space(6.0);
     widgets::note(ui, &ctx.tr("variance.coming"));
+}
+
+/// The expense budget against actual spending by month, for everyone (domain §7 feeding the
+/// variance analysis).
+fn expenses_by_month(ui: &mut Ui, ctx: &ViewCtx) {
+    let e = &ctx.snap.expenses;
+    if e.budget.is_empty() && e.actuals.is_empty() {
+        return;
+    }
+    let people: Vec<_> = ctx.snap.people().map(|p| p.id).collect();
+    let months = crate::domain::expenses::by_month(&e.budget, &e.actuals, &people);
+    let dark = ui.visuals().dark_mode;
+    widgets::subheading(ui, &ctx.tr("variance.expenses"));
+    let mut cols = vec![Col::text("").width(110.0)];
+    cols.extend((1..=12).map(|m| Col::num(ctx.month_name(m)).width(62.0)));
+    cols.push(Col::num(ctx.tr("col.year")).width(80.0));
+    let sum = |f: fn(&(crate::domain::money::Money, crate::domain::money::Money)) -> i64| {
+        months.iter().map(f).sum::<i64>()
+    };
+    let mut budget = vec![Cell::text(ctx.with_unit("expenses.budget"))];
+    let mut actual = vec![Cell::text(ctx.with_unit("expenses.actual"))];
+    let mut variance = vec![Cell::text(ctx.with_unit("expenses.variance"))];
+    for (b, a) in &months {
+        budget.push(Cell::num(ctx.money(b.fen())));
+        actual.push(Cell::num(ctx.money(a.fen())));
+        let line = crate::domain::expenses::line(*b, *a, e.threshold);
+        let mut cell = Cell::num(ctx.money(line.variance.fen()));
+        if line.status == crate::domain::expenses::Status::Alert {
+            cell = cell.color(theme::bad(dark));
+        }
+        variance.push(cell);
+    }
+    budget.push(Cell::num(ctx.money(sum(|m| m.0.fen()))).strong());
+    actual.push(Cell::num(ctx.money(sum(|m| m.1.fen()))).strong());
+    variance.push(Cell::num(ctx.money(sum(|m| m.1.fen() - m.0.fen()))).strong());
+    widgets::table(ui, "expense_variance", &cols, &[budget, actual, variance]);
+    ui.add_space(theme::SECTION_GAP);
 }
