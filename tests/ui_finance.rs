@@ -65,7 +65,7 @@ fn an_overspend_raises_the_alert_and_reallocation_covers_it() {
     h.run();
     h.get_all_by_label("费用预算").next().unwrap().click();
     h.run();
-    choose(&mut h, "人员", "张伟");
+    choose(&mut h, "人员或单元", "张伟");
     h.get_all_by_label("4月").next().unwrap().click();
     h.run();
     assert!(h.query_by_label_contains("超支预警：").is_none());
@@ -206,7 +206,7 @@ fn an_own_expense_item_is_added_and_expenses_show_in_the_variance_view() {
     h.run();
     h.get_all_by_label("费用预算").next().unwrap().click();
     h.run();
-    choose(&mut h, "人员", "张伟");
+    choose(&mut h, "人员或单元", "张伟");
     type_into(&mut h, "类别", "市场推广");
     type_into(&mut h, "科目", "行业峰会赞助");
     h.get_by_label("添加科目").click();

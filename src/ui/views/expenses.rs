@@ -11,7 +11,7 @@ use crate::domain::period::Period;
 use crate::domain::ratio::Ratio;
 use crate::store::finance::FinanceChange;
 use crate::ui::theme;
-use crate::ui::views::accounts::{amount_text, field, parse_amount, person_picker};
+use crate::ui::views::accounts::{amount_text, field, parse_amount};
 use crate::ui::views::{Action, ViewCtx};
 use crate::ui::widgets::{self, Cell, Col};
 
@@ -84,14 +84,28 @@ pub fn expenses_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
     let mut out: Vec<FinanceChange> = Vec::new();
     let month = state.month.unwrap_or(1).clamp(1, 12);
     ui.horizontal(|ui| {
-        person_picker(
-            ui,
-            ctx,
-            "expenses_person",
-            "col.person",
-            &mut state.person,
-            true,
-        );
+        // A person, or a unit (its people's figures added up), or everyone.
+        let label = ui.label(ctx.tr("expenses.who"));
+        let everyone = ctx.tr("accounts.everyone").into_owned();
+        egui::ComboBox::from_id_salt("expenses_person")
+            .selected_text(
+                state
+                    .person
+                    .map(|p| ctx.node_name(p))
+                    .unwrap_or(everyone.clone()),
+            )
+            .width(160.0)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut state.person, None, everyone);
+                for (id, depth) in ctx.tree.walk() {
+                    ui.horizontal(|ui| {
+                        ui.add_space(12.0 * depth as f32);
+                        ui.selectable_value(&mut state.person, Some(id), ctx.node_name(id));
+                    });
+                }
+            })
+            .response
+            .labelled_by(label.id);
         ui.separator();
         for m in 1..=12u8 {
             if ui.selectable_label(month == m, ctx.month_name(m)).clicked() {
@@ -124,7 +138,7 @@ pub fn expenses_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
     });
     let month = state.month.unwrap_or(1).clamp(1, 12);
     let people: Vec<NodeId> = match state.person {
-        Some(p) => vec![p],
+        Some(p) => ctx.tree.people_under(p),
         None => snap.people().map(|p| p.id).collect(),
     };
     let rows = expenses::monitor(&e.items, &e.budget, &e.actuals, &people, month, e.threshold);
@@ -259,7 +273,11 @@ pub fn expenses_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
         );
     });
 
-    let Some(person) = state.person else {
+    // Budgets and spending are kept per person; a unit shows its people's sum.
+    let Some(person) = state
+        .person
+        .filter(|p| ctx.tree.get(*p).is_some_and(|n| n.kind.is_person()))
+    else {
         widgets::note(ui, &ctx.tr("expenses.choose_person"));
         actions.extend(out.into_iter().map(Action::Finance));
         return;
