@@ -317,6 +317,12 @@ fn new_opportunity(
                 field(ui, &ctx.tr("matrix.close_month"), &mut d.close_month, 180.0);
                 ui.end_row();
             });
+        // A deal that would take the customer over its credit limit is flagged.
+        if let (Some(c), Ok(v)) = (d.customer, parse_amount(ctx, "", &d.value))
+            && v.fen() > 0
+        {
+            super::matrix::credit_flag(ui, ctx, c, v, date);
+        }
         ui.horizontal(|ui| {
             if ui.button(ctx.tr("board.create")).clicked() {
                 let value = parse_amount(ctx, &ctx.tr("board.value"), &d.value);
