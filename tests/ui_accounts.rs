@@ -1,63 +1,19 @@
 //! The Accounts view end to end (domain §6), headless: add a customer, fill a matrix cell, move
 //! its card on the pipeline board (by dragging and by its arrow), and see the goal card change.
 
-use std::path::PathBuf;
+mod common;
 
+use common::{app, choose, demo, type_into};
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use salesplan::domain::model::DealStatus;
-use salesplan::i18n::Lang;
 use salesplan::ui::SalesPlanApp;
-use salesplan::ui::prefs::Prefs;
-
-fn app(path: PathBuf) -> Harness<'static, SalesPlanApp> {
-    Harness::builder()
-        .with_size([1400.0, 900.0])
-        .with_context_setup(salesplan::ui::fonts::install)
-        .build_eframe(move |cc| {
-            let prefs = Prefs {
-                lang: Lang::Zh,
-                ..Prefs::default()
-            };
-            SalesPlanApp::with_prefs(&cc.egui_ctx, prefs, Some(path))
-        })
-}
-
-/// Replaces the text of the field with this accessible name.
-fn type_into(h: &mut Harness<'_, SalesPlanApp>, label: &str, text: &str) {
-    h.get_by_role_and_label(Role::TextInput, label).focus();
-    h.run();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_role_and_label(Role::TextInput, label)
-        .type_text(text);
-    h.run();
-}
-
-/// Opens a combo box and picks an option: the option nearest below the box (its popup), not
-/// the same text elsewhere in the view.
-fn choose(h: &mut Harness<'_, SalesPlanApp>, combo: &str, option: &str) {
-    let below = h
-        .get_by_role_and_label(Role::ComboBox, combo)
-        .rect()
-        .bottom();
-    h.get_by_role_and_label(Role::ComboBox, combo).click();
-    h.run();
-    let item = h
-        .get_all_by_label(option)
-        .filter(|n| n.rect().top() >= below - 1.0)
-        .min_by(|a, b| a.rect().top().total_cmp(&b.rect().top()))
-        .expect("the option in the popup");
-    item.click();
-    h.run();
-}
 
 #[test]
 fn a_customer_is_added_a_cell_filled_its_card_moved_and_the_goal_card_changes() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("demo.salesplan");
-    salesplan::demo::create_demo(&path).unwrap();
+    let (_dir, path) = demo();
     let mut h = app(path.clone());
     h.run();
     h.get_all_by_label("大客户").next().unwrap().click();
@@ -200,9 +156,7 @@ fn a_customer_is_added_a_cell_filled_its_card_moved_and_the_goal_card_changes() 
 
 #[test]
 fn a_stage_is_edited_and_its_playbook_shows_on_the_cards() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("demo.salesplan");
-    salesplan::demo::create_demo(&path).unwrap();
+    let (_dir, path) = demo();
     let mut h = app(path);
     h.run();
     h.get_all_by_label("大客户").next().unwrap().click();

@@ -2,61 +2,11 @@
 //! overrun alert, reallocate budget to cover it; see the day's collection actions for a chosen
 //! date.
 
-use std::path::PathBuf;
+mod common;
 
-use egui::accesskit::Role;
+use common::{app, choose, demo, type_into};
 use egui::{Key, Modifiers};
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use salesplan::i18n::Lang;
-use salesplan::ui::SalesPlanApp;
-use salesplan::ui::prefs::Prefs;
-
-fn app(path: PathBuf) -> Harness<'static, SalesPlanApp> {
-    Harness::builder()
-        .with_size([1400.0, 900.0])
-        .with_context_setup(salesplan::ui::fonts::install)
-        .build_eframe(move |cc| {
-            let prefs = Prefs {
-                lang: Lang::Zh,
-                ..Prefs::default()
-            };
-            SalesPlanApp::with_prefs(&cc.egui_ctx, prefs, Some(path))
-        })
-}
-
-fn type_into(h: &mut Harness<'_, SalesPlanApp>, label: &str, text: &str) {
-    h.get_by_role_and_label(Role::TextInput, label).focus();
-    h.run();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_role_and_label(Role::TextInput, label)
-        .type_text(text);
-    h.run();
-}
-
-/// Opens a combo box and picks the option nearest below it (its popup).
-fn choose(h: &mut Harness<'_, SalesPlanApp>, combo: &str, option: &str) {
-    let below = h
-        .get_by_role_and_label(Role::ComboBox, combo)
-        .rect()
-        .bottom();
-    h.get_by_role_and_label(Role::ComboBox, combo).click();
-    h.run();
-    let item = h
-        .get_all_by_label(option)
-        .filter(|n| n.rect().top() >= below - 1.0)
-        .min_by(|a, b| a.rect().top().total_cmp(&b.rect().top()))
-        .expect("the option in the popup");
-    item.click();
-    h.run();
-}
-
-fn demo() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("demo.salesplan");
-    salesplan::demo::create_demo(&path).unwrap();
-    (dir, path)
-}
 
 #[test]
 fn an_overspend_raises_the_alert_and_reallocation_covers_it() {

@@ -1,0 +1,64 @@
+//! Helpers shared by the headless UI tests: the app on a plan file, typing into a named field,
+//! choosing from a combo box.
+// Each test binary uses some of these.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use salesplan::i18n::Lang;
+use salesplan::ui::SalesPlanApp;
+use salesplan::ui::prefs::Prefs;
+
+/// The app in Chinese on a plan file, with the CJK font installed.
+pub fn app(path: PathBuf) -> Harness<'static, SalesPlanApp> {
+    Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_context_setup(salesplan::ui::fonts::install)
+        .build_eframe(move |cc| {
+            let prefs = Prefs {
+                lang: Lang::Zh,
+                ..Prefs::default()
+            };
+            SalesPlanApp::with_prefs(&cc.egui_ctx, prefs, Some(path))
+        })
+}
+
+/// A fresh demo plan in a temporary folder.
+pub fn demo() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.salesplan");
+    salesplan::demo::create_demo(&path).unwrap();
+    (dir, path)
+}
+
+/// Replaces the text of the field with this accessible name.
+pub fn type_into(h: &mut Harness<'_, SalesPlanApp>, label: &str, text: &str) {
+    h.get_by_role_and_label(Role::TextInput, label).focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role_and_label(Role::TextInput, label)
+        .type_text(text);
+    h.run();
+}
+
+/// Opens a combo box and picks an option: the option nearest below the box (its popup), not
+/// the same text elsewhere in the view.
+pub fn choose(h: &mut Harness<'_, SalesPlanApp>, combo: &str, option: &str) {
+    let below = h
+        .get_by_role_and_label(Role::ComboBox, combo)
+        .rect()
+        .bottom();
+    h.get_by_role_and_label(Role::ComboBox, combo).click();
+    h.run();
+    let item = h
+        .get_all_by_label(option)
+        .filter(|n| n.rect().top() >= below - 1.0)
+        .min_by(|a, b| a.rect().top().total_cmp(&b.rect().top()))
+        .expect("the option in the popup");
+    item.click();
+    h.run();
+}
