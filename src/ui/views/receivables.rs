@@ -132,51 +132,51 @@ pub fn receivables_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &m
     if list.is_empty() {
         ui.label(RichText::new(ctx.tr("receivables.nothing")).weak());
     }
-    egui::Grid::new("todays_actions")
-        .striped(true)
-        .num_columns(8)
-        .spacing([12.0, 4.0])
-        .show(ui, |ui| {
-            for a in &list {
-                let (when, what) = a.tier.keys();
-                ui.label(
-                    RichText::new(ctx.tr(when))
-                        .color(tier_color(a.tier, dark))
-                        .strong(),
-                );
-                ui.label(if a.days < 0 {
-                    ctx.trf("receivables.due_in", &[("n", (-a.days).to_string())])
-                } else if a.days == 0 {
-                    ctx.tr("receivables.due_today").into_owned()
-                } else {
-                    ctx.trf("receivables.overdue_by", &[("n", a.days.to_string())])
-                });
-                ui.label(customer_name(ctx, a.customer));
-                ui.label(format!("{} · {}", a.contract_number, a.installment.label));
-                ui.label(RichText::new(ctx.money_with_unit(a.outstanding.fen())).monospace());
-                ui.label(a.person.map(|p| ctx.node_name(p)).unwrap_or_default());
-                ui.label(ctx.tr(what));
-                if a.days >= 1 {
-                    let b = ui.small_button(ctx.tr("receivables.letter"));
-                    let label = format!(
-                        "{} {} {}",
-                        ctx.tr("receivables.letter"),
-                        a.contract_number,
-                        a.installment.label
+    // One entry per installment: the facts on one line, what to do (wrapped) under them.
+    for a in &list {
+        let (when, what) = a.tier.keys();
+        egui::Frame::new()
+            .inner_margin(egui::Margin::symmetric(6, 3))
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.label(
+                        RichText::new(ctx.tr(when))
+                            .color(tier_color(a.tier, dark))
+                            .strong(),
                     );
-                    b.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
-                    if b.clicked() {
-                        actions.push(Action::WriteDemandLetter {
-                            installment: a.installment.id,
-                            day,
+                    ui.label(if a.days < 0 {
+                        ctx.trf("receivables.due_in", &[("n", (-a.days).to_string())])
+                    } else if a.days == 0 {
+                        ctx.tr("receivables.due_today").into_owned()
+                    } else {
+                        ctx.trf("receivables.overdue_by", &[("n", a.days.to_string())])
+                    });
+                    ui.label(RichText::new(customer_name(ctx, a.customer)).strong());
+                    ui.label(format!("{} · {}", a.contract_number, a.installment.label));
+                    ui.label(RichText::new(ctx.money_with_unit(a.outstanding.fen())).monospace());
+                    ui.label(a.person.map(|p| ctx.node_name(p)).unwrap_or_default());
+                    if a.days >= 1 {
+                        let b = ui.small_button(ctx.tr("receivables.letter"));
+                        let label = format!(
+                            "{} {} {}",
+                            ctx.tr("receivables.letter"),
+                            a.contract_number,
+                            a.installment.label
+                        );
+                        b.widget_info(|| {
+                            egui::WidgetInfo::labeled(egui::Role::Button, true, &label)
                         });
+                        if b.clicked() {
+                            actions.push(Action::WriteDemandLetter {
+                                installment: a.installment.id,
+                                day,
+                            });
+                        }
                     }
-                } else {
-                    ui.label("");
-                }
-                ui.end_row();
-            }
-        });
+                });
+                ui.add(egui::Label::new(RichText::new(ctx.tr(what)).weak()).wrap());
+            });
+    }
 
     // Aging.
     ui.add_space(theme::SECTION_GAP);
@@ -245,7 +245,7 @@ pub fn receivables_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &m
             Col::text(ctx.tr("receivables.due")).width(100.0),
             Col::num(ctx.with_unit("receivables.amount")),
             Col::num(ctx.with_unit("receivables.paid")),
-            Col::num(ctx.with_unit("receivables.outstanding")),
+            Col::num(ctx.with_unit("receivables.outstanding")).width(160.0),
         ],
         &rows,
     );
@@ -311,7 +311,7 @@ fn contracts_ui(
             Col::text(ctx.tr("receivables.signed")).width(100.0),
             Col::num(ctx.with_unit("receivables.amount")),
             Col::num(ctx.with_unit("receivables.paid")),
-            Col::num(ctx.with_unit("receivables.outstanding")),
+            Col::num(ctx.with_unit("receivables.outstanding")).width(160.0),
         ],
         &rows,
     );
