@@ -169,9 +169,16 @@ pub fn expenses_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
     }
 
     // The monitoring table.
+    // The unit is said once, in the title, so the columns stay narrow.
     widgets::subheading(
         ui,
-        &ctx.trf("expenses.monitor", &[("month", ctx.month_name(month))]),
+        &ctx.trf(
+            "expenses.monitor",
+            &[
+                ("month", ctx.month_name(month)),
+                ("unit", ctx.unit_label().into_owned()),
+            ],
+        ),
     );
     let mut table: Vec<Vec<Cell>> = Vec::new();
     let mut push = |name: String, m: &expenses::Line, y: &expenses::Line, strong: bool| {
@@ -207,14 +214,14 @@ pub fn expenses_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
         ui,
         "expense_monitor",
         &[
-            Col::text(ctx.tr("expenses.item")).width(190.0),
-            Col::num(ctx.with_unit("expenses.budget")).width(120.0),
-            Col::num(ctx.with_unit("expenses.actual")).width(100.0),
-            Col::num(ctx.with_unit("expenses.variance")).width(100.0),
+            Col::text(ctx.tr("expenses.item")).width(220.0),
+            Col::num(ctx.tr("expenses.budget")).width(115.0),
+            Col::num(ctx.tr("expenses.actual")).width(90.0),
+            Col::num(ctx.tr("expenses.variance")).width(90.0),
             Col::num(ctx.tr("expenses.variance_pct")).width(80.0),
             Col::text(ctx.tr("expenses.status")).width(70.0),
-            Col::num(ctx.with_unit("expenses.ytd_budget")).width(110.0),
-            Col::num(ctx.with_unit("expenses.ytd_actual")).width(110.0),
+            Col::num(ctx.tr("expenses.ytd_budget")).width(110.0),
+            Col::num(ctx.tr("expenses.ytd_actual")).width(110.0),
             Col::num(ctx.tr("expenses.variance_pct")).width(80.0),
             Col::text(ctx.tr("expenses.status")).width(70.0),
         ],
