@@ -118,6 +118,33 @@ pub fn schedule(
         .collect()
 }
 
+/// The schedule a credit rating's terms give: the prepayment share on signing and the rest
+/// after the credit days (one installment when either part is nothing). Split by largest
+/// remainder, so the parts add up to the amount.
+pub fn schedule_from_terms(
+    terms: &CreditTerms,
+    amount: Money,
+    signed: Date,
+) -> Option<Vec<(&'static str, Date, Money)>> {
+    let rest = Ratio::ONE.checked_sub(terms.prepayment)?;
+    let later = signed
+        .checked_add(jiff::Span::new().days(i64::from(terms.credit_days)))
+        .ok()?;
+    let parts = split::split_money(amount, &[terms.prepayment, rest], &[None, None]).ok()?;
+    let out: Vec<(&'static str, Date, Money)> = [
+        ("installment.prepayment", signed, parts[0]),
+        ("installment.on_credit", later, parts[1]),
+    ]
+    .into_iter()
+    .filter(|(_, _, m)| m.fen() > 0)
+    .collect();
+    if out.is_empty() {
+        Some(vec![("installment.on_credit", later, amount)])
+    } else {
+        Some(out)
+    }
+}
+
 /// Where an installment stands on a day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -469,6 +496,20 @@ mod tests {
         assert_eq!(at(30), Some(Tier::Overdue16));
         assert_eq!(at(31), Some(Tier::Overdue31));
         assert_eq!(at(400), Some(Tier::Overdue31));
+    }
+
+    #[test]
+    fn credit_terms_make_a_schedule_that_adds_up() {
+        let b = &default_terms()[1];
+        let amount = Money::from_fen(100_000_001);
+        let parts = schedule_from_terms(b, amount, d("2026-03-01")).unwrap();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0].2 + parts[1].2, amount);
+        assert_eq!(parts[0].2, Money::from_fen(20_000_000));
+        assert_eq!(parts[1].1, d("2026-04-30"));
+        // Rating A: nothing in advance, everything after 90 days.
+        let a = schedule_from_terms(&default_terms()[0], amount, d("2026-03-01")).unwrap();
+        assert_eq!(a, vec![("installment.on_credit", d("2026-05-30"), amount)]);
     }
 
     #[test]

@@ -366,24 +366,42 @@ fn contracts_ui(
                 100.0,
             );
             let label = ui.label(ctx.tr("receivables.template"));
+            // The templates, then the customer's credit terms (the last choice).
+            let by_terms = TEMPLATES.len();
+            let shown = TEMPLATES
+                .get(d.template)
+                .map(|t| ctx.tr(t.key))
+                .unwrap_or_else(|| ctx.tr("template.by_terms"));
             egui::ComboBox::from_id_salt("contract_template")
-                .selected_text(ctx.tr(TEMPLATES[d.template.min(TEMPLATES.len() - 1)].key))
+                .selected_text(shown)
                 .width(280.0)
                 .show_ui(ui, |ui| {
                     for (i, t) in TEMPLATES.iter().enumerate() {
                         ui.selectable_value(&mut d.template, i, ctx.tr(t.key));
                     }
+                    ui.selectable_value(&mut d.template, by_terms, ctx.tr("template.by_terms"));
                 })
                 .response
                 .labelled_by(label.id);
         });
         let amount = parse_amount(ctx, &ctx.tr("receivables.amount"), &d.amount);
         let signed = parse_day(&d.signed);
-        let template = &TEMPLATES[d.template.min(TEMPLATES.len() - 1)];
-        let parts = match (&amount, signed) {
-            (Ok(a), Some(s)) if a.fen() > 0 => receivables::schedule(template, *a, s),
+        let rating = d
+            .customer
+            .and_then(|c| snap.customers.iter().find(|x| x.id == c))
+            .map(|x| x.credit_rating.clone())
+            .unwrap_or_default();
+        let terms = r.terms.iter().find(|t| t.rating == rating);
+        let parts = match (&amount, signed, TEMPLATES.get(d.template)) {
+            (Ok(a), Some(s), Some(t)) if a.fen() > 0 => receivables::schedule(t, *a, s),
+            (Ok(a), Some(s), None) if a.fen() > 0 => {
+                terms.and_then(|t| receivables::schedule_from_terms(t, *a, s))
+            }
             _ => None,
         };
+        if TEMPLATES.get(d.template).is_none() && terms.is_none() {
+            widgets::note(ui, &ctx.tr("receivables.no_terms"));
+        }
         // The schedule it will get, and the credit check.
         if let Some(parts) = &parts {
             for (label, due, m) in parts {
