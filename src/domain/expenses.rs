@@ -207,6 +207,25 @@ pub fn unspent(
     if b > a { b - a } else { Money::ZERO }
 }
 
+/// The year's budget of `nodes`.
+pub fn year_budget(budget: &[BudgetCell], nodes: &[NodeId]) -> Money {
+    budget
+        .iter()
+        .filter(|b| nodes.contains(&b.node))
+        .map(|b| b.amount)
+        .sum()
+}
+
+/// Contracts signed by `nodes` in fiscal months 1..=month (from the contract actuals per person
+/// and month), the base of the expense ratio to date.
+pub fn contracts_to_date(signed: &[(NodeId, [Money; 12])], nodes: &[NodeId], month: u8) -> Money {
+    signed
+        .iter()
+        .filter(|(n, _)| nodes.contains(n))
+        .flat_map(|(_, m)| m.iter().take(usize::from(month)).copied())
+        .sum()
+}
+
 /// The expense ratio: expenses / contract amount (None without contracts).
 pub fn expense_ratio(expenses: Money, contracts: Money) -> Option<Ratio> {
     Ratio::new(i128::from(expenses.fen()), i128::from(contracts.fen()))

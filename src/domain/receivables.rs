@@ -383,6 +383,11 @@ pub fn aging(installments: &[Installment], receipts: &[Receipt], day: Date) -> [
     out
 }
 
+/// What is overdue: every aging bucket but the current one.
+pub fn overdue(aging: &[Money; 6]) -> Money {
+    aging.iter().skip(1).copied().sum()
+}
+
 /// The collection rate on a day: of the installments due up to and including that day, the
 /// share paid. None when nothing has fallen due.
 pub fn collection_rate(
@@ -426,6 +431,16 @@ pub fn default_terms() -> Vec<CreditTerms> {
         credit_limit: Money::from_fen(l),
     })
     .collect()
+}
+
+/// The terms a customer's credit rating sets, if its rating has terms.
+pub fn terms_of<'a>(
+    customers: &[crate::domain::model::Customer],
+    terms: &'a [CreditTerms],
+    customer: CustomerId,
+) -> Option<&'a CreditTerms> {
+    let rating = &customers.iter().find(|c| c.id == customer)?.credit_rating;
+    terms.iter().find(|t| &t.rating == rating)
 }
 
 /// A customer's exposure: what it owes (outstanding on every installment, due or not) against

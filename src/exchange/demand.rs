@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use crate::domain::model::PlanSnapshot;
 use crate::domain::money::{AmountUnit, Money};
 use crate::domain::receivables;
-use crate::exchange::letter::{STYLE, escape};
+use crate::exchange::letter::{escape, page_start};
 use crate::i18n::{self, Lang};
 
 /// What a demand letter says.
@@ -81,19 +81,15 @@ pub fn demand_data(
 /// The letter as a complete HTML page.
 pub fn demand_html(d: &DemandData) -> String {
     let tr = |k: &str| escape(&i18n::tr(d.lang, k));
-    let mut h = String::new();
-    h.push_str("<!DOCTYPE html>\n<html lang=\"");
-    h.push_str(d.lang.code());
-    h.push_str("\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
-    h.push_str(&escape(&format!(
-        "{} — {} {}",
-        i18n::tr(d.lang, "demand.title"),
-        d.customer,
-        d.contract
-    )));
-    h.push_str("</title>\n<style>");
-    h.push_str(STYLE);
-    h.push_str("</style>\n</head>\n<body>\n");
+    let mut h = page_start(
+        d.lang,
+        &format!(
+            "{} — {} {}",
+            i18n::tr(d.lang, "demand.title"),
+            d.customer,
+            d.contract
+        ),
+    );
     h.push_str(&format!("<h1>{}</h1>\n", tr("demand.title")));
     h.push_str(&format!(
         "<p>{}</p>\n",

@@ -169,7 +169,7 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-pub(crate) const STYLE: &str = "
+const STYLE: &str = "
 @page { size: A4; margin: 18mm 16mm; }
 * { box-sizing: border-box; }
 body { font-family: 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', 'Source Han Sans SC', sans-serif;
@@ -188,22 +188,24 @@ h2 { font-size: 12pt; margin: 5mm 0 1mm; }
 @media print { body { padding: 0; } }
 ";
 
+/// The start of a printable page: doctype, language, title and the shared print style, up to
+/// the opening `<body>`.
+pub(crate) fn page_start(lang: Lang, title: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        lang.code(),
+        escape(title)
+    )
+}
+
 /// The letter as a complete HTML page.
 pub fn letter_html(d: &LetterData) -> String {
     let tr = |k: &str| escape(&i18n::tr(d.lang, k));
     let money = |m: Money| escape(&m.format_with_unit(d.unit));
-    let mut h = String::new();
-    h.push_str("<!DOCTYPE html>\n<html lang=\"");
-    h.push_str(d.lang.code());
-    h.push_str("\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
-    h.push_str(&escape(&format!(
-        "{} — {}",
-        i18n::tr(d.lang, "letter.title"),
-        d.person
-    )));
-    h.push_str("</title>\n<style>");
-    h.push_str(STYLE);
-    h.push_str("</style>\n</head>\n<body>\n");
+    let mut h = page_start(
+        d.lang,
+        &format!("{} — {}", i18n::tr(d.lang, "letter.title"), d.person),
+    );
     h.push_str(&format!("<h1>{}</h1>\n", tr("letter.title")));
     h.push_str(&format!(
         "<div class=\"sub\">{} · {}</div>\n",

@@ -159,12 +159,7 @@ pub fn expenses(s: &PlanSnapshot, day: Date) -> ExpensesSection {
                     .collect(),
                 total_month: line(&m),
                 total_to_date: line(&y),
-                year_budget_fen: e
-                    .budget
-                    .iter()
-                    .filter(|b| b.node == p.id)
-                    .map(|b| b.amount.fen())
-                    .sum(),
+                year_budget_fen: expenses::year_budget(&e.budget, &[p.id]).fen(),
             }
         })
         .collect();
@@ -194,7 +189,7 @@ pub fn receivables(s: &PlanSnapshot, day: Date) -> ReceivablesSection {
     ReceivablesSection {
         day: day.to_string(),
         outstanding_fen: states.iter().map(|x| x.outstanding.fen()).sum(),
-        overdue_fen: aging.iter().skip(1).map(|m| m.fen()).sum(),
+        overdue_fen: receivables::overdue(&aging).fen(),
         collection_rate: receivables::collection_rate(&r.installments, &r.receipts, day)
             .map(RateEntry::of),
         aging: AgingBucket::ALL

@@ -229,18 +229,8 @@ pub fn expenses_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
     );
 
     // The expense ratio: year-to-date expenses against contracts signed, and the plan's.
-    let signed: Money = snap
-        .signed
-        .iter()
-        .filter(|(n, _)| people.contains(n))
-        .flat_map(|(_, m)| m.iter().take(usize::from(month)).copied())
-        .sum();
-    let year_budget: Money = e
-        .budget
-        .iter()
-        .filter(|b| people.contains(&b.node))
-        .map(|b| b.amount)
-        .sum();
+    let signed = expenses::contracts_to_date(&snap.signed, &people, month);
+    let year_budget = expenses::year_budget(&e.budget, &people);
     let year_target: i64 = people
         .iter()
         .filter_map(|p| {

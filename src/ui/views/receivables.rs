@@ -12,7 +12,7 @@ use crate::domain::receivables::{self, AgingBucket, CreditTerms, TEMPLATES, Tier
 use crate::store::finance::{FinanceChange, NewContract};
 use crate::ui::theme;
 use crate::ui::views::accounts::{
-    customer_name, error_line, field, parse_amount, person_picker, today,
+    credit_flag, customer_name, error_line, field, parse_amount, person_picker, today,
 };
 use crate::ui::views::{Action, ViewCtx};
 use crate::ui::widgets::{self, Cell, Col};
@@ -92,7 +92,7 @@ pub fn receivables_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &m
     let states = receivables::states(&r.installments, &r.receipts, day);
     let outstanding: Money = states.iter().map(|s| s.outstanding).sum();
     let aging = receivables::aging(&r.installments, &r.receipts, day);
-    let overdue: Money = aging.iter().skip(1).copied().sum();
+    let overdue = receivables::overdue(&aging);
     let rate = receivables::collection_rate(&r.installments, &r.receipts, day);
     ui.horizontal_wrapped(|ui| {
         widgets::stat_card(
@@ -386,12 +386,9 @@ fn contracts_ui(
         });
         let amount = parse_amount(ctx, &ctx.tr("receivables.amount"), &d.amount);
         let signed = parse_day(&d.signed);
-        let rating = d
+        let terms = d
             .customer
-            .and_then(|c| snap.customers.iter().find(|x| x.id == c))
-            .map(|x| x.credit_rating.clone())
-            .unwrap_or_default();
-        let terms = r.terms.iter().find(|t| t.rating == rating);
+            .and_then(|c| receivables::terms_of(&snap.customers, &r.terms, c));
         let parts = match (&amount, signed, TEMPLATES.get(d.template)) {
             (Ok(a), Some(s), Some(t)) if a.fen() > 0 => receivables::schedule(t, *a, s),
             (Ok(a), Some(s), None) if a.fen() > 0 => {
@@ -416,37 +413,7 @@ fn contracts_ui(
                 );
             }
             if let (Some(c), Ok(a)) = (d.customer, &amount) {
-                let rating = snap
-                    .customers
-                    .iter()
-                    .find(|x| x.id == c)
-                    .map(|x| x.credit_rating.clone())
-                    .unwrap_or_default();
-                let terms: Option<&CreditTerms> =
-                    snap.receivables.terms.iter().find(|t| t.rating == rating);
-                let ex = receivables::exposure(
-                    c,
-                    terms,
-                    &r.contracts,
-                    &r.installments,
-                    &r.receipts,
-                    day,
-                    *a,
-                );
-                if let (Some(over), Some(limit)) = (ex.over_by, ex.limit) {
-                    widgets::warning(
-                        ui,
-                        &ctx.trf(
-                            "receivables.over_limit",
-                            &[
-                                ("rating", rating),
-                                ("limit", ctx.money_with_unit(limit.fen())),
-                                ("outstanding", ctx.money_with_unit(ex.outstanding.fen())),
-                                ("over", ctx.money_with_unit(over.fen())),
-                            ],
-                        ),
-                    );
-                }
+                credit_flag(ui, ctx, c, *a, day);
             }
         }
         ui.horizontal(|ui| {

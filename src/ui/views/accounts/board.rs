@@ -321,7 +321,7 @@ fn new_opportunity(
         if let (Some(c), Ok(v)) = (d.customer, parse_amount(ctx, "", &d.value))
             && v.fen() > 0
         {
-            super::matrix::credit_flag(ui, ctx, c, v, date);
+            super::credit_flag(ui, ctx, c, v, date);
         }
         ui.horizontal(|ui| {
             if ui.button(ctx.tr("board.create")).clicked() {

@@ -398,48 +398,6 @@ pub fn matrix_ui(
     }
 }
 
-/// Warns when `amount` more for the customer would exceed the credit limit of its rating.
-pub(crate) fn credit_flag(
-    ui: &mut Ui,
-    ctx: &ViewCtx,
-    customer: CustomerId,
-    amount: crate::domain::money::Money,
-    day: jiff::civil::Date,
-) {
-    let snap = ctx.snap;
-    let r = &snap.receivables;
-    let rating = snap
-        .customers
-        .iter()
-        .find(|c| c.id == customer)
-        .map(|c| c.credit_rating.clone())
-        .unwrap_or_default();
-    let terms = r.terms.iter().find(|t| t.rating == rating);
-    let ex = crate::domain::receivables::exposure(
-        customer,
-        terms,
-        &r.contracts,
-        &r.installments,
-        &r.receipts,
-        day,
-        amount,
-    );
-    if let (Some(over), Some(limit)) = (ex.over_by, ex.limit) {
-        crate::ui::widgets::warning(
-            ui,
-            &ctx.trf(
-                "receivables.over_limit",
-                &[
-                    ("rating", rating),
-                    ("limit", ctx.money_with_unit(limit.fen())),
-                    ("outstanding", ctx.money_with_unit(ex.outstanding.fen())),
-                    ("over", ctx.money_with_unit(over.fen())),
-                ],
-            ),
-        );
-    }
-}
-
 const CELL_SIZE: egui::Vec2 = egui::vec2(132.0, 40.0);
 
 /// A matrix cell: its stage colour, the stage on the first line and weighted / potential on the
@@ -566,7 +524,7 @@ fn editor(
             && potential.fen() > 0
             && d.exists.is_none()
         {
-            credit_flag(ui, ctx, d.customer, potential, date);
+            super::credit_flag(ui, ctx, d.customer, potential, date);
         }
         // Enter in a field saves; Escape cancels.
         let enter =

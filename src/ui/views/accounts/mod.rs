@@ -148,6 +148,45 @@ pub(super) fn person_picker(
         .labelled_by(label.id);
 }
 
+/// Warns when `amount` more for the customer would exceed the credit limit of its rating.
+pub(super) fn credit_flag(
+    ui: &mut Ui,
+    ctx: &ViewCtx,
+    customer: crate::domain::model::CustomerId,
+    amount: Money,
+    day: jiff::civil::Date,
+) {
+    use crate::domain::receivables;
+    let snap = ctx.snap;
+    let r = &snap.receivables;
+    let Some(terms) = receivables::terms_of(&snap.customers, &r.terms, customer) else {
+        return;
+    };
+    let ex = receivables::exposure(
+        customer,
+        Some(terms),
+        &r.contracts,
+        &r.installments,
+        &r.receipts,
+        day,
+        amount,
+    );
+    if let (Some(over), Some(limit)) = (ex.over_by, ex.limit) {
+        widgets::warning(
+            ui,
+            &ctx.trf(
+                "receivables.over_limit",
+                &[
+                    ("rating", terms.rating.clone()),
+                    ("limit", ctx.money_with_unit(limit.fen())),
+                    ("outstanding", ctx.money_with_unit(ex.outstanding.fen())),
+                    ("over", ctx.money_with_unit(over.fen())),
+                ],
+            ),
+        );
+    }
+}
+
 /// A stage picker showing "position name".
 pub(super) fn stage_combo(ui: &mut Ui, ctx: &ViewCtx, salt: &str, stage: &mut u8) {
     let label = ui.label(ctx.tr("matrix.stage"));
