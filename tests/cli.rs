@@ -820,7 +820,8 @@ fn expenses_payment_schedules_and_receipts_are_imported() {
     let out = import("receipts", &bad);
     assert_ne!(out.status.code(), Some(0));
     assert!(
-        text(&out.stderr).contains("HT-9999"),
+        text(&out.stderr)
+            .contains("The plan has no contract \"HT-9999\". Import its payment schedule first"),
         "{}",
         text(&out.stderr)
     );

@@ -53,6 +53,8 @@ struct Resolver {
     /// Contracts by match key of their number, and those this import created.
     contracts: HashMap<String, i64>,
     new_contracts: std::collections::HashSet<i64>,
+    /// Expense items by every name they go by (read when first needed).
+    expense_items: Option<HashMap<String, i64>>,
 }
 
 impl Resolver {
@@ -102,6 +104,7 @@ impl Resolver {
                 .map(|(id, number)| (match_key(&number), id))
                 .collect(),
             new_contracts: std::collections::HashSet::new(),
+            expense_items: None,
         })
     }
 
@@ -701,12 +704,12 @@ fn known_person(res: &Resolver, name: &str) -> Result<NodeId> {
         })
 }
 
-/// An expense item by its code, its name in either language ("展会", "Trade shows"), its
-/// "category · item" name, or the user's own name.
-fn expense_item(tx: &Transaction, name: &str) -> Result<i64> {
-    let want = match_key(name);
-    let items = super::finance::expenses_data(tx)?.items;
-    for i in &items {
+/// Every name an expense item goes by, as match keys: its code, its name in either language
+/// ("展会", "Trade shows"), its "category · item" name, or the user's own name. Read once per
+/// import.
+fn expense_item_names(tx: &Transaction) -> Result<HashMap<String, i64>> {
+    let mut out = HashMap::new();
+    for i in super::finance::expenses_data(tx)?.items {
         let mut names = vec![i.name.clone()];
         if let Some(code) = &i.code {
             names.push(code.clone());
@@ -718,14 +721,24 @@ fn expense_item(tx: &Transaction, name: &str) -> Result<i64> {
                 names.push(item);
             }
         }
-        if names.iter().any(|n| !n.is_empty() && match_key(n) == want) {
-            return Ok(i.id);
+        for n in names.iter().filter(|n| !n.is_empty()) {
+            out.entry(match_key(n)).or_insert(i.id);
         }
     }
-    Err(StoreError::UnknownName {
-        what: "expense_item",
-        name: name.to_owned(),
-    })
+    Ok(out)
+}
+
+fn expense_item(tx: &Transaction, res: &mut Resolver, name: &str) -> Result<i64> {
+    if res.expense_items.is_none() {
+        res.expense_items = Some(expense_item_names(tx)?);
+    }
+    res.expense_items
+        .as_ref()
+        .and_then(|m| m.get(&match_key(name)).copied())
+        .ok_or_else(|| StoreError::UnknownName {
+            what: "expense_item",
+            name: name.to_owned(),
+        })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -740,7 +753,7 @@ fn expense_record(
     note: &str,
 ) -> Result<Change> {
     let node = known_person(res, person)?;
-    let item = expense_item(tx, item)?;
+    let item = expense_item(tx, res, item)?;
     let fy = read::plan_info(tx)?.fiscal_year;
     let month = fy.fiscal_month_of(date).ok_or(StoreError::InvalidValue {
         field: "expense_actuals.date",

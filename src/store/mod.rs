@@ -139,6 +139,8 @@ impl Localized for StoreError {
             Self::InUse { .. } => "err.store.in_use",
             Self::UnknownName { what, .. } => match *what {
                 "product" => "err.store.unknown_product",
+                "expense_item" => "err.store.unknown_expense_item",
+                "contract" => "err.store.unknown_contract",
                 _ => "err.store.unknown_name",
             },
             Self::ImportProblems { .. } => "err.store.import_problems",
