@@ -827,3 +827,44 @@ fn expenses_payment_schedules_and_receipts_are_imported() {
     );
     assert_eq!(report()["receivables"], j["receivables"]);
 }
+
+#[test]
+fn a_changed_schedule_or_an_expense_outside_the_year_is_refused_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.salesplan");
+    assert!(salesplan(&["demo", "--db", arg(&db)]).status.success());
+    let write = |name: &str, body: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, body).unwrap();
+        p
+    };
+    // HT-2026-004 is in the demo with 60万 + 60万; a different installment is refused.
+    let schedules = write(
+        "s.csv",
+        "合同编号,应付日期,金额\nHT-2026-004,2026-08-01,50万\n",
+    );
+    let out = salesplan(&[
+        "import",
+        "--db",
+        arg(&db),
+        "payment-schedules",
+        arg(&schedules),
+    ]);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stderr).contains("Contract \"HT-2026-004\" is already in the plan"),
+        "{}",
+        text(&out.stderr)
+    );
+    let expenses = write(
+        "e.csv",
+        "日期,销售员,费用科目,金额\n2025-12-30,张伟,展会,1万\n",
+    );
+    let out = salesplan(&["import", "--db", arg(&db), "expenses", arg(&expenses)]);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stderr).contains("The expense dated 2025-12-30 is outside the plan year"),
+        "{}",
+        text(&out.stderr)
+    );
+}

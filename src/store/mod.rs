@@ -133,7 +133,11 @@ impl Localized for StoreError {
             Self::Period(e) => e.message_key(),
             Self::Funnel(e) => e.message_key(),
             Self::DuplicateName { .. } => "err.store.duplicate_name",
-            Self::InvalidValue { .. } => "err.store.invalid_value",
+            Self::InvalidValue { field, .. } => match *field {
+                "contracts.schedule" => "err.store.schedule_exists",
+                "expense_actuals.date" => "err.store.expense_outside_year",
+                _ => "err.store.invalid_value",
+            },
             Self::Missing { .. } => "err.store.missing",
             Self::VersionLocked { .. } => "err.store.version_locked",
             Self::InUse { .. } => "err.store.in_use",
