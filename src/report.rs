@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 mod battle;
+mod execution;
 mod finance;
 mod target_work;
 pub use target_work::{AllocationEntry, DerivationEntry, FunnelsSection, RoundEntry};
@@ -47,6 +48,9 @@ pub struct Report {
     pub expenses: finance::ExpensesSection,
     /// The receivables on the report day.
     pub receivables: finance::ReceivablesSection,
+    /// Plan against actual, attribution, the re-forecast and open review actions on the
+    /// report day.
+    pub execution: execution::ExecutionSection,
 }
 
 /// Figures derived from the imported pipeline and history.
@@ -646,5 +650,6 @@ pub fn build(s: &PlanSnapshot, day: jiff::civil::Date) -> Report {
         battle_plan: battle::section(s, &s.people().map(|p| p.id).collect::<Vec<_>>()),
         expenses: finance::expenses(s, day),
         receivables: finance::receivables(s, day),
+        execution: execution::section(s, day),
     }
 }

@@ -76,6 +76,8 @@ fn every_key_used_in_the_code_exists() {
         "receivables.",
         "reviews.",
         "variance.",
+        "attribution.",
+        "forecast.",
         "settings.",
         "unit.",
         "metric.",

@@ -56,8 +56,8 @@ fn marker(view: View, lang: Lang) -> &'static str {
         (View::Accounts, Lang::Zh) => "纵轴为客户",
         (View::Expenses, Lang::Zh) => "预算与实际",
         (View::Receivables, Lang::Zh) => "未收款项账龄",
-        (View::Variance, Lang::Zh) => "历年实际签约",
-        (View::Reviews, Lang::Zh) => "例会日历",
+        (View::Variance, Lang::Zh) => "累计计划、实际与预测",
+        (View::Reviews, Lang::Zh) => "各会议未完成的行动",
         (View::Settings, Lang::Zh) => "工作日历",
         (View::Overview, Lang::En) => "Company target",
         (View::Organisation, Lang::En) => "Product lines and products",
@@ -68,8 +68,8 @@ fn marker(view: View, lang: Lang) -> &'static str {
         (View::Accounts, Lang::En) => "Customers down, products across",
         (View::Expenses, Lang::En) => "Budget against actual",
         (View::Receivables, Lang::En) => "Aging of what is outstanding",
-        (View::Variance, Lang::En) => "Contracts signed by year",
-        (View::Reviews, Lang::En) => "Review calendar",
+        (View::Variance, Lang::En) => "Cumulative plan, actual and forecast",
+        (View::Reviews, Lang::En) => "Open actions across meetings",
         (View::Settings, Lang::En) => "Working-day calendar",
     }
 }

@@ -3,6 +3,8 @@
 /// Allocating a target exactly down the organisation, across lines and months.
 pub mod actions;
 pub mod allocation;
+/// Funnel attribution: the revenue gap split into volume, conversion and deal-size effects.
+pub mod attribution;
 /// The key-account battle plan: matrix, pipeline by stage, sales plans, goal cards.
 pub mod battle;
 pub mod confidence;
@@ -12,6 +14,8 @@ pub mod derivation;
 /// The sales expense budget: monitoring, overrun alerts, reallocation.
 pub mod expenses;
 /// The reverse funnel: from a target to deals and leads.
+/// The rolling re-forecast: remaining target, projected landing, at-risk flag.
+pub mod forecast;
 pub mod funnel;
 pub mod grid;
 /// Sales history: growth, average contract.
@@ -43,3 +47,5 @@ pub mod split;
 pub mod stats;
 /// Reading target cells: values, roll-ups, splits, gaps.
 pub mod targets;
+/// Plan against actual: variance, attainment and status bands.
+pub mod variance;

@@ -615,6 +615,8 @@ pub struct PlanSnapshot {
     pub opportunities: Vec<Opportunity>,
     pub stage_events: Vec<StageEvent>,
     pub actuals: Vec<ActualsYear>,
+    /// The actuals of the plan year by person, customer, line, month and kind.
+    pub actual_cells: Vec<crate::domain::variance::ActualCell>,
     /// Contracts signed in the plan year (contract actuals), per person and fiscal month.
     pub signed: Vec<(NodeId, [Money; 12])>,
     pub aliases: Vec<Alias>,
@@ -640,6 +642,8 @@ pub struct PlanSnapshot {
     pub first_business: Vec<(CustomerId, jiff::civil::Date)>,
     pub expenses: crate::domain::expenses::ExpensesData,
     pub receivables: crate::domain::receivables::ReceivablesData,
+    /// Review meetings, and the settings of the variance analysis.
+    pub reviews: crate::domain::reviews::ReviewsData,
 }
 
 /// A target cell locked against editing and pasting.

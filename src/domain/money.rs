@@ -196,6 +196,15 @@ pub(crate) fn format_fen_i128(fen: i128) -> String {
     format!("{}元", format_hundredths(fen < 0, fen.unsigned_abs()))
 }
 
+/// A count with thousands separators: `-1234` → `-1,234`.
+pub fn group_digits(value: i64) -> String {
+    let sign = if value < 0 { "-" } else { "" };
+    format!(
+        "{sign}{}",
+        group_thousands(u128::from(value.unsigned_abs()))
+    )
+}
+
 /// `1234567` → `1,234,567`.
 pub(crate) fn group_thousands(value: u128) -> String {
     let digits = value.to_string();

@@ -57,3 +57,164 @@ mod tests {
         assert_eq!(s.iter().filter(|r| r.quarterly).count(), 4);
     }
 }
+
+/// What kind of meeting a review is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingKind {
+    #[default]
+    Monthly,
+    Quarterly,
+    Special,
+}
+
+impl MeetingKind {
+    pub const ALL: [MeetingKind; 3] = [Self::Monthly, Self::Quarterly, Self::Special];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Monthly => "monthly",
+            Self::Quarterly => "quarterly",
+            Self::Special => "special",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Self::Monthly => "reviews.monthly",
+            Self::Quarterly => "reviews.quarterly",
+            Self::Special => "reviews.special",
+        }
+    }
+}
+
+/// What a review meeting records.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ReviewFields {
+    pub kind: MeetingKind,
+    pub held_on: Date,
+    pub title: String,
+    pub attendees: String,
+    /// Why the variances came about.
+    pub causes: String,
+    pub decisions: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Review {
+    pub id: i64,
+    pub fields: ReviewFields,
+}
+
+/// A variance a review discussed, with the figures as they were at the meeting.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct DiscussedVariance {
+    pub id: i64,
+    pub review: i64,
+    /// The unit or person (None: the whole plan).
+    pub node: Option<crate::domain::model::NodeId>,
+    pub metric: crate::domain::model::Metric,
+    pub window: crate::domain::variance::Window,
+    pub plan: Option<i64>,
+    pub actual: i64,
+    pub note: String,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowUpStatus {
+    #[default]
+    Open,
+    Done,
+    Dropped,
+}
+
+impl FollowUpStatus {
+    pub const ALL: [FollowUpStatus; 3] = [Self::Open, Self::Done, Self::Dropped];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Done => "done",
+            Self::Dropped => "dropped",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Self::Open => "reviews.status.open",
+            Self::Done => "reviews.status.done",
+            Self::Dropped => "reviews.status.dropped",
+        }
+    }
+}
+
+/// An action a review decided: what, who, by when, and where it stands.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct FollowUpFields {
+    pub description: String,
+    pub owner: Option<crate::domain::model::NodeId>,
+    pub due: Option<Date>,
+    pub status: FollowUpStatus,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct FollowUp {
+    pub id: i64,
+    pub review: i64,
+    pub fields: FollowUpFields,
+    /// When it was done or dropped.
+    pub closed_on: Option<Date>,
+}
+
+impl FollowUp {
+    /// Open and past its due date on `day`.
+    pub fn overdue(&self, day: Date) -> bool {
+        self.fields.status == FollowUpStatus::Open && self.fields.due.is_some_and(|d| d < day)
+    }
+}
+
+/// Everything of the reviews in a plan, with the settings the variance analysis uses.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ReviewsData {
+    /// Newest first.
+    pub reviews: Vec<Review>,
+    pub variances: Vec<DiscussedVariance>,
+    pub follow_ups: Vec<FollowUp>,
+    pub bands: crate::domain::variance::Bands,
+    /// The at-risk threshold of the re-forecast.
+    pub at_risk: crate::domain::ratio::Ratio,
+}
+
+impl Default for ReviewsData {
+    fn default() -> Self {
+        ReviewsData {
+            reviews: Vec::new(),
+            variances: Vec::new(),
+            follow_ups: Vec::new(),
+            bands: crate::domain::variance::Bands::default(),
+            at_risk: crate::domain::forecast::default_at_risk(),
+        }
+    }
+}
+
+impl ReviewsData {
+    /// The open actions across all meetings, by due date (undated last).
+    pub fn open_follow_ups(&self) -> Vec<&FollowUp> {
+        let mut out: Vec<&FollowUp> = self
+            .follow_ups
+            .iter()
+            .filter(|f| f.fields.status == FollowUpStatus::Open)
+            .collect();
+        out.sort_by_key(|f| (f.fields.due.is_none(), f.fields.due, f.id));
+        out
+    }
+}

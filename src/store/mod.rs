@@ -12,6 +12,7 @@ pub mod import;
 pub mod negotiation;
 pub mod pipeline;
 mod read;
+pub mod reviews;
 pub mod schema;
 pub mod targets;
 pub mod undo;
@@ -729,12 +730,13 @@ mod tests {
                  DROP TABLE matrix_cells; DROP TABLE goal_items; DROP TABLE expense_budget; \
                  DROP TABLE expense_actuals; DROP TABLE budget_moves; DROP TABLE expense_items; \
                  DROP TABLE receipts; DROP TABLE installments; DROP TABLE contracts; \
-                 DROP TABLE credit_terms; PRAGMA user_version = 3;",
+                 DROP TABLE credit_terms; DROP TABLE review_actions; \
+                 DROP TABLE review_variances; DROP TABLE reviews; PRAGMA user_version = 3;",
             )
             .unwrap();
         }
         let store = Store::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 6);
+        assert_eq!(store.schema_version().unwrap(), 7);
         let snap = store.snapshot().unwrap();
         assert_eq!(snap.targets, targets);
         assert!(snap.locks.is_empty() && snap.actions.is_empty() && snap.support.is_empty());
@@ -750,6 +752,8 @@ mod tests {
             "expense_items",
             "contracts",
             "credit_terms",
+            "reviews",
+            "review_actions",
         ] {
             assert!(has_table(&conn, table), "{table}");
         }

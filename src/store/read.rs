@@ -504,6 +504,54 @@ fn signed_by_person(conn: &Connection, fy: &FiscalYear) -> Result<Vec<(NodeId, [
     Ok(out)
 }
 
+/// The actuals of the plan year summed by person, customer, product line, month and kind.
+fn actual_cells(
+    conn: &Connection,
+    fy: &FiscalYear,
+) -> Result<Vec<crate::domain::variance::ActualCell>> {
+    let mut stmt = conn.prepare(
+        "SELECT a.node_id, a.customer_id, IFNULL(a.line_id, p.line_id), substr(a.date, 1, 7),
+                a.kind, IFNULL(SUM(a.amount), 0), IFNULL(SUM(a.count), 0)
+         FROM actuals a LEFT JOIN products p ON p.id = a.product_id
+         WHERE a.date >= ?1 AND a.date <= ?2
+         GROUP BY 1, 2, 3, 4, 5 ORDER BY 4, 1, 2, 3, 5",
+    )?;
+    let rows = stmt.query_map(
+        [fy.start_date().to_string(), fy.end_date().to_string()],
+        |r| {
+            Ok((
+                r.get::<_, Option<i64>>(0)?,
+                r.get::<_, Option<i64>>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, i64>(6)?,
+            ))
+        },
+    )?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (node, customer, line, month, kind, amount, count) = row?;
+        let Ok(first) = crate::domain::period::parse_date(&format!("{month}-01")) else {
+            continue;
+        };
+        let Some(month) = fy.fiscal_month_of(first) else {
+            continue;
+        };
+        out.push(crate::domain::variance::ActualCell {
+            node: node.map(NodeId),
+            customer: customer.map(crate::domain::model::CustomerId),
+            line: line.map(LineId),
+            month,
+            kind: ActualKind::from_code(&kind).ok_or_else(|| bad("actuals.kind", &kind))?,
+            amount: Money::from_fen(amount),
+            count,
+        });
+    }
+    Ok(out)
+}
+
 fn actuals_by_year(conn: &Connection) -> Result<Vec<ActualsYear>> {
     collect(
         conn,
@@ -607,6 +655,7 @@ impl Store {
             opportunities: opportunities(&tx)?,
             stage_events: stage_events(&tx)?,
             actuals: actuals_by_year(&tx)?,
+            actual_cells: actual_cells(&tx, &plan.fiscal_year)?,
             signed: signed_by_person(&tx, &plan.fiscal_year)?,
             aliases: super::import::aliases(&tx)?,
             rounds: super::negotiation::rounds(&tx)?,
@@ -622,6 +671,7 @@ impl Store {
             first_business: super::accounts::first_business(&tx)?,
             expenses: super::finance::expenses_data(&tx)?,
             receivables: super::finance::receivables_data(&tx)?,
+            reviews: super::reviews::reviews_data(&tx)?,
             plan,
         };
         tx.finish()?;

@@ -415,6 +415,42 @@ INSERT INTO credit_terms VALUES
     ('A', '0/1', 90, 5000000000), ('B', '1/5', 60, 2000000000),
     ('C', '1/2', 30, 500000000), ('D', '1/1', 0, 0);
 "#,
+    // 7: review meetings — monthly, quarterly and special ones, the variances each discussed
+    // (with the figures of the day), and the actions decided, tracked to done.
+    r#"
+CREATE TABLE reviews (
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL CHECK (kind IN ('monthly', 'quarterly', 'special')),
+    held_on    TEXT NOT NULL,
+    title      TEXT NOT NULL DEFAULT '',
+    attendees  TEXT NOT NULL DEFAULT '',
+    causes     TEXT NOT NULL DEFAULT '',
+    decisions  TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE review_variances (
+    id         INTEGER PRIMARY KEY,
+    review_id  INTEGER NOT NULL REFERENCES reviews(id),
+    node_id    INTEGER REFERENCES org_nodes(id),
+    metric     TEXT NOT NULL,
+    period     TEXT NOT NULL,
+    plan       INTEGER,
+    actual     INTEGER NOT NULL,
+    note       TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX review_variances_review ON review_variances (review_id);
+
+CREATE TABLE review_actions (
+    id           INTEGER PRIMARY KEY,
+    review_id    INTEGER NOT NULL REFERENCES reviews(id),
+    description  TEXT NOT NULL,
+    owner_id     INTEGER REFERENCES org_nodes(id),
+    due_on       TEXT,
+    status       TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'dropped')),
+    closed_on    TEXT
+);
+CREATE INDEX review_actions_review ON review_actions (review_id);
+"#,
 ];
 
 /// The schema version this build writes and reads.

@@ -598,6 +598,8 @@ impl Store {
                  DELETE FROM expense_budget WHERE node_id IN ({list});
                  DELETE FROM expense_actuals WHERE node_id IN ({list});
                  DELETE FROM budget_moves WHERE node_id IN ({list});
+                 UPDATE review_variances SET node_id = NULL WHERE node_id IN ({list});
+                 UPDATE review_actions SET owner_id = NULL WHERE owner_id IN ({list});
                  UPDATE contracts SET node_id = NULL WHERE node_id IN ({list});
                  UPDATE opportunities SET node_id = NULL WHERE node_id IN ({list});
                  UPDATE actuals SET node_id = NULL WHERE node_id IN ({list});

@@ -570,6 +570,7 @@ impl SalesPlanApp {
             Action::DeleteSupport(id) => self.change(|s| s.delete_support(id)),
             Action::Account(change) => self.change(|s| s.apply_account_change(&change)),
             Action::Finance(change) => self.change(|s| s.apply_finance_change(&change)),
+            Action::Review(change) => self.change(|s| s.apply_review_change(&change)),
             Action::SetLock {
                 node,
                 period,

@@ -252,6 +252,8 @@ pub enum Action {
     Account(crate::store::accounts::AccountChange),
     /// A change to expenses or receivables.
     Finance(crate::store::finance::FinanceChange),
+    /// A change to the review meetings or the variance settings.
+    Review(crate::store::reviews::ReviewChange),
     ApplyAllocation {
         rule: crate::domain::allocation::AllocationRule,
         detail: String,
@@ -378,6 +380,7 @@ pub struct States {
     pub monthly: monthly::State,
     pub negotiation: negotiation::State,
     pub variance: variance::State,
+    pub reviews: reviews::State,
     pub targets: targets::State,
     pub funnel: funnel::State,
     pub accounts: accounts::State,
@@ -407,8 +410,8 @@ pub fn view_ui(
         View::Accounts => accounts::accounts_ui(ui, ctx, &mut states.accounts, actions),
         View::Expenses => expenses::expenses_ui(ui, ctx, &mut states.expenses, actions),
         View::Receivables => receivables::receivables_ui(ui, ctx, &mut states.receivables, actions),
-        View::Variance => variance::variance_ui(ui, ctx, &mut states.variance),
-        View::Reviews => reviews::reviews_ui(ui, ctx),
+        View::Variance => variance::variance_ui(ui, ctx, &mut states.variance, actions),
+        View::Reviews => reviews::reviews_ui(ui, ctx, &mut states.reviews, actions),
         View::Settings => settings::settings_ui(ui, ctx, &mut states.settings, actions),
     }
 }

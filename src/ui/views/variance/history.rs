@@ -1,5 +1,5 @@
-//! Variance: the actuals recorded so far — the sales history by year (growth, contracts,
-//! average size) and by month as a plot — against which plan and actual are compared.
+//! The actuals of past years — the sales history by year (growth, contracts, average size) and
+//! by month as a plot — and the expense budget against actual spending by month.
 
 use egui::Ui;
 use egui_plot::{Legend, Line, Plot, PlotPoints};
@@ -10,16 +10,8 @@ use crate::ui::theme;
 use crate::ui::views::ViewCtx;
 use crate::ui::widgets::{self, Cell, Col};
 
-#[derive(Default)]
-pub struct State {
-    pub cumulative: bool,
-}
-
-pub fn variance_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State) {
+pub fn history_ui(ui: &mut Ui, ctx: &ViewCtx, cumulative: &mut bool) {
     let snap = ctx.snap;
-    widgets::heading(ui, &ctx.tr("view.variance"));
-    ui.label(ctx.tr("variance.intro"));
-    expenses_by_month(ui, ctx);
     if snap.history.is_empty() {
         widgets::note(ui, &ctx.tr("variance.no_history"));
         return;
@@ -130,7 +122,7 @@ pub fn variance_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State) {
     ui.add_space(theme::SECTION_GAP);
     ui.horizontal(|ui| {
         widgets::subheading(ui, &ctx.tr("variance.by_month"));
-        ui.checkbox(&mut state.cumulative, ctx.tr("variance.cumulative"));
+        ui.checkbox(cumulative, ctx.tr("variance.cumulative"));
     });
     let scale = match ctx.unit() {
         AmountUnit::Yuan => 100.0,
@@ -154,7 +146,7 @@ pub fn variance_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State) {
                         // Plot coordinates only: the figures themselves stay exact.
                         let v = v.fen() as f64 / scale;
                         running += v;
-                        [m as f64 + 1.0, if state.cumulative { running } else { v }]
+                        [m as f64 + 1.0, if *cumulative { running } else { v }]
                     })
                     .collect();
                 plot.line(
@@ -164,13 +156,11 @@ pub fn variance_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State) {
                 );
             }
         });
-    ui.add_space(6.0);
-    widgets::note(ui, &ctx.tr("variance.coming"));
 }
 
 /// The expense budget against actual spending by month, for everyone (domain §7 feeding the
 /// variance analysis).
-fn expenses_by_month(ui: &mut Ui, ctx: &ViewCtx) {
+pub fn expenses_by_month(ui: &mut Ui, ctx: &ViewCtx) {
     let e = &ctx.snap.expenses;
     if e.budget.is_empty() && e.actuals.is_empty() {
         return;
