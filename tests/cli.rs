@@ -868,3 +868,74 @@ fn a_changed_schedule_or_an_expense_outside_the_year_is_refused_with_what_to_do(
         text(&out.stderr)
     );
 }
+
+#[test]
+fn the_report_gives_variance_attribution_forecast_and_open_review_actions() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.salesplan");
+    assert!(salesplan(&["demo", "--db", arg(&db)]).status.success());
+    let out = salesplan(&[
+        "import",
+        "--db",
+        arg(&db),
+        "actuals",
+        &fixture("actuals_2026q1.csv"),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = salesplan(&[
+        "report",
+        "--db",
+        arg(&db),
+        "--json",
+        "--today",
+        "2026-04-15",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let e = &r["execution"];
+    assert_eq!(e["months_closed"], 3);
+    assert_eq!(e["bands"]["watch"]["percent"], "95%");
+    let contracts = e["variance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["metric"] == "contract_amount")
+        .unwrap();
+    assert_eq!(contracts["source"], "actuals");
+    // 700万 signed in the first quarter; 780万 in the year with 张伟's April contract.
+    assert_eq!(contracts["to_date"]["actual"], 700_000_000);
+    assert_eq!(contracts["year"]["actual"], 780_000_000);
+    assert_eq!(contracts["months"][2]["actual"], 540_000_000);
+    assert_eq!(contracts["to_date"]["status"], "behind");
+    let li = contracts["by_person"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "李娜")
+        .unwrap();
+    assert_eq!(li["to_date"]["actual"], 250_000_000);
+    assert_eq!(li["to_date"]["status"], "on_track");
+    // Each person's effects add up to their gap.
+    for p in e["attribution"]["people"].as_array().unwrap() {
+        let f = &p["effects"];
+        let sum = f["volume_fen"].as_i64().unwrap()
+            + f["conversion_fen"].as_i64().unwrap()
+            + f["deal_size_fen"].as_i64().unwrap();
+        assert_eq!(sum, f["gap_fen"].as_i64().unwrap(), "{}", p["name"]);
+    }
+    // The re-forecast: the target stays, 780万 signed, the rest spread over April–December.
+    let f = &e["forecast"];
+    assert_eq!(f["target_fen"], 5_000_000_000i64);
+    assert_eq!(f["actual_fen"], 780_000_000);
+    assert_eq!(f["remaining_fen"], 4_220_000_000i64);
+    let spread: i64 = f["spread_fen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .sum();
+    assert_eq!(spread, 4_220_000_000);
+    assert_eq!(f["spread_fen"][0], 0);
+    assert_eq!(f["at_risk"], true);
+    assert_eq!(e["open_review_actions"].as_array().unwrap().len(), 0);
+}

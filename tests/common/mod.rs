@@ -62,3 +62,20 @@ pub fn choose(h: &mut Harness<'_, SalesPlanApp>, combo: &str, option: &str) {
     item.click();
     h.run();
 }
+
+/// Steps the app until `done` holds (worker threads finish in their own time).
+pub fn wait_for(
+    h: &mut Harness<'_, SalesPlanApp>,
+    what: &str,
+    done: impl Fn(&Harness<'_, SalesPlanApp>) -> bool,
+) {
+    for _ in 0..600 {
+        h.step();
+        if done(h) {
+            h.run();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("timed out waiting for {what}");
+}

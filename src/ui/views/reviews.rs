@@ -46,6 +46,8 @@ pub struct State {
     /// The variance picked to link.
     link: Option<usize>,
     link_note: String,
+    /// The variances worth linking, computed once per generation.
+    candidates: Option<(u64, std::sync::Arc<Vec<Candidate>>)>,
     error: Option<String>,
 }
 
@@ -465,7 +467,14 @@ fn variances_ui(
                 }
             });
     }
-    let list = candidates(ctx);
+    let list = match &state.candidates {
+        Some((g, list)) if *g == ctx.generation => list.clone(),
+        _ => {
+            let list = std::sync::Arc::new(candidates(ctx));
+            state.candidates = Some((ctx.generation, list.clone()));
+            list
+        }
+    };
     if list.is_empty() {
         return;
     }

@@ -236,14 +236,12 @@ pub fn variance_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
     ui.add_space(theme::SECTION_GAP);
     analysis::forecast_ui(ui, ctx, state, &c.forecast, scope, actions);
     ui.add_space(theme::SECTION_GAP);
+    history::expenses_by_month(ui, ctx);
     bands_ui(ui, ctx, state, actions);
     ui.add_space(theme::SECTION_GAP);
     egui::CollapsingHeader::new(ctx.tr("variance.past"))
         .id_salt("variance_past")
-        .show(ui, |ui| {
-            history::expenses_by_month(ui, ctx);
-            history::history_ui(ui, ctx, &mut state.cumulative);
-        });
+        .show(ui, |ui| history::history_ui(ui, ctx, &mut state.cumulative));
 }
 
 fn controls(

@@ -1,0 +1,133 @@
+//! The monthly loop end to end, headless: import the first quarter's actuals through the
+//! dialog, see plan against actual and the at-risk flag in the Variance view, drill down, and
+//! record a review meeting with a linked variance and an action.
+
+mod common;
+
+use common::{app, choose, demo, type_into, wait_for};
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::kittest::Queryable;
+
+/// Some widget shows exactly this text (a figure can be in a card and in a table).
+fn shows(h: &egui_kittest::Harness<'_, salesplan::ui::SalesPlanApp>, text: &str) -> bool {
+    h.query_all_by_label(text).next().is_some()
+}
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn actuals_are_imported_the_variance_flags_the_risk_and_a_review_records_an_action() {
+    let (_dir, path) = demo();
+    let mut h = app(path);
+    h.run();
+    // Import the first quarter's actuals.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    h.run();
+    choose(&mut h, "数据类型", "实际数据");
+    type_into(&mut h, "文件", &fixture("actuals_2026q1.csv"));
+    h.get_by_label("读取").click();
+    wait_for(&mut h, "the check", |h| {
+        h.query_by_label_contains("共 18 行：18 行有效，0 行有问题")
+            .is_some()
+    });
+    h.get_by_label("导入").click();
+    wait_for(&mut h, "the import", |h| {
+        h.query_by_label_contains("导入完成").is_some()
+    });
+    h.get_by_label("确定").click();
+    h.run();
+
+    // The variance with three months closed.
+    h.get_all_by_label("差异分析").next().unwrap().click();
+    h.run();
+    choose(&mut h, "已结账月份", "3月");
+    assert!(
+        h.query_by_label("按人员的计划与实际——累计（至3月）")
+            .is_some()
+    );
+    // Everyone: 700万 signed against 949.01万 planned for the quarter (the months of the
+    // demo's seasonality): 73.76%, behind.
+    assert!(shows(&h, "700.00"));
+    assert!(shows(&h, "949.01"));
+    assert!(shows(&h, "73.76%"));
+    // 李娜 signed 250万 against 189.80万: ahead.
+    assert!(shows(&h, "250.00"));
+    assert!(shows(&h, "131.72%"));
+    // The re-forecast flags the plan at risk and says whom to raise it with.
+    assert!(h.query_by_label_contains("▲ 有风险 预计全年完成").is_some());
+    assert!(
+        h.query_by_label_contains("上报：刘洋 预计全年完成")
+            .is_some()
+    );
+    // Drill down into 华东大区 by unit, then back to the company.
+    h.get_by_label("组织单元").click();
+    h.run();
+    h.get_by_role_and_label(Role::Link, "华东大区").click();
+    h.run();
+    assert!(h.query_by_label("查看范围：").is_some());
+    assert!(h.query_by_role_and_label(Role::Link, "云帆软件").is_some());
+    // 张伟 300万 + 李娜 250万 in the east.
+    assert!(shows(&h, "550.00"));
+    h.get_by_role_and_label(Role::Link, "云帆软件").click();
+    h.run();
+
+    // A review meeting with an action.
+    h.get_all_by_label("经营例会").next().unwrap().click();
+    h.run();
+    assert!(h.query_by_label("没有未完成的行动。").is_some());
+    h.get_by_label("新会议").click();
+    h.run();
+    type_into(&mut h, "日期", "2026-03-31");
+    type_into(&mut h, "主题", "一季度经营分析会");
+    type_into(&mut h, "参会人", "王总, 张伟, 李娜");
+    h.get_by_label("保存会议").click();
+    h.run();
+    let reviews = &h.state().doc.as_ref().unwrap().snap.reviews;
+    assert_eq!(reviews.reviews.len(), 1);
+    assert_eq!(reviews.reviews[0].fields.title, "一季度经营分析会");
+    // Link 刘洋's variance and add an action for him.
+    assert!(
+        h.query_by_label("尚未关联差异。可在下方关联，或在“差异分析”中点击“提交会议讨论…”。")
+            .is_some()
+    );
+    h.get_by_role_and_label(Role::ComboBox, "关联差异").click();
+    h.run();
+    h.get_all_by_label_contains("刘洋 · 签约额 · 累计")
+        .next()
+        .unwrap()
+        .click();
+    h.run();
+    h.get_by_label("关联").click();
+    h.run();
+    let linked = &h.state().doc.as_ref().unwrap().snap.reviews.variances;
+    assert_eq!(linked.len(), 1);
+    assert_eq!(linked[0].actual, 0);
+    assert!(
+        h.query_by_label("尚未关联差异。可在下方关联，或在“差异分析”中点击“提交会议讨论…”。")
+            .is_none()
+    );
+    type_into(&mut h, "行动", "每周新增 5 条线索");
+    choose(&mut h, "负责人", "刘洋");
+    type_into(&mut h, "截止日期", "2026-04-30");
+    h.get_by_label("添加行动").click();
+    h.run();
+    let reviews = &h.state().doc.as_ref().unwrap().snap.reviews;
+    assert_eq!(reviews.follow_ups.len(), 1);
+    let f = &reviews.follow_ups[0];
+    assert_eq!(f.fields.description, "每周新增 5 条线索");
+    assert_eq!(
+        f.fields.due,
+        Some(salesplan::domain::period::parse_date("2026-04-30").unwrap())
+    );
+    assert!(h.query_by_label("各会议未完成的行动（1）").is_some());
+    // Done, then undone.
+    h.get_by_label("完成").click();
+    h.run();
+    assert!(h.query_by_label("各会议未完成的行动（0）").is_some());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(h.query_by_label("各会议未完成的行动（1）").is_some());
+}
