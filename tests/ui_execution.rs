@@ -14,6 +14,14 @@ fn shows(h: &egui_kittest::Harness<'_, salesplan::ui::SalesPlanApp>, text: &str)
     h.query_all_by_label(text).next().is_some()
 }
 
+/// Scrolls to the widget with this label (the view is long) and clicks it.
+fn press(h: &mut egui_kittest::Harness<'_, salesplan::ui::SalesPlanApp>, label: &str) {
+    h.get_by_label(label).scroll_to_me();
+    h.run();
+    h.get_by_label(label).click();
+    h.run();
+}
+
 fn fixture(name: &str) -> String {
     format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
 }
@@ -73,6 +81,24 @@ fn actuals_are_imported_the_variance_flags_the_risk_and_a_review_records_an_acti
     assert!(shows(&h, "550.00"));
     h.get_by_role_and_label(Role::Link, "云帆软件").click();
     h.run();
+    // The target truly cannot be met: a formal revision, with the forecast as its reason.
+    press(&mut h, "正式修订目标");
+    h.get_by_role_and_label(Role::TextInput, "提出人")
+        .scroll_to_me();
+    h.run();
+    type_into(&mut h, "提出人", "王总");
+    press(&mut h, "开始修订");
+    let snap = &h.state().doc.as_ref().unwrap().snap;
+    let current = snap.current_version().unwrap();
+    assert_eq!(
+        current.kind,
+        salesplan::domain::model::VersionKind::Revision
+    );
+    assert!(
+        current.reason.contains("预计全年完成"),
+        "{}",
+        current.reason
+    );
 
     // A review meeting with an action.
     h.get_all_by_label("经营例会").next().unwrap().click();
@@ -109,6 +135,15 @@ fn actuals_are_imported_the_variance_flags_the_risk_and_a_review_records_an_acti
         h.query_by_label("尚未关联差异。可在下方关联，或在“差异分析”中点击“提交会议讨论…”。")
             .is_none()
     );
+    // The linked variance opens the Variance view on 刘洋.
+    h.get_by_role_and_label(Role::Link, "刘洋").click();
+    h.run();
+    assert_eq!(h.state().view, salesplan::ui::views::View::Variance);
+    // Looking at 刘洋 (under 华北大区) by product line.
+    assert!(h.query_by_role_and_label(Role::Link, "华北大区").is_some());
+    assert!(h.query_by_label_contains("按产品线的计划与实际").is_some());
+    h.get_all_by_label("经营例会").next().unwrap().click();
+    h.run();
     type_into(&mut h, "行动", "每周新增 5 条线索");
     choose(&mut h, "负责人", "刘洋");
     type_into(&mut h, "截止日期", "2026-04-30");

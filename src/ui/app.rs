@@ -571,6 +571,23 @@ impl SalesPlanApp {
             Action::Account(change) => self.change(|s| s.apply_account_change(&change)),
             Action::Finance(change) => self.change(|s| s.apply_finance_change(&change)),
             Action::Review(change) => self.change(|s| s.apply_review_change(&change)),
+            Action::ShowVariance {
+                node,
+                metric,
+                window,
+            } => {
+                let v = &mut self.states.variance;
+                v.scope = node;
+                v.metric = Some(metric);
+                v.dimension = crate::domain::variance::Dimension::Line;
+                if let crate::domain::variance::Window::ToDate(m) = window {
+                    v.through = Some(m);
+                    v.window = None;
+                } else {
+                    v.window = Some(window);
+                }
+                self.show_view(View::Variance);
+            }
             Action::SetLock {
                 node,
                 period,

@@ -254,6 +254,12 @@ pub enum Action {
     Finance(crate::store::finance::FinanceChange),
     /// A change to the review meetings or the variance settings.
     Review(crate::store::reviews::ReviewChange),
+    /// Opens the Variance view on a unit or person, a metric and a period.
+    ShowVariance {
+        node: Option<NodeId>,
+        metric: crate::domain::model::Metric,
+        window: crate::domain::variance::Window,
+    },
     ApplyAllocation {
         rule: crate::domain::allocation::AllocationRule,
         detail: String,

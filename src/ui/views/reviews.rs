@@ -133,7 +133,7 @@ pub fn reviews_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut V
     }
     if let Some(r) = current {
         ui.add_space(theme::SECTION_GAP);
-        variances_ui(ui, ctx, state, r, &mut out);
+        variances_ui(ui, ctx, state, r, &mut out, actions);
         ui.add_space(theme::SECTION_GAP);
         follow_ups_ui(ui, ctx, state, r, &mut out);
     }
@@ -397,6 +397,7 @@ fn variances_ui(
     state: &mut State,
     r: &Review,
     out: &mut Vec<ReviewChange>,
+    nav: &mut Vec<Action>,
 ) {
     widgets::subheading(ui, &ctx.tr("reviews.variances"));
     let bands = ctx.snap.reviews.bands;
@@ -411,6 +412,7 @@ fn variances_ui(
     if linked.is_empty() {
         widgets::note(ui, &ctx.tr("reviews.no_variances"));
     } else {
+        let mut shown: Option<Action> = None;
         egui::Grid::new("review_variances")
             .striped(true)
             .num_columns(7)
@@ -430,11 +432,21 @@ fn variances_ui(
                 ui.end_row();
                 for v in linked {
                     let f = variance::Figures::new(v.plan, v.actual, &bands);
-                    ui.label(
-                        v.node
-                            .map(|n| ctx.node_name(n))
-                            .unwrap_or_else(|| ctx.tr("col.total").into_owned()),
-                    );
+                    let who = v
+                        .node
+                        .map(|n| ctx.node_name(n))
+                        .unwrap_or_else(|| ctx.tr("col.total").into_owned());
+                    if ui
+                        .link(who)
+                        .on_hover_text(ctx.tr("reviews.show_variance"))
+                        .clicked()
+                    {
+                        shown = Some(Action::ShowVariance {
+                            node: v.node,
+                            metric: v.metric,
+                            window: v.window,
+                        });
+                    }
                     ui.label(ctx.tr(v.metric.label_key()));
                     ui.label(window_label(ctx, v.window));
                     ui.label(
@@ -466,6 +478,7 @@ fn variances_ui(
                     ui.end_row();
                 }
             });
+        nav.extend(shown);
     }
     let list = match &state.candidates {
         Some((g, list)) if *g == ctx.generation => list.clone(),
