@@ -571,6 +571,11 @@ impl SalesPlanApp {
             Action::Account(change) => self.change(|s| s.apply_account_change(&change)),
             Action::Finance(change) => self.change(|s| s.apply_finance_change(&change)),
             Action::Review(change) => self.change(|s| s.apply_review_change(&change)),
+            Action::ImportKind(kind) => {
+                if self.doc.is_some() && self.import.is_none() {
+                    self.import = Some(ImportDialog::new(kind, None));
+                }
+            }
             Action::ShowVariance {
                 node,
                 metric,

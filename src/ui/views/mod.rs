@@ -254,6 +254,8 @@ pub enum Action {
     Finance(crate::store::finance::FinanceChange),
     /// A change to the review meetings or the variance settings.
     Review(crate::store::reviews::ReviewChange),
+    /// Opens the import dialog for a kind of data.
+    ImportKind(crate::exchange::fields::ImportKind),
     /// Opens the Variance view on a unit or person, a metric and a period.
     ShowVariance {
         node: Option<NodeId>,

@@ -219,6 +219,13 @@ pub fn variance_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
         ))
         .weak(),
     );
+    if c.table.source == variance::ActualSource::Nothing
+        && ui.button(ctx.tr("variance.import_actuals")).clicked()
+    {
+        actions.push(Action::ImportKind(
+            crate::exchange::fields::ImportKind::Actuals,
+        ));
+    }
     summary(
         ui,
         ctx,
