@@ -10,6 +10,7 @@ use crate::domain::model::Metric;
 use crate::domain::money::AmountUnit;
 use crate::domain::org::OrgTree;
 use crate::domain::period::Period;
+use crate::domain::ratio::Ratio;
 use crate::domain::targets::TargetTable;
 use crate::i18n::{Lang, Localized};
 use crate::store::Store;
@@ -328,6 +329,70 @@ fn report(db: &Path, json: bool, today: Option<&str>, out: &mut dyn Write) -> Re
         let name = format!("{}{}", "  ".repeat(depth), node.name);
         let pad = 28usize.saturating_sub(display_width(&name));
         let _ = writeln!(out, "{name}{} {value:>16}", " ".repeat(pad));
+    }
+    // Execution: what is signed so far and where the year is heading.
+    let stats = crate::domain::stats::for_plan(&snap);
+    let closed = crate::domain::variance::months_closed(&snap.plan.fiscal_year, day);
+    let f = crate::domain::forecast::forecast(&snap, &stats, closed, snap.reviews.at_risk);
+    if !f.people.is_empty() {
+        let wan = |m: crate::domain::money::Money| m.format_with_unit(AmountUnit::Wan);
+        let _ = writeln!(
+            out,
+            "\nre-forecast on {day} ({closed} months closed; at risk below {} of the target):",
+            f.threshold.format_percent(2)
+        );
+        let mut line = |name: &str, target, actual, projected, attainment: Option<Ratio>, risk| {
+            let pad = 16usize.saturating_sub(display_width(name));
+            let _ = writeln!(
+                out,
+                "  {name}{} target {:>14}  signed {:>14}  projected {:>14} {:>8}{}",
+                " ".repeat(pad),
+                wan(target),
+                wan(actual),
+                wan(projected),
+                attainment
+                    .map(|a| a.format_percent_fixed(1))
+                    .unwrap_or_else(|| "—".into()),
+                if risk { "  AT RISK" } else { "" }
+            );
+        };
+        for p in &f.people {
+            line(
+                &p.name,
+                p.target,
+                p.actual,
+                p.projected,
+                p.attainment,
+                p.at_risk,
+            );
+        }
+        line(
+            "total",
+            f.target,
+            f.actual,
+            f.projected,
+            f.attainment,
+            f.at_risk,
+        );
+    }
+    for a in snap.reviews.open_follow_ups() {
+        let _ = writeln!(
+            out,
+            "open action: {}{}{}",
+            a.fields.description,
+            a.fields
+                .owner
+                .and_then(|o| snap.node(o))
+                .map(|n| format!(" — {}", n.name))
+                .unwrap_or_default(),
+            a.fields
+                .due
+                .map(|d| format!(
+                    ", due {d}{}",
+                    if a.overdue(day) { " (overdue)" } else { "" }
+                ))
+                .unwrap_or_default()
+        );
     }
     Ok(())
 }

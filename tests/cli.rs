@@ -938,4 +938,15 @@ fn the_report_gives_variance_attribution_forecast_and_open_review_actions() {
     assert_eq!(f["spread_fen"][0], 0);
     assert_eq!(f["at_risk"], true);
     assert_eq!(e["open_review_actions"].as_array().unwrap().len(), 0);
+    // The text report ends with the re-forecast.
+    let out = salesplan(&["report", "--db", arg(&db), "--today", "2026-04-15"]);
+    let t = text(&out.stdout);
+    assert!(
+        t.contains("re-forecast on 2026-04-15 (3 months closed"),
+        "{t}"
+    );
+    assert!(
+        t.contains("projected     3,440.00万元    68.8%  AT RISK"),
+        "{t}"
+    );
 }
