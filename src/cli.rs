@@ -114,6 +114,30 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Export the plan for colleagues: a formatted workbook of every table (xlsx), one table as
+    /// CSV, or the report as JSON. The file is written to a temporary file and renamed into
+    /// place.
+    Export {
+        /// xlsx, csv or json.
+        #[arg(long)]
+        format: String,
+        /// Where to write the file.
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        /// For CSV, the table: targets, monthly, funnels, accounts, expenses, receivables,
+        /// variance.
+        #[arg(long, default_value = "monthly")]
+        table: String,
+        /// Amounts in yuan (元) or wan (万元).
+        #[arg(long, default_value = "wan")]
+        unit: String,
+        /// The language of titles and names: zh or en.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+        /// The day receivables and the months closed are for (YYYY-MM-DD; default today).
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+    },
     /// Print the plan's structure and targets.
     Report {
         /// Print JSON (format described in docs/report-json.md).
@@ -168,6 +192,25 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         Command::Check => check(db, out),
         Command::Funnel { .. } => Ok(()),
         Command::Report { json, today } => report(db, *json, today.as_deref(), out),
+        Command::Export {
+            format,
+            out: file,
+            table,
+            unit,
+            lang,
+            today,
+        } => export(
+            db,
+            ExportArgs {
+                format,
+                file,
+                table,
+                unit,
+                lang,
+                today: today.as_deref(),
+            },
+            out,
+        ),
         Command::Letter {
             person,
             out: file,
@@ -296,12 +339,7 @@ fn check(db: &Path, out: &mut dyn Write) -> Result<(), String> {
 }
 
 fn report(db: &Path, json: bool, today: Option<&str>, out: &mut dyn Write) -> Result<(), String> {
-    let day = match today {
-        None => jiff::Zoned::now().date(),
-        Some(t) => crate::domain::period::parse_date(t.trim()).map_err(|_| {
-            format!("--today \"{t}\" is not a date: give it as YYYY-MM-DD, e.g. 2026-05-16")
-        })?,
-    };
+    let day = parse_day(today)?;
     let store = Store::open(db).map_err(|e| e.to_string())?;
     let snap = store.snapshot().map_err(|e| e.to_string())?;
     if json {
@@ -415,6 +453,153 @@ fn display_width(text: &str) -> usize {
         .sum()
 }
 
+struct ExportArgs<'a> {
+    format: &'a str,
+    file: &'a Path,
+    table: &'a str,
+    unit: &'a str,
+    lang: &'a str,
+    today: Option<&'a str>,
+}
+
+fn parse_day(today: Option<&str>) -> Result<jiff::civil::Date, String> {
+    match today {
+        None => Ok(jiff::Zoned::now().date()),
+        Some(t) => crate::domain::period::parse_date(t.trim()).map_err(|_| {
+            format!("--today \"{t}\" is not a date: give it as YYYY-MM-DD, e.g. 2026-05-16")
+        }),
+    }
+}
+
+fn parse_lang(lang: &str) -> Result<crate::i18n::Lang, String> {
+    crate::i18n::Lang::ALL
+        .into_iter()
+        .find(|l| {
+            l.code().eq_ignore_ascii_case(lang.trim())
+                || (lang.trim() == "zh" && l.code().starts_with("zh"))
+        })
+        .ok_or_else(|| format!("--lang \"{lang}\": use zh or en"))
+}
+
+fn export(db: &Path, args: ExportArgs, out: &mut dyn Write) -> Result<(), String> {
+    use crate::exchange::export;
+    let day = parse_day(args.today)?;
+    let lang = parse_lang(args.lang)?;
+    let unit = match args.unit.trim() {
+        "wan" | "万元" => AmountUnit::Wan,
+        "yuan" | "元" => AmountUnit::Yuan,
+        other => return Err(format!("--unit \"{other}\": use yuan or wan")),
+    };
+    let store = Store::open(db).map_err(|e| e.to_string())?;
+    let snap = store.snapshot().map_err(|e| e.to_string())?;
+    let bytes = match args.format.trim() {
+        "xlsx" => export::xlsx_bytes(&export::tables(&snap, lang, unit, day), unit)?,
+        "csv" => {
+            let tables = export::tables(&snap, lang, unit, day);
+            let t = tables
+                .iter()
+                .find(|t| t.key == args.table.trim())
+                .ok_or_else(|| {
+                    format!(
+                        "--table \"{}\": use one of {}",
+                        args.table,
+                        export::TABLES.join(", ")
+                    )
+                })?;
+            export::csv_bytes(t, unit)?
+        }
+        "json" => {
+            let report = crate::report::build(&snap, day);
+            let mut text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+            text.push('\n');
+            text.into_bytes()
+        }
+        other => return Err(format!("--format \"{other}\": use xlsx, csv or json")),
+    };
+    export::write_atomic(args.file, &bytes)
+        .map_err(|e| format!("{}: could not write the file: {e}", args.file.display()))?;
+    let _ = writeln!(out, "wrote {} ({} bytes)", args.file.display(), bytes.len());
+    Ok(())
+}
+
+/// `import monthly FILE`: the monthly plan read back from an exported workbook or CSV, as one
+/// change.
+fn import_monthly(db: &Path, args: &ImportArgs, out: &mut dyn Write) -> Result<(), String> {
+    use std::sync::atomic::AtomicBool;
+
+    use crate::exchange::grid_file;
+    use crate::exchange::pipeline::SourceInput;
+    use crate::exchange::source::ReadOptions;
+    let lang = crate::i18n::Lang::En;
+    let mut store = Store::open(db).map_err(|e| e.to_string())?;
+    let snap = store.snapshot().map_err(|e| e.to_string())?;
+    let mut sheet = args.sheet.clone();
+    let cancel = AtomicBool::new(false);
+    let input = SourceInput::File(args.source.to_owned());
+    // A workbook exported by SalesPlan: its monthly sheet, in either language.
+    if sheet.is_none() {
+        let first = input
+            .read(&ReadOptions::default(), &|_| {}, &cancel)
+            .map_err(|e| format!("{}: {e}", args.source.display()))?;
+        sheet = crate::i18n::Lang::ALL
+            .into_iter()
+            .map(|l| crate::i18n::tr(l, "export.table.monthly").into_owned())
+            .find(|name| first.sheets.contains(name));
+    }
+    let options = ReadOptions {
+        encoding: args.encoding.map(parse_encoding).transpose()?,
+        delimiter: None,
+        sheet,
+    };
+    let table = input
+        .read(&options, &|_| {}, &cancel)
+        .map_err(|e| format!("{}: {e}", args.source.display()))?;
+    let fail = |problems: Vec<String>| {
+        format!(
+            "{}: nothing was imported:\n  {}",
+            args.source.display(),
+            problems.join("\n  ")
+        )
+    };
+    let edits = grid_file::read_monthly(&snap, &table, lang).map_err(fail)?;
+    let cells = grid_file::changes(&snap, &edits, lang).map_err(fail)?;
+    // Only what differs from the plan: importing the same file again changes nothing.
+    let current = crate::domain::targets::TargetTable::new(&snap.targets);
+    let cells: Vec<_> = cells
+        .into_iter()
+        .filter(|c| current.get(c.node, c.line, c.period, c.metric) != c.value)
+        .collect();
+    let rows = table.rows.len();
+    if args.dry_run {
+        let _ = writeln!(
+            out,
+            "read {rows} rows: no problems (dry run: nothing written)"
+        );
+        return Ok(());
+    }
+    if cells.is_empty() {
+        let _ = writeln!(
+            out,
+            "read {rows} rows: the monthly plan already holds these figures"
+        );
+        return Ok(());
+    }
+    let name = args
+        .source
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    store
+        .set_targets("change.import_monthly", &name, &cells)
+        .map_err(|e| e.localize(lang))?;
+    let _ = writeln!(
+        out,
+        "imported the monthly plan: {rows} rows, {} cells",
+        cells.len()
+    );
+    Ok(())
+}
+
 struct ImportArgs<'a> {
     kind: &'a str,
     source: &'a Path,
@@ -461,7 +646,10 @@ fn import(db: &Path, args: ImportArgs, out: &mut dyn Write) -> Result<(), String
     use crate::exchange::source::ReadOptions;
     use crate::exchange::values::{DayOrder, match_key};
 
-    let kinds = ImportKind::ALL.map(ImportKind::code).join(", ");
+    if args.kind == "monthly" {
+        return import_monthly(db, &args, out);
+    }
+    let kinds = ImportKind::ALL.map(ImportKind::code).join(", ") + ", monthly";
     let kind = ImportKind::from_code(args.kind)
         .ok_or_else(|| format!("unknown kind \"{}\": use one of {kinds}", args.kind))?;
     let mut store = Store::open(db).map_err(|e| e.to_string())?;

@@ -78,6 +78,8 @@ fn every_key_used_in_the_code_exists() {
         "variance.",
         "attribution.",
         "forecast.",
+        "export.",
+        "grid_file.",
         "settings.",
         "unit.",
         "metric.",

@@ -3,8 +3,12 @@
 
 /// The demand letter (催款函) for an overdue installment.
 pub mod demand;
+/// Exports: the plan as tables, written as a workbook or CSV, atomically.
+pub mod export;
 /// What an import can fill in: kinds, fields, header synonyms, stage names.
 pub mod fields;
+/// Reading the monthly plan back from an exported workbook or CSV.
+pub mod grid_file;
 /// Preparing an import: mapped, checked records and the problems found.
 pub mod import;
 /// The target responsibility letter (目标责任书) as a printable page.
