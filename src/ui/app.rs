@@ -109,6 +109,8 @@ enum FileTask {
     ImportSource(Receiver<Option<PathBuf>>),
     /// Fills the path field of the open dialog.
     Browse(Receiver<Option<PathBuf>>, Browse),
+    /// The workbook or CSV to read the monthly plan from.
+    MonthlySource(Receiver<Option<PathBuf>>),
 }
 
 pub struct SalesPlanApp {
@@ -244,16 +246,28 @@ impl SalesPlanApp {
         save: bool,
         file_name: String,
     ) -> Receiver<Option<PathBuf>> {
+        let filter = (
+            self.tr("file.filter_name").into_owned(),
+            crate::store::FILE_EXTENSION,
+        );
+        self.spawn_file_dialog_with(ctx, save, file_name, filter)
+    }
+
+    fn spawn_file_dialog_with(
+        &self,
+        ctx: &egui::Context,
+        save: bool,
+        file_name: String,
+        (filter_name, extension): (String, &'static str),
+    ) -> Receiver<Option<PathBuf>> {
         let (tx, rx) = channel();
         let ctx = ctx.clone();
-        let filter_name = self.tr("file.filter_name").into_owned();
         let dir = self
             .doc
             .as_ref()
             .and_then(|d| d.store.path().parent().map(Path::to_owned));
         std::thread::spawn(move || {
-            let mut dialog =
-                rfd::FileDialog::new().add_filter(filter_name, &[crate::store::FILE_EXTENSION]);
+            let mut dialog = rfd::FileDialog::new().add_filter(filter_name, &[extension]);
             if let Some(dir) = dir {
                 dialog = dialog.set_directory(dir);
             }
@@ -273,9 +287,10 @@ impl SalesPlanApp {
             return;
         };
         let received = match &task {
-            FileTask::Open(rx) | FileTask::ImportSource(rx) | FileTask::Browse(rx, _) => {
-                rx.try_recv()
-            }
+            FileTask::Open(rx)
+            | FileTask::ImportSource(rx)
+            | FileTask::Browse(rx, _)
+            | FileTask::MonthlySource(rx) => rx.try_recv(),
         };
         let picked = match received {
             Ok(picked) => picked,
@@ -298,6 +313,106 @@ impl SalesPlanApp {
                     dialog.set_path(target, path);
                 }
             }
+            FileTask::MonthlySource(_) => self.import_monthly(&path),
+        }
+    }
+
+    /// Writes an export of the open plan, atomically.
+    fn export(
+        &mut self,
+        format: dialogs::ExportFormat,
+        table: &str,
+        unit: crate::domain::money::AmountUnit,
+        path: &Path,
+    ) {
+        use crate::exchange::export;
+        let Some(doc) = &self.doc else { return };
+        let lang = self.prefs.lang;
+        let day = jiff::Zoned::now().date();
+        let bytes = match format {
+            dialogs::ExportFormat::Xlsx => {
+                export::xlsx_bytes(&export::tables(&doc.snap, lang, unit, day), unit)
+            }
+            dialogs::ExportFormat::Csv => export::tables(&doc.snap, lang, unit, day)
+                .iter()
+                .find(|t| t.key == table)
+                .map(|t| export::csv_bytes(t, unit))
+                .unwrap_or_else(|| Err(table.to_owned())),
+            dialogs::ExportFormat::Json => {
+                serde_json::to_vec_pretty(&crate::report::build(&doc.snap, day))
+                    .map_err(|e| e.to_string())
+            }
+        };
+        let written = bytes.and_then(|b| {
+            export::write_atomic(path, &b).map_err(|e| format!("{}: {e}", path.display()))
+        });
+        match written {
+            Ok(()) => {
+                let text = i18n::trf(lang, "export.done", &[("path", path.display().to_string())]);
+                self.toast(text, 6.0);
+            }
+            Err(e) => self.show_error("export.failed", e),
+        }
+    }
+
+    /// Reads the monthly plan back from a workbook or CSV and applies it as one change, or
+    /// says what is wrong with it (nothing written).
+    fn import_monthly(&mut self, path: &Path) {
+        use crate::exchange::grid_file;
+        use crate::exchange::pipeline::SourceInput;
+        use crate::exchange::source::ReadOptions;
+        let lang = self.prefs.lang;
+        let Some(doc) = &self.doc else { return };
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        let input = SourceInput::File(path.to_owned());
+        let read = |sheet: Option<String>| {
+            input.read(
+                &ReadOptions {
+                    sheet,
+                    ..ReadOptions::default()
+                },
+                &|_| {},
+                &cancel,
+            )
+        };
+        let table = read(None).and_then(|first| {
+            let sheet = i18n::Lang::ALL
+                .into_iter()
+                .map(|l| i18n::tr(l, "export.table.monthly").into_owned())
+                .find(|name| first.sheets.contains(name));
+            if sheet.is_some() {
+                read(sheet)
+            } else {
+                Ok(first)
+            }
+        });
+        let table = match table {
+            Ok(t) => t,
+            Err(e) => {
+                self.show_error("grid_file.failed", e.localize(lang));
+                return;
+            }
+        };
+        let cells = grid_file::read_monthly(&doc.snap, &table, lang)
+            .and_then(|edits| grid_file::changes(&doc.snap, &edits, lang));
+        let current = crate::domain::targets::TargetTable::new(&doc.snap.targets);
+        match cells {
+            Ok(cells) => {
+                let cells: Vec<_> = cells
+                    .into_iter()
+                    .filter(|c| current.get(c.node, c.line, c.period, c.metric) != c.value)
+                    .collect();
+                if cells.is_empty() {
+                    self.toast(i18n::tr(lang, "grid_file.same").into_owned(), 5.0);
+                    return;
+                }
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                self.change(|s| s.set_targets("change.import_monthly", &name, &cells));
+            }
+            Err(problems) => self.show_error("grid_file.failed", problems.join("\n")),
         }
     }
 
@@ -378,6 +493,18 @@ impl SalesPlanApp {
                 }
             }
             Command::OpenPath => self.dialog = Some(Dialog::OpenPath(String::new())),
+            Command::Export => {
+                if let Some(doc) = &self.doc {
+                    let name = format!("{}.xlsx", doc.snap.plan.name.trim());
+                    let path = self.default_dir().join(name);
+                    self.dialog = Some(Dialog::Export(dialogs::ExportForm {
+                        format: dialogs::ExportFormat::Xlsx,
+                        table: "monthly",
+                        unit: self.prefs.unit,
+                        path: path.display().to_string(),
+                    }));
+                }
+            }
             Command::Import => {
                 if self.doc.is_some() && self.import.is_none() {
                     self.import = Some(ImportDialog::new(ImportKind::History, None));
@@ -571,6 +698,28 @@ impl SalesPlanApp {
             Action::Account(change) => self.change(|s| s.apply_account_change(&change)),
             Action::Finance(change) => self.change(|s| s.apply_finance_change(&change)),
             Action::Review(change) => self.change(|s| s.apply_review_change(&change)),
+            Action::Export {
+                format,
+                table,
+                unit,
+                path,
+            } => self.export(format, table, unit, &path),
+            Action::ImportMonthly(path) => self.import_monthly(&path),
+            Action::PickMonthlyFile => {
+                if self.file_task.is_none() {
+                    let (tx, rx) = channel();
+                    let ctx = ctx.clone();
+                    let filter = self.tr("import.file_filter").into_owned();
+                    std::thread::spawn(move || {
+                        let picked = rfd::FileDialog::new()
+                            .add_filter(filter, &["xlsx", "csv", "txt", "xls", "ods"])
+                            .pick_file();
+                        let _ = tx.send(picked);
+                        ctx.request_repaint();
+                    });
+                    self.file_task = Some(FileTask::MonthlySource(rx));
+                }
+            }
             Action::ImportKind(kind) => {
                 if self.doc.is_some() && self.import.is_none() {
                     self.import = Some(ImportDialog::new(kind, None));
@@ -761,6 +910,7 @@ impl SalesPlanApp {
                 out.extend(self.menu_item(ui, Command::OpenPlan, self.file_task.is_none()));
                 out.extend(self.menu_item(ui, Command::OpenPath, true));
                 out.extend(self.menu_item(ui, Command::Import, self.doc.is_some()));
+                out.extend(self.menu_item(ui, Command::Export, self.doc.is_some()));
                 out.extend(self.menu_item(
                     ui,
                     Command::SaveAs,
@@ -897,13 +1047,26 @@ impl SalesPlanApp {
             let file_name = match self.dialog.as_ref() {
                 Some(Dialog::NewPlan(form)) => form.path.clone(),
                 Some(Dialog::SaveAs { path }) => path.clone(),
+                Some(Dialog::Export(form)) => form.path.clone(),
                 _ => String::new(),
+            };
+            let export = match self.dialog.as_ref() {
+                Some(Dialog::Export(form)) => Some(form.format),
+                _ => None,
             };
             let file_name = Path::new(&file_name)
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let rx = self.spawn_file_dialog(ctx, true, file_name);
+            let rx = match export {
+                Some(format) => self.spawn_file_dialog_with(
+                    ctx,
+                    true,
+                    file_name,
+                    (self.tr(format.label_key()).into_owned(), format.extension()),
+                ),
+                None => self.spawn_file_dialog(ctx, true, file_name),
+            };
             self.file_task = Some(FileTask::Browse(rx, target));
         }
         // A rejected entry keeps the dialog open so the user can correct it.
@@ -938,8 +1101,13 @@ impl eframe::App for SalesPlanApp {
             if is_sqlite_file(path) {
                 self.open_path(path);
             } else if self.doc.is_some() {
-                // Anything else dropped is data to import.
-                self.import = Some(ImportDialog::new(ImportKind::History, Some(path)));
+                if is_monthly_plan_file(path) {
+                    // The monthly plan exported by SalesPlan and edited: read it back.
+                    self.import_monthly(path);
+                } else {
+                    // Anything else dropped is data to import.
+                    self.import = Some(ImportDialog::new(ImportKind::History, Some(path)));
+                }
             }
         }
 
@@ -1084,4 +1252,25 @@ impl SalesPlanApp {
             });
         ctx.request_repaint_after(std::time::Duration::from_secs_f64(remaining.max(0.05)));
     }
+}
+
+/// A workbook with a monthly-plan sheet, or a CSV with the monthly plan's columns (person,
+/// metric, metric code, unit, months), as SalesPlan exports them.
+fn is_monthly_plan_file(path: &Path) -> bool {
+    use crate::exchange::pipeline::SourceInput;
+    use crate::exchange::source::ReadOptions;
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let Ok(t) = SourceInput::File(path.to_owned()).read(&ReadOptions::default(), &|_| {}, &cancel)
+    else {
+        return false;
+    };
+    let any = |key: &str, text: &str| {
+        i18n::Lang::ALL
+            .into_iter()
+            .any(|l| i18n::tr(l, key) == text.trim())
+    };
+    t.sheets.iter().any(|s| any("export.table.monthly", s))
+        || (t.headers.len() >= crate::exchange::grid_file::FIXED + 12
+            && any("export.metric_code", &t.headers[2])
+            && any("export.unit", &t.headers[3]))
 }

@@ -13,6 +13,8 @@ pub enum Command {
     SaveAs,
     /// Import people, products, customers, opportunities, history or actuals from a file.
     Import,
+    /// Export the plan as a workbook, CSV or JSON for colleagues.
+    Export,
     OpenRecent(std::path::PathBuf),
     OpenDemo,
     Undo,
@@ -30,6 +32,7 @@ impl Command {
             Command::OpenPlan,
             Command::SaveAs,
             Command::Import,
+            Command::Export,
             Command::Undo,
             Command::Redo,
             Command::Quit,
@@ -46,6 +49,7 @@ impl Command {
             Command::OpenPlan => KeyboardShortcut::new(cmd, Key::O),
             Command::SaveAs => KeyboardShortcut::new(cmd_shift, Key::S),
             Command::Import => KeyboardShortcut::new(cmd, Key::I),
+            Command::Export => KeyboardShortcut::new(cmd, Key::E),
             Command::Undo => KeyboardShortcut::new(cmd, Key::Z),
             Command::Redo => KeyboardShortcut::new(cmd, Key::Y),
             Command::Quit => KeyboardShortcut::new(cmd, Key::Q),
@@ -86,6 +90,7 @@ impl Command {
             Command::OpenPath => "menu.file.open_path",
             Command::SaveAs => "menu.file.save_as",
             Command::Import => "menu.file.import",
+            Command::Export => "menu.file.export",
             Command::OpenRecent(_) => "menu.file.recent",
             Command::OpenDemo => "menu.file.open_demo",
             Command::Undo => "menu.edit.undo",

@@ -35,7 +35,44 @@ pub enum Dialog {
         path: String,
     },
     OpenPath(String),
+    Export(ExportForm),
     About,
+}
+
+/// What the export dialog writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    Xlsx,
+    Csv,
+    Json,
+}
+
+impl ExportFormat {
+    pub const ALL: [ExportFormat; 3] = [Self::Xlsx, Self::Csv, Self::Json];
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Xlsx => "xlsx",
+            Self::Csv => "csv",
+            Self::Json => "json",
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Self::Xlsx => "export.format.xlsx",
+            Self::Csv => "export.format.csv",
+            Self::Json => "export.format.json",
+        }
+    }
+}
+
+pub struct ExportForm {
+    pub format: ExportFormat,
+    /// For CSV: the table's key (see `exchange::export::TABLES`).
+    pub table: &'static str,
+    pub unit: crate::domain::money::AmountUnit,
+    pub path: String,
 }
 
 pub struct NewPlanForm {
@@ -52,11 +89,21 @@ pub struct NewPlanForm {
 pub enum Browse {
     NewPlan,
     SaveAs,
+    Export,
 }
 
 impl Dialog {
     /// Puts a path picked with the system file dialog into the dialog that asked for it.
     pub fn set_path(&mut self, target: Browse, picked: PathBuf) {
+        if let (Dialog::Export(form), Browse::Export) = (&mut *self, target) {
+            let picked = if picked.extension().is_some() {
+                picked
+            } else {
+                picked.with_extension(form.format.extension())
+            };
+            form.path = picked.display().to_string();
+            return;
+        }
         let picked = with_extension(picked).display().to_string();
         match (self, target) {
             (Dialog::NewPlan(form), Browse::NewPlan) => form.path = picked,
@@ -197,6 +244,7 @@ pub fn dialog_ui(ui: &mut Ui, dialog: &mut Dialog, lang: Lang, busy: bool) -> Ou
                 }
             });
         }
+        Dialog::Export(form) => export_ui(ui, form, lang, busy, &mut out),
         Dialog::OpenPath(text) => {
             widgets::subheading(ui, &tr("menu.file.open_path"));
             let label = ui.label(tr("dialog.open_path.label"));
@@ -318,6 +366,88 @@ fn checked_plan(form: &NewPlanForm, lang: Lang) -> Result<(NewPlan, PathBuf), St
         ],
     };
     Ok((plan, path))
+}
+
+fn export_ui(ui: &mut Ui, form: &mut ExportForm, lang: Lang, busy: bool, out: &mut Outcome) {
+    use crate::domain::money::AmountUnit;
+    let tr = |k: &str| i18n::tr(lang, k).into_owned();
+    widgets::subheading(ui, &tr("menu.file.export"));
+    ui.label(RichText::new(tr("export.dialog.body")).weak());
+    egui::Grid::new("export_form")
+        .num_columns(2)
+        .spacing([12.0, 8.0])
+        .show(ui, |ui| {
+            ui.label(tr("export.dialog.format"));
+            ui.horizontal(|ui| {
+                for f in ExportFormat::ALL {
+                    if ui
+                        .selectable_label(form.format == f, tr(f.label_key()))
+                        .clicked()
+                        && form.format != f
+                    {
+                        form.format = f;
+                        // The file name follows the format.
+                        let p = PathBuf::from(form.path.trim());
+                        if !form.path.trim().is_empty() {
+                            form.path = p.with_extension(f.extension()).display().to_string();
+                        }
+                    }
+                }
+            });
+            ui.end_row();
+            if form.format == ExportFormat::Csv {
+                let label = ui.label(tr("export.dialog.table"));
+                egui::ComboBox::from_id_salt("export_table")
+                    .selected_text(tr(&format!("export.table.{}", form.table)))
+                    .show_ui(ui, |ui| {
+                        for t in crate::exchange::export::TABLES {
+                            ui.selectable_value(
+                                &mut form.table,
+                                t,
+                                tr(&format!("export.table.{t}")),
+                            );
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                ui.end_row();
+            }
+            if form.format != ExportFormat::Json {
+                ui.label(tr("export.dialog.unit"));
+                ui.horizontal(|ui| {
+                    ui.selectable_value(&mut form.unit, AmountUnit::Wan, tr("unit.wan"));
+                    ui.selectable_value(&mut form.unit, AmountUnit::Yuan, tr("unit.yuan"));
+                });
+                ui.end_row();
+            }
+            path_row(ui, lang, &mut form.path, out, Browse::Export);
+        });
+    exists_warning(ui, lang, &form.path, "dialog.file_replaced");
+    ui.add_space(8.0);
+    ui.horizontal(|ui| {
+        let ready = !form.path.trim().is_empty() && !busy;
+        if ui
+            .add_enabled(ready, egui::Button::new(tr("export.dialog.export")))
+            .clicked()
+        {
+            let path = PathBuf::from(form.path.trim());
+            let path = if path.extension().is_some() {
+                path
+            } else {
+                path.with_extension(form.format.extension())
+            };
+            out.actions.push(Action::Export {
+                format: form.format,
+                table: form.table,
+                unit: form.unit,
+                path,
+            });
+            out.close = true;
+        }
+        if ui.button(tr("dialog.cancel")).clicked() {
+            out.close = true;
+        }
+    });
 }
 
 #[cfg(test)]

@@ -254,6 +254,17 @@ pub enum Action {
     Finance(crate::store::finance::FinanceChange),
     /// A change to the review meetings or the variance settings.
     Review(crate::store::reviews::ReviewChange),
+    /// Writes an export of the plan.
+    Export {
+        format: crate::ui::dialogs::ExportFormat,
+        table: &'static str,
+        unit: AmountUnit,
+        path: std::path::PathBuf,
+    },
+    /// Reads the monthly plan back from an exported workbook or CSV, as one change.
+    ImportMonthly(std::path::PathBuf),
+    /// Asks for a workbook or CSV to read the monthly plan from.
+    PickMonthlyFile,
     /// Opens the import dialog for a kind of data.
     ImportKind(crate::exchange::fields::ImportKind),
     /// Opens the Variance view on a unit or person, a metric and a period.

@@ -148,6 +148,17 @@ pub fn monthly_ui(
                 None => actions.push(Action::InputError(ctx.tr("grid.no_schedules").into_owned())),
             }
         }
+        ui.separator();
+        if ui
+            .button(ctx.tr("grid.import_file"))
+            .on_hover_text(ctx.tr("grid.import_file_explain"))
+            .clicked()
+        {
+            actions.push(Action::PickMonthlyFile);
+        }
+        if ui.button(ctx.tr("grid.export_file")).clicked() {
+            actions.push(Action::Command(crate::ui::commands::Command::Export));
+        }
     });
     ui.add_space(theme::SECTION_GAP / 2.0);
     grid::grid_ui(ui, ctx, &mut state.grid, actions);

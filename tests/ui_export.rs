@@ -1,0 +1,103 @@
+//! Exports and the monthly plan's round trip through the app, headless: Ctrl+E writes the
+//! workbook; an edited monthly plan dropped on the window is read back as one change (and
+//! undone); a bad one is refused with a message that says where, and nothing changes.
+
+mod common;
+
+use common::{app, demo, type_into};
+use egui::{Key, Modifiers};
+use egui_kittest::kittest::Queryable;
+use salesplan::domain::model::Metric;
+use salesplan::domain::money::AmountUnit;
+use salesplan::domain::period::Period;
+use salesplan::i18n::Lang;
+
+/// A file as the window system hands it over when dropped.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+fn drop_file(
+    h: &mut egui_kittest::Harness<'_, salesplan::ui::SalesPlanApp>,
+    path: &std::path::Path,
+) {
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path.to_owned())));
+    h.run();
+}
+
+#[test]
+fn the_workbook_is_exported_and_an_edited_monthly_plan_dropped_back_is_one_change() {
+    let (dir, path) = demo();
+    let mut h = app(path);
+    h.run();
+    // Ctrl+E: the export dialog, a workbook by default.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    h.run();
+    let book = dir.path().join("导出.xlsx");
+    type_into(&mut h, "保存位置", book.to_str().unwrap());
+    h.get_by_label("导出").click();
+    h.run();
+    assert!(book.exists());
+    assert!(h.query_by_label_contains("已导出到").is_some());
+
+    // The monthly plan as CSV, with 李娜's March raised to 100万, dropped on the window.
+    let snap = h.state().doc.as_ref().unwrap().snap.clone();
+    let day = salesplan::domain::period::parse_date("2026-04-15").unwrap();
+    let tables = salesplan::exchange::export::tables(&snap, Lang::Zh, AmountUnit::Wan, day);
+    let monthly = tables.iter().find(|t| t.key == "monthly").unwrap();
+    let csv = String::from_utf8(
+        salesplan::exchange::export::csv_bytes(monthly, AmountUnit::Wan).unwrap(),
+    )
+    .unwrap();
+    let edited: Vec<String> = csv
+        .lines()
+        .map(|l| {
+            if l.starts_with("李娜,签约额") {
+                let mut cells: Vec<&str> = l.split(',').collect();
+                cells[6] = "100";
+                cells.join(",")
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect();
+    let file = dir.path().join("月度计划.csv");
+    std::fs::write(&file, edited.join("\n")).unwrap();
+    drop_file(&mut h, &file);
+    let li = snap.nodes.iter().find(|n| n.name == "李娜").unwrap().id;
+    let march = |h: &egui_kittest::Harness<'_, salesplan::ui::SalesPlanApp>| {
+        salesplan::domain::targets::TargetTable::new(&h.state().doc.as_ref().unwrap().snap.targets)
+            .get(li, None, Period::Month(3), Metric::ContractAmount)
+    };
+    assert_eq!(march(&h), Some(100_000_000));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(march(&h), Some(92_204_443));
+
+    // A bad one: refused, with where and what.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "人员,指标,指标代码,单位,1,2,3,4,5,6,7,8,9,10,11,12,全年\n\
+         李娜,签约额,contract_amount,万元,1,abc,1,1,1,1,1,1,1,1,1,1,12\n",
+    )
+    .unwrap();
+    drop_file(&mut h, &bad);
+    assert!(h.query_by_label("未导入月度计划").is_some());
+    assert!(
+        h.query_by_label_contains("第 2 行，“2”列：“abc”不是按该行单位填写的不小于 0 的金额。")
+            .is_some()
+    );
+    assert_eq!(march(&h), Some(92_204_443));
+}
