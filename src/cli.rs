@@ -118,7 +118,7 @@ pub enum Command {
     /// CSV, or the report as JSON. The file is written to a temporary file and renamed into
     /// place.
     Export {
-        /// xlsx, csv or json.
+        /// xlsx, csv, html or json.
         #[arg(long)]
         format: String,
         /// Where to write the file.
@@ -137,6 +137,9 @@ pub enum Command {
         /// The day receivables and the months closed are for (YYYY-MM-DD; default today).
         #[arg(long, value_name = "DATE")]
         today: Option<String>,
+        /// For HTML, one person's battle plan instead of the whole plan.
+        #[arg(long)]
+        person: Option<String>,
     },
     /// Print the plan's structure and targets.
     Report {
@@ -199,6 +202,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             unit,
             lang,
             today,
+            person,
         } => export(
             db,
             ExportArgs {
@@ -208,6 +212,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                 unit,
                 lang,
                 today: today.as_deref(),
+                person: person.as_deref(),
             },
             out,
         ),
@@ -460,6 +465,7 @@ struct ExportArgs<'a> {
     unit: &'a str,
     lang: &'a str,
     today: Option<&'a str>,
+    person: Option<&'a str>,
 }
 
 fn parse_day(today: Option<&str>) -> Result<jiff::civil::Date, String> {
@@ -514,7 +520,21 @@ fn export(db: &Path, args: ExportArgs, out: &mut dyn Write) -> Result<(), String
             text.push('\n');
             text.into_bytes()
         }
-        other => return Err(format!("--format \"{other}\": use xlsx, csv or json")),
+        "html" => {
+            let person = match args.person {
+                None => None,
+                Some(name) => Some(
+                    snap.people()
+                        .find(|p| p.name == name.trim())
+                        .map(|p| p.id)
+                        .ok_or_else(|| {
+                            format!("--person \"{name}\": the plan has no such person")
+                        })?,
+                ),
+            };
+            crate::exchange::html::report(&snap, person, lang, unit, day).into_bytes()
+        }
+        other => return Err(format!("--format \"{other}\": use xlsx, csv, html or json")),
     };
     export::write_atomic(args.file, &bytes)
         .map_err(|e| format!("{}: could not write the file: {e}", args.file.display()))?;

@@ -344,7 +344,7 @@ fn an_export_replaces_the_file_whole_and_explains_bad_options() {
         "--out",
         arg(&out),
     ]);
-    assert!(text(&bad.stderr).contains("--format \"pdf\": use xlsx, csv or json"));
+    assert!(text(&bad.stderr).contains("--format \"pdf\": use xlsx, csv, html or json"));
     let bad = salesplan(&[
         "export",
         "--db",
@@ -368,4 +368,99 @@ fn an_export_replaces_the_file_whole_and_explains_bad_options() {
         arg(&missing),
     ]);
     assert!(text(&bad.stderr).contains("could not write the file"));
+}
+
+#[test]
+fn the_html_report_is_self_contained_escaped_and_can_be_one_persons() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    {
+        let mut store = Store::open(&db).unwrap();
+        let snap = store.snapshot().unwrap();
+        let zhang = snap.nodes.iter().find(|n| n.name == "张伟").unwrap().id;
+        store
+            .apply_account_change(&salesplan::store::accounts::AccountChange::AddCustomer(
+                salesplan::store::CustomerFields {
+                    name: "<script>alert(1)</script>".into(),
+                    industry: String::new(),
+                    region: String::new(),
+                    credit_rating: String::new(),
+                    owner: Some(zhang),
+                },
+            ))
+            .unwrap();
+        let customer = store
+            .snapshot()
+            .unwrap()
+            .customers
+            .iter()
+            .find(|c| c.name.starts_with('<'))
+            .unwrap()
+            .id;
+        store
+            .apply_account_change(&salesplan::store::accounts::AccountChange::SetCell {
+                customer,
+                product: snap.products[0].id,
+                stage: 2,
+                fields: salesplan::domain::battle::CellFields::default(),
+                date: salesplan::domain::period::parse_date("2026-02-01").unwrap(),
+            })
+            .unwrap();
+    }
+    let whole = dir.path().join("plan.html");
+    ok(salesplan(&[
+        "export",
+        "--db",
+        arg(&db),
+        "--format",
+        "html",
+        "--out",
+        arg(&whole),
+        "--today",
+        "2026-04-15",
+    ]));
+    let html = std::fs::read_to_string(&whole).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<title>2026 年度销售计划</title>"));
+    assert!(html.contains("@media print"));
+    // Charts are inline SVG; nothing is fetched or run.
+    assert_eq!(html.matches("<svg").count(), 2);
+    assert!(!html.contains("<script") && !html.contains("src=") && !html.contains("href="));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    // Every person's attainment, and the company target.
+    assert!(html.contains(">5,000.00万元<"));
+    for name in ["张伟", "李娜", "王强", "刘洋", "陈静"] {
+        assert!(html.contains(&format!("<title>{name}: ")), "{name}");
+    }
+    // One person's battle plan: their rows only.
+    let mine = dir.path().join("zhang.html");
+    ok(salesplan(&[
+        "export",
+        "--db",
+        arg(&db),
+        "--format",
+        "html",
+        "--person",
+        "张伟",
+        "--out",
+        arg(&mine),
+        "--today",
+        "2026-04-15",
+    ]));
+    let html = std::fs::read_to_string(&mine).unwrap();
+    assert!(html.contains("<h1>张伟的作战计划——2026 年度销售计划</h1>"));
+    assert!(html.contains("精工汽车零部件"));
+    assert!(!html.contains("李娜") && !html.contains("汇通证券"));
+    let bad = salesplan(&[
+        "export",
+        "--db",
+        arg(&db),
+        "--format",
+        "html",
+        "--person",
+        "赵六",
+        "--out",
+        arg(&mine),
+    ]);
+    assert!(text(&bad.stderr).contains("--person \"赵六\": the plan has no such person"));
 }

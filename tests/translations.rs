@@ -80,6 +80,7 @@ fn every_key_used_in_the_code_exists() {
         "forecast.",
         "export.",
         "grid_file.",
+        "html.",
         "settings.",
         "unit.",
         "metric.",

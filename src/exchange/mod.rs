@@ -9,6 +9,8 @@ pub mod export;
 pub mod fields;
 /// Reading the monthly plan back from an exported workbook or CSV.
 pub mod grid_file;
+/// The self-contained HTML report of the plan or of one person's battle plan.
+pub mod html;
 /// Preparing an import: mapped, checked records and the problems found.
 pub mod import;
 /// The target responsibility letter (目标责任书) as a printable page.

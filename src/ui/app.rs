@@ -323,6 +323,7 @@ impl SalesPlanApp {
         format: dialogs::ExportFormat,
         table: &str,
         unit: crate::domain::money::AmountUnit,
+        person: Option<crate::domain::model::NodeId>,
         path: &Path,
     ) {
         use crate::exchange::export;
@@ -338,6 +339,9 @@ impl SalesPlanApp {
                 .find(|t| t.key == table)
                 .map(|t| export::csv_bytes(t, unit))
                 .unwrap_or_else(|| Err(table.to_owned())),
+            dialogs::ExportFormat::Html => {
+                Ok(crate::exchange::html::report(&doc.snap, person, lang, unit, day).into_bytes())
+            }
             dialogs::ExportFormat::Json => {
                 serde_json::to_vec_pretty(&crate::report::build(&doc.snap, day))
                     .map_err(|e| e.to_string())
@@ -501,6 +505,8 @@ impl SalesPlanApp {
                         format: dialogs::ExportFormat::Xlsx,
                         table: "monthly",
                         unit: self.prefs.unit,
+                        person: None,
+                        people: doc.snap.people().map(|p| (p.id, p.name.clone())).collect(),
                         path: path.display().to_string(),
                     }));
                 }
@@ -702,8 +708,9 @@ impl SalesPlanApp {
                 format,
                 table,
                 unit,
+                person,
                 path,
-            } => self.export(format, table, unit, &path),
+            } => self.export(format, table, unit, person, &path),
             Action::ImportMonthly(path) => self.import_monthly(&path),
             Action::PickMonthlyFile => {
                 if self.file_task.is_none() {

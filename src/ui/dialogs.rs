@@ -44,16 +44,18 @@ pub enum Dialog {
 pub enum ExportFormat {
     Xlsx,
     Csv,
+    Html,
     Json,
 }
 
 impl ExportFormat {
-    pub const ALL: [ExportFormat; 3] = [Self::Xlsx, Self::Csv, Self::Json];
+    pub const ALL: [ExportFormat; 4] = [Self::Xlsx, Self::Csv, Self::Html, Self::Json];
 
     pub fn extension(self) -> &'static str {
         match self {
             Self::Xlsx => "xlsx",
             Self::Csv => "csv",
+            Self::Html => "html",
             Self::Json => "json",
         }
     }
@@ -62,6 +64,7 @@ impl ExportFormat {
         match self {
             Self::Xlsx => "export.format.xlsx",
             Self::Csv => "export.format.csv",
+            Self::Html => "export.format.html",
             Self::Json => "export.format.json",
         }
     }
@@ -72,6 +75,10 @@ pub struct ExportForm {
     /// For CSV: the table's key (see `exchange::export::TABLES`).
     pub table: &'static str,
     pub unit: crate::domain::money::AmountUnit,
+    /// For HTML: one person's battle plan (None: the whole plan).
+    pub person: Option<NodeId>,
+    /// The people to choose from, in organisation order.
+    pub people: Vec<(NodeId, String)>,
     pub path: String,
 }
 
@@ -412,6 +419,26 @@ fn export_ui(ui: &mut Ui, form: &mut ExportForm, lang: Lang, busy: bool, out: &m
                     .labelled_by(label.id);
                 ui.end_row();
             }
+            if form.format == ExportFormat::Html {
+                let label = ui.label(tr("export.dialog.person"));
+                let whole = tr("export.dialog.whole_plan");
+                let shown = form
+                    .person
+                    .and_then(|p| form.people.iter().find(|(id, _)| *id == p))
+                    .map(|(_, n)| n.clone())
+                    .unwrap_or(whole.clone());
+                egui::ComboBox::from_id_salt("export_person")
+                    .selected_text(shown)
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut form.person, None, whole);
+                        for (id, name) in &form.people {
+                            ui.selectable_value(&mut form.person, Some(*id), name);
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                ui.end_row();
+            }
             if form.format != ExportFormat::Json {
                 ui.label(tr("export.dialog.unit"));
                 ui.horizontal(|ui| {
@@ -440,6 +467,7 @@ fn export_ui(ui: &mut Ui, form: &mut ExportForm, lang: Lang, busy: bool, out: &m
                 format: form.format,
                 table: form.table,
                 unit: form.unit,
+                person: form.person,
                 path,
             });
             out.close = true;

@@ -259,6 +259,7 @@ pub enum Action {
         format: crate::ui::dialogs::ExportFormat,
         table: &'static str,
         unit: AmountUnit,
+        person: Option<NodeId>,
         path: std::path::PathBuf,
     },
     /// Reads the monthly plan back from an exported workbook or CSV, as one change.
