@@ -319,7 +319,7 @@ fn letter(
             "warning: the current version is not confirmed; the letter shows its draft targets"
         );
     }
-    std::fs::write(file, letter::letter_html(&data))
+    crate::exchange::export::write_atomic(file, letter::letter_html(&data).as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
     let _ = writeln!(
         out,

@@ -795,7 +795,7 @@ impl SalesPlanApp {
     /// Writes a printable page and opens it in the browser.
     fn write_html(&mut self, ctx: &egui::Context, file: PathBuf, html: String) {
         let lang = self.prefs.lang;
-        match std::fs::write(&file, html) {
+        match crate::exchange::export::write_atomic(&file, html.as_bytes()) {
             Ok(()) => {
                 ctx.open_url(egui::OpenUrl::new_tab(format!("file://{}", file.display())));
                 let text = i18n::trf(
