@@ -31,6 +31,8 @@ fn actuals_are_imported_the_variance_flags_the_risk_and_a_review_records_an_acti
     let (_dir, path) = demo();
     let mut h = app(path);
     h.run();
+    // Nothing signed in the year yet: the overview has no projected landing.
+    assert!(h.query_by_label("预计全年完成").is_none());
     // Nothing recorded yet: the Variance view offers to import the actuals.
     h.get_all_by_label("差异分析").next().unwrap().click();
     h.run();
@@ -48,6 +50,12 @@ fn actuals_are_imported_the_variance_flags_the_risk_and_a_review_records_an_acti
         h.query_by_label_contains("导入完成").is_some()
     });
     h.get_by_label("确定").click();
+    h.run();
+    // The overview now projects the year's landing.
+    h.get_all_by_label("概览").next().unwrap().click();
+    h.run();
+    assert!(h.query_by_label("预计全年完成").is_some());
+    h.get_all_by_label("差异分析").next().unwrap().click();
     h.run();
 
     // The variance with three months closed.

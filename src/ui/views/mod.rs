@@ -395,6 +395,7 @@ impl ViewCtx<'_> {
 /// The per-view UI state the app keeps between frames (selections, typed text).
 #[derive(Default)]
 pub struct States {
+    pub overview: overview::State,
     pub organisation: organisation::State,
     pub settings: settings::State,
     pub monthly: monthly::State,
@@ -417,7 +418,7 @@ pub fn view_ui(
     actions: &mut Vec<Action>,
 ) {
     match view {
-        View::Overview => overview::overview_ui(ui, ctx, actions),
+        View::Overview => overview::overview_ui(ui, ctx, &mut states.overview, actions),
         View::Organisation => {
             organisation::organisation_ui(ui, ctx, &mut states.organisation, actions)
         }

@@ -10,7 +10,93 @@ use crate::ui::theme;
 use crate::ui::views::{Action, View, ViewCtx};
 use crate::ui::widgets::{self, Cell, Col};
 
-pub fn overview_ui(ui: &mut Ui, ctx: &ViewCtx, actions: &mut Vec<Action>) {
+/// The re-forecast shown on the overview, computed once per change of the plan.
+#[derive(Default)]
+pub struct State {
+    forecast: Option<(u64, u8, std::sync::Arc<crate::domain::forecast::Forecast>)>,
+}
+
+/// The projected landing of the year, once contracts are being signed: a card that opens the
+/// Variance view.
+fn forecast_card(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<Action>) {
+    use crate::domain::variance;
+    let snap = ctx.snap;
+    if variance::facts(snap, Metric::ContractAmount).1 == variance::ActualSource::Nothing {
+        return;
+    }
+    let through =
+        variance::months_closed(&snap.plan.fiscal_year, crate::ui::views::accounts::today());
+    let f = match &state.forecast {
+        Some((g, t, f)) if *g == ctx.generation && *t == through => f.clone(),
+        _ => {
+            let f = std::sync::Arc::new(crate::domain::forecast::forecast(
+                snap,
+                ctx.stats,
+                through,
+                snap.reviews.at_risk,
+            ));
+            state.forecast = Some((ctx.generation, through, f.clone()));
+            f
+        }
+    };
+    if f.people.is_empty() {
+        return;
+    }
+    let dark = ui.visuals().dark_mode;
+    let color = if f.at_risk {
+        theme::bad(dark)
+    } else {
+        theme::good(dark)
+    };
+    let detail = format!(
+        "{} · {}",
+        ctx.trf(
+            "overview.of_target",
+            &[(
+                "share",
+                f.attainment
+                    .map(|a| a.format_percent_fixed(2))
+                    .unwrap_or_else(|| "—".into())
+            )]
+        ),
+        if f.at_risk {
+            ctx.tr("forecast.at_risk")
+        } else {
+            ctx.tr("forecast.ok")
+        }
+    );
+    let response = egui::Frame::group(ui.style())
+        .inner_margin(10.0)
+        .show(ui, |ui| {
+            ui.set_min_width(theme::CARD_MIN_WIDTH);
+            ui.vertical(|ui| {
+                ui.label(egui::RichText::new(ctx.tr("overview.projected")).weak());
+                ui.label(
+                    egui::RichText::new(ctx.money_with_unit(f.projected.fen()))
+                        .size(theme::BIG_NUMBER_SIZE)
+                        .strong()
+                        .color(color),
+                );
+                ui.label(egui::RichText::new(detail).small().color(color));
+            });
+        })
+        .response
+        .interact(egui::Sense::click());
+    let explain = ctx.trf(
+        "overview.projected_explain",
+        &[
+            ("actual", ctx.money_with_unit(f.actual.fen())),
+            ("pipeline", ctx.money_with_unit(f.pipeline.fen())),
+            ("run", ctx.money_with_unit(f.run_rate.fen())),
+            ("projected", ctx.money_with_unit(f.projected.fen())),
+        ],
+    );
+    if response.on_hover_text(explain).clicked() {
+        actions.push(Action::Navigate(View::Variance));
+    }
+}
+
+pub fn overview_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<Action>) {
     let snap = ctx.snap;
     let amount = Metric::ContractAmount;
     let root = ctx.tree.root().map(|r| r.id);
@@ -63,6 +149,7 @@ pub fn overview_ui(ui: &mut Ui, ctx: &ViewCtx, actions: &mut Vec<Action>) {
             ),
             None,
         );
+        forecast_card(ui, ctx, state, actions);
         if let Some(last) = snap.history.last() {
             widgets::stat_card(
                 ui,
