@@ -53,8 +53,10 @@ pub enum Command {
         /// What the file holds: people, products, customers, opportunities, history, actuals,
         /// expenses, payment-schedules, receipts.
         kind: String,
-        /// The file to read; its format is decided by its content, not its name.
-        source: PathBuf,
+        /// The file to read; its format is decided by its content, not its name. For `plan`,
+        /// any number of submission files or folders of them.
+        #[arg(required = true, num_args = 1..)]
+        sources: Vec<PathBuf>,
         /// Map a column to a field, e.g. --map "签约额=amount" (the fields of each kind are
         /// listed in docs/import.md); `COLUMN=-` leaves a column out. Repeatable.
         #[arg(long = "map", value_name = "COLUMN=FIELD")]
@@ -118,7 +120,8 @@ pub enum Command {
     /// CSV, or the report as JSON. The file is written to a temporary file and renamed into
     /// place.
     Export {
-        /// xlsx, csv, html or json.
+        /// xlsx, csv, html, json, or submission (a person's bottom-up figure for the current
+        /// negotiation round, for the leader's `import plan`).
         #[arg(long)]
         format: String,
         /// Where to write the file.
@@ -137,9 +140,13 @@ pub enum Command {
         /// The day receivables and the months closed are for (YYYY-MM-DD; default today).
         #[arg(long, value_name = "DATE")]
         today: Option<String>,
-        /// For HTML, one person's battle plan instead of the whole plan.
+        /// For HTML, one person's battle plan instead of the whole plan; for a submission, whose
+        /// figure it is.
         #[arg(long)]
         person: Option<String>,
+        /// For a submission, the comment that goes with the figure.
+        #[arg(long)]
+        comment: Option<String>,
     },
     /// Print the plan's structure and targets.
     Report {
@@ -203,6 +210,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             lang,
             today,
             person,
+            comment,
         } => export(
             db,
             ExportArgs {
@@ -213,6 +221,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                 lang,
                 today: today.as_deref(),
                 person: person.as_deref(),
+                comment: comment.as_deref(),
             },
             out,
         ),
@@ -223,7 +232,14 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         } => letter(db, person, file, lang, out, err),
         Command::Import {
             kind,
-            source,
+            sources,
+            skip_invalid,
+            dry_run,
+            ..
+        } if kind == "plan" => import_plan(db, sources, *skip_invalid, *dry_run, out),
+        Command::Import {
+            kind,
+            sources,
             map,
             stages,
             sheet,
@@ -235,7 +251,16 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             db,
             ImportArgs {
                 kind,
-                source,
+                source: match sources.as_slice() {
+                    [one] => one,
+                    _ => {
+                        let _ = writeln!(
+                            err,
+                            "error: {kind} is imported from one file at a time (several files are for `import plan`)"
+                        );
+                        return 2;
+                    }
+                },
                 map,
                 stages,
                 sheet: sheet.clone(),
@@ -466,6 +491,7 @@ struct ExportArgs<'a> {
     lang: &'a str,
     today: Option<&'a str>,
     person: Option<&'a str>,
+    comment: Option<&'a str>,
 }
 
 fn parse_day(today: Option<&str>) -> Result<jiff::civil::Date, String> {
@@ -520,6 +546,25 @@ fn export(db: &Path, args: ExportArgs, out: &mut dyn Write) -> Result<(), String
             text.push('\n');
             text.into_bytes()
         }
+        "submission" => {
+            let name = args
+                .person
+                .ok_or("--format submission needs --person NAME (whose figure it is)")?;
+            let person = snap
+                .people()
+                .find(|p| p.name == name.trim())
+                .map(|p| p.id)
+                .ok_or_else(|| format!("--person \"{name}\": the plan has no such person"))?;
+            let sub = crate::exchange::plan_file::submission(
+                &snap,
+                person,
+                args.comment.unwrap_or(""),
+                day,
+            )?;
+            let mut text = serde_json::to_string_pretty(&sub).map_err(|e| e.to_string())?;
+            text.push('\n');
+            text.into_bytes()
+        }
         "html" => {
             let person = match args.person {
                 None => None,
@@ -534,7 +579,11 @@ fn export(db: &Path, args: ExportArgs, out: &mut dyn Write) -> Result<(), String
             };
             crate::exchange::html::report(&snap, person, lang, unit, day).into_bytes()
         }
-        other => return Err(format!("--format \"{other}\": use xlsx, csv, html or json")),
+        other => {
+            return Err(format!(
+                "--format \"{other}\": use xlsx, csv, html, json or submission"
+            ));
+        }
     };
     export::write_atomic(args.file, &bytes)
         .map_err(|e| format!("{}: could not write the file: {e}", args.file.display()))?;
@@ -616,6 +665,107 @@ fn import_monthly(db: &Path, args: &ImportArgs, out: &mut dyn Write) -> Result<(
         out,
         "imported the monthly plan: {rows} rows, {} cells",
         cells.len()
+    );
+    Ok(())
+}
+
+/// `import plan FILE...`: account managers' submissions read into the current round. The
+/// preview lists what each file would do and every conflict; with a conflict nothing is
+/// written unless --skip-invalid.
+fn import_plan(
+    db: &Path,
+    sources: &[PathBuf],
+    skip_invalid: bool,
+    dry_run: bool,
+    out: &mut dyn Write,
+) -> Result<(), String> {
+    use crate::exchange::plan_file;
+    let mut files: Vec<PathBuf> = Vec::new();
+    for s in sources {
+        if s.is_dir() {
+            let mut inside: Vec<PathBuf> = std::fs::read_dir(s)
+                .map_err(|e| format!("{}: {e}", s.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.extension()
+                        .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+                })
+                .collect();
+            inside.sort();
+            files.extend(inside);
+        } else {
+            files.push(s.clone());
+        }
+    }
+    if files.is_empty() {
+        return Err("no submission files (*.json) found".to_owned());
+    }
+    let mut store = Store::open(db).map_err(|e| e.to_string())?;
+    let snap = store.snapshot().map_err(|e| e.to_string())?;
+    let parsed: Vec<_> = files
+        .iter()
+        .map(|f| {
+            std::fs::read(f)
+                .map_err(|e| plan_file::Conflict::Unreadable {
+                    detail: e.to_string(),
+                })
+                .and_then(|b| plan_file::parse(&b))
+        })
+        .collect();
+    let checked = plan_file::check(&snap, &parsed);
+    let tree = OrgTree::new(&snap.nodes);
+    let mut accepted = Vec::new();
+    let mut conflicts = 0;
+    for (file, c) in files.iter().zip(&checked) {
+        match c {
+            Ok(a) => {
+                let _ = writeln!(
+                    out,
+                    "ok       {}: {} → {}: {}",
+                    file.display(),
+                    tree.get(a.person).map(|n| n.name.as_str()).unwrap_or(""),
+                    tree.get(a.unit).map(|n| n.name.as_str()).unwrap_or(""),
+                    a.value.format_with_unit(AmountUnit::Wan)
+                );
+                accepted.push(a.clone());
+            }
+            Err(e) => {
+                conflicts += 1;
+                let _ = writeln!(out, "refused  {}: {}", file.display(), e.message());
+            }
+        }
+    }
+    let figures = plan_file::bottom_up_by_unit(&accepted, &tree);
+    for (unit, value, _) in &figures {
+        let _ = writeln!(
+            out,
+            "bottom-up of {}: {}",
+            tree.get(*unit).map(|n| n.name.as_str()).unwrap_or(""),
+            value.format_with_unit(AmountUnit::Wan)
+        );
+    }
+    if conflicts > 0 && !skip_invalid {
+        return Err(format!(
+            "{conflicts} of {} files cannot be read into the round: nothing was written (fix them, or use --skip-invalid to read the others)",
+            files.len()
+        ));
+    }
+    if dry_run || figures.is_empty() {
+        let _ = writeln!(
+            out,
+            "nothing written{}",
+            if dry_run { " (dry run)" } else { "" }
+        );
+        return Ok(());
+    }
+    store
+        .apply_submissions(&figures, &format!("{}", accepted.len()))
+        .map_err(|e| e.localize(crate::i18n::Lang::En))?;
+    let _ = writeln!(
+        out,
+        "read {} submissions into round {}",
+        accepted.len(),
+        snap.current_round().map(|r| r.number).unwrap_or(0)
     );
     Ok(())
 }

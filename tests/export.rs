@@ -344,7 +344,9 @@ fn an_export_replaces_the_file_whole_and_explains_bad_options() {
         "--out",
         arg(&out),
     ]);
-    assert!(text(&bad.stderr).contains("--format \"pdf\": use xlsx, csv, html or json"));
+    assert!(
+        text(&bad.stderr).contains("--format \"pdf\": use xlsx, csv, html, json or submission")
+    );
     let bad = salesplan(&[
         "export",
         "--db",

@@ -17,6 +17,8 @@ pub mod import;
 pub mod letter;
 /// An import from start to end, for the app and the command line.
 pub mod pipeline;
+/// Plan exchange files: account managers' submissions read into the leader's round.
+pub mod plan_file;
 /// Reading CSV, XLSX, XLS, ODS and pasted cells into rows of text.
 pub mod source;
 /// Turning cell text into typed values (dates, amounts, counts, names).

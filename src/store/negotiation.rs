@@ -389,36 +389,28 @@ impl Store {
             .optional()?
             .unwrap_or_default();
         self.change(ChangeLabel::new("change.round_event", name), |tx| {
-            let current = read::plan_info(tx)?.current_version;
-            let (kind, state, _, _) = version_row(tx, current)?;
-            if kind != VersionKind::Round {
-                return Err(StoreError::NotARound);
+            event_in(tx, unit, event, by, value, comment)
+        })
+    }
+
+    /// Reads account managers' bottom-up figures into the current round as one change: each
+    /// unit's figure countered by the unit, with the comments (see `exchange::plan_file`).
+    pub fn apply_submissions(
+        &mut self,
+        figures: &[(NodeId, Money, String)],
+        detail: &str,
+    ) -> Result<()> {
+        self.change(ChangeLabel::new("change.submissions", detail), |tx| {
+            for (unit, value, comment) in figures {
+                event_in(
+                    tx,
+                    *unit,
+                    RoundEvent::Counter,
+                    Party::Unit,
+                    Some(*value),
+                    comment,
+                )?;
             }
-            negotiation::check_editable(round_state(state))?;
-            let rows = round_rows(tx, current)?;
-            let row = rows
-                .iter()
-                .find(|r| r.unit == unit)
-                .ok_or(StoreError::Missing {
-                    what: "round_unit",
-                    id: unit.0,
-                })?;
-            let next = negotiation::apply(row, event, by, value, comment)?;
-            tx.execute(
-                "UPDATE round_units SET top_down = ?3, bottom_up = ?4, status = ?5,
-                        leader_comment = ?6, unit_comment = ?7, updated_at = ?8
-                 WHERE version_id = ?1 AND node_id = ?2",
-                params![
-                    current.0,
-                    unit.0,
-                    next.top_down.map(Money::fen),
-                    next.bottom_up.map(Money::fen),
-                    status_code(next.status),
-                    next.leader_comment,
-                    next.unit_comment,
-                    now()
-                ],
-            )?;
             Ok(())
         })
     }
@@ -510,6 +502,48 @@ impl Store {
         )?;
         Ok(stored.is_some_and(|h| hash_of(&self.conn, version).is_ok_and(|now| now == h)))
     }
+}
+
+/// One step of the current round for one unit, inside the transaction `tx`.
+fn event_in(
+    tx: &Connection,
+    unit: NodeId,
+    event: RoundEvent,
+    by: Party,
+    value: Option<Money>,
+    comment: &str,
+) -> Result<()> {
+    let current = read::plan_info(tx)?.current_version;
+    let (kind, state, _, _) = version_row(tx, current)?;
+    if kind != VersionKind::Round {
+        return Err(StoreError::NotARound);
+    }
+    negotiation::check_editable(round_state(state))?;
+    let rows = round_rows(tx, current)?;
+    let row = rows
+        .iter()
+        .find(|r| r.unit == unit)
+        .ok_or(StoreError::Missing {
+            what: "round_unit",
+            id: unit.0,
+        })?;
+    let next = negotiation::apply(row, event, by, value, comment)?;
+    tx.execute(
+        "UPDATE round_units SET top_down = ?3, bottom_up = ?4, status = ?5,
+                leader_comment = ?6, unit_comment = ?7, updated_at = ?8
+         WHERE version_id = ?1 AND node_id = ?2",
+        params![
+            current.0,
+            unit.0,
+            next.top_down.map(Money::fen),
+            next.bottom_up.map(Money::fen),
+            status_code(next.status),
+            next.leader_comment,
+            next.unit_comment,
+            now()
+        ],
+    )?;
+    Ok(())
 }
 
 fn round_state(state: VersionState) -> negotiation::RoundState {
