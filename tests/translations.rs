@@ -81,6 +81,7 @@ fn every_key_used_in_the_code_exists() {
         "export.",
         "grid_file.",
         "html.",
+        "plan_file.",
         "settings.",
         "unit.",
         "metric.",

@@ -101,3 +101,88 @@ fn the_workbook_is_exported_and_an_edited_monthly_plan_dropped_back_is_one_chang
     );
     assert_eq!(march(&h), Some(92_204_443));
 }
+
+#[test]
+fn submissions_are_previewed_with_their_conflicts_and_read_into_the_round() {
+    use salesplan::domain::negotiation::{Party, RoundEvent, UnitStatus};
+    let (dir, path) = demo();
+    // The leader's round over the five people, 1,000万 proposed to each but 陈静.
+    {
+        let mut store = salesplan::store::Store::open(&path).unwrap();
+        let snap = store.snapshot().unwrap();
+        let people: Vec<_> = snap.people().map(|p| (p.id, p.name.clone())).collect();
+        let ids: Vec<_> = people.iter().map(|p| p.0).collect();
+        store.start_round(&ids, "第 1 轮").unwrap();
+        for (id, name) in &people {
+            if name != "陈静" {
+                store
+                    .round_event(
+                        *id,
+                        RoundEvent::Propose,
+                        Party::Leader,
+                        Some(salesplan::domain::money::Money::from_wan(1_000).unwrap()),
+                        "",
+                    )
+                    .unwrap();
+            }
+        }
+    }
+    // Everyone's submission from the plan as it stands.
+    let snap = salesplan::store::Store::open(&path)
+        .unwrap()
+        .snapshot()
+        .unwrap();
+    let day = salesplan::domain::period::parse_date("2026-12-01").unwrap();
+    let files: Vec<std::path::PathBuf> = snap
+        .people()
+        .map(|p| {
+            let s =
+                salesplan::exchange::plan_file::submission(&snap, p.id, "可以完成", day).unwrap();
+            let f = dir.path().join(format!("{}.json", p.name));
+            std::fs::write(&f, serde_json::to_vec_pretty(&s).unwrap()).unwrap();
+            f
+        })
+        .collect();
+    let mut h = app(path);
+    h.run();
+    h.state_mut().preview_submissions(&files);
+    h.run();
+    assert!(
+        h.query_by_label_contains("● 李娜.json：李娜 → 李娜：1,000.00万元")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("▲ 陈静.json：本轮尚未向“陈静”下达目标")
+            .is_some()
+    );
+    h.get_by_label("读入 4 份有效文件").click();
+    h.run();
+    let round = h
+        .state()
+        .doc
+        .as_ref()
+        .unwrap()
+        .snap
+        .current_round()
+        .unwrap()
+        .clone();
+    let countered = round
+        .rows
+        .iter()
+        .filter(|r| r.status == UnitStatus::Countered)
+        .count();
+    assert_eq!(countered, 4);
+    // One change.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    let round = h
+        .state()
+        .doc
+        .as_ref()
+        .unwrap()
+        .snap
+        .current_round()
+        .unwrap()
+        .clone();
+    assert!(round.rows.iter().all(|r| r.status != UnitStatus::Countered));
+}

@@ -92,41 +92,59 @@ pub enum Conflict {
 impl Conflict {
     /// The message, in English (the command line's language).
     pub fn message(&self) -> String {
+        self.localize(crate::i18n::Lang::En)
+    }
+
+    /// The message in a language: what is wrong and what to do.
+    pub fn localize(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::trf;
         match self {
             Conflict::Unreadable { detail } => {
-                format!("this is not a SalesPlan plan file this version reads: {detail}")
+                trf(lang, "plan_file.unreadable", &[("detail", detail.clone())])
             }
-            Conflict::Version { found } => format!(
-                "format version {found} is not read by this version (it reads {FORMAT_VERSION}); update SalesPlan or ask for a file from the same version"
+            Conflict::Version { found } => trf(
+                lang,
+                "plan_file.version",
+                &[
+                    ("found", found.to_string()),
+                    ("reads", FORMAT_VERSION.to_string()),
+                ],
             ),
             Conflict::OtherPlan { found } => {
-                format!("it was written for another plan ({found}); ask for a file from this plan")
+                trf(lang, "plan_file.other_plan", &[("found", found.clone())])
             }
-            Conflict::NoOpenRound => {
-                "the plan is not in an open negotiation round: start a round first (Negotiation view)".to_owned()
+            Conflict::NoOpenRound => trf(lang, "plan_file.no_round", &[]),
+            Conflict::WrongRound { found, current } => trf(
+                lang,
+                "plan_file.wrong_round",
+                &[
+                    ("found", found.to_string()),
+                    ("current", current.to_string()),
+                ],
+            ),
+            Conflict::UnknownPerson { name } => {
+                trf(lang, "plan_file.unknown_person", &[("name", name.clone())])
             }
-            Conflict::WrongRound { found, current } => format!(
-                "it was written in round {found}, but the plan is in round {current}: ask for a submission in round {current}"
-            ),
-            Conflict::UnknownPerson { name } => format!(
-                "\"{name}\" is not a person of this plan under the same units; check the name in the Organisation view"
-            ),
-            Conflict::NotInRound { name } => format!(
-                "neither \"{name}\" nor a unit above them negotiates in this round: their figure has nowhere to go"
-            ),
-            Conflict::AlreadyAgreed { unit } => format!(
-                "\"{unit}\" has already agreed its target in this round; reopen it first to take a new figure"
-            ),
-            Conflict::NotAwaitingFigure { unit, answered: false } => format!(
-                "no target has been proposed to \"{unit}\" in this round yet: propose first, then read the figure"
-            ),
-            Conflict::NotAwaitingFigure { unit, answered: true } => format!(
-                "\"{unit}\" has already answered in this round: propose again to take a new figure"
-            ),
+            Conflict::NotInRound { name } => {
+                trf(lang, "plan_file.not_in_round", &[("name", name.clone())])
+            }
+            Conflict::AlreadyAgreed { unit } => {
+                trf(lang, "plan_file.agreed", &[("unit", unit.clone())])
+            }
+            Conflict::NotAwaitingFigure {
+                unit,
+                answered: false,
+            } => trf(lang, "plan_file.not_proposed", &[("unit", unit.clone())]),
+            Conflict::NotAwaitingFigure {
+                unit,
+                answered: true,
+            } => trf(lang, "plan_file.answered", &[("unit", unit.clone())]),
             Conflict::Duplicate { name } => {
-                format!("another file in this import is also from \"{name}\"; import one of them")
+                trf(lang, "plan_file.duplicate", &[("name", name.clone())])
             }
-            Conflict::Negative { value } => format!("the bottom-up figure {value} fen is below zero"),
+            Conflict::Negative { value } => {
+                trf(lang, "plan_file.negative", &[("value", value.to_string())])
+            }
         }
     }
 }

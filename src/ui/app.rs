@@ -111,6 +111,8 @@ enum FileTask {
     Browse(Receiver<Option<PathBuf>>, Browse),
     /// The workbook or CSV to read the monthly plan from.
     MonthlySource(Receiver<Option<PathBuf>>),
+    /// Submission files to read into the round.
+    Submissions(Receiver<Option<Vec<PathBuf>>>),
 }
 
 pub struct SalesPlanApp {
@@ -286,11 +288,20 @@ impl SalesPlanApp {
         let Some(task) = self.file_task.take() else {
             return;
         };
+        if let FileTask::Submissions(rx) = &task {
+            match rx.try_recv() {
+                Ok(Some(files)) => self.preview_submissions(&files),
+                Ok(None) | Err(std::sync::mpsc::TryRecvError::Disconnected) => {}
+                Err(std::sync::mpsc::TryRecvError::Empty) => self.file_task = Some(task),
+            }
+            return;
+        }
         let received = match &task {
             FileTask::Open(rx)
             | FileTask::ImportSource(rx)
             | FileTask::Browse(rx, _)
             | FileTask::MonthlySource(rx) => rx.try_recv(),
+            FileTask::Submissions(_) => return,
         };
         let picked = match received {
             Ok(picked) => picked,
@@ -314,6 +325,7 @@ impl SalesPlanApp {
                 }
             }
             FileTask::MonthlySource(_) => self.import_monthly(&path),
+            FileTask::Submissions(_) => {}
         }
     }
 
@@ -324,6 +336,7 @@ impl SalesPlanApp {
         table: &str,
         unit: crate::domain::money::AmountUnit,
         person: Option<crate::domain::model::NodeId>,
+        comment: &str,
         path: &Path,
     ) {
         use crate::exchange::export;
@@ -339,6 +352,10 @@ impl SalesPlanApp {
                 .find(|t| t.key == table)
                 .map(|t| export::csv_bytes(t, unit))
                 .unwrap_or_else(|| Err(table.to_owned())),
+            dialogs::ExportFormat::Submission => person
+                .ok_or_else(|| i18n::tr(lang, "export.dialog.choose_person").into_owned())
+                .and_then(|p| crate::exchange::plan_file::submission(&doc.snap, p, comment, day))
+                .and_then(|sub| serde_json::to_vec_pretty(&sub).map_err(|e| e.to_string())),
             dialogs::ExportFormat::Html => {
                 Ok(crate::exchange::html::report(&doc.snap, person, lang, unit, day).into_bytes())
             }
@@ -357,6 +374,70 @@ impl SalesPlanApp {
             }
             Err(e) => self.show_error("export.failed", e),
         }
+    }
+
+    /// Checks submission files against the round and shows what they would do and every
+    /// conflict, before anything is written.
+    pub fn preview_submissions(&mut self, files: &[PathBuf]) {
+        use crate::exchange::plan_file;
+        let Some(doc) = &self.doc else { return };
+        let lang = self.prefs.lang;
+        let parsed: Vec<_> = files
+            .iter()
+            .map(|f| {
+                std::fs::read(f)
+                    .map_err(|e| plan_file::Conflict::Unreadable {
+                        detail: e.to_string(),
+                    })
+                    .and_then(|b| plan_file::parse(&b))
+            })
+            .collect();
+        let checked = plan_file::check(&doc.snap, &parsed);
+        let tree = crate::domain::org::OrgTree::new(&doc.snap.nodes);
+        let name = |n: crate::domain::model::NodeId| {
+            tree.get(n).map(|n| n.name.clone()).unwrap_or_default()
+        };
+        let unit = self.prefs.unit;
+        let mut accepted = Vec::new();
+        let lines = files
+            .iter()
+            .zip(&checked)
+            .map(|(f, c)| {
+                let file = f
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let line = match c {
+                    Ok(a) => {
+                        accepted.push(a.clone());
+                        Ok(format!(
+                            "{} → {}：{}",
+                            name(a.person),
+                            name(a.unit),
+                            a.value.format_with_unit(unit)
+                        ))
+                    }
+                    Err(e) => Err(e.localize(lang)),
+                };
+                (file, line)
+            })
+            .collect();
+        let figures = plan_file::bottom_up_by_unit(&accepted, &tree);
+        let totals = figures
+            .iter()
+            .map(|(u, v, _)| {
+                i18n::trf(
+                    lang,
+                    "negotiation.submission_total",
+                    &[("unit", name(*u)), ("value", v.format_with_unit(unit))],
+                )
+            })
+            .collect();
+        self.dialog = Some(Dialog::Submissions {
+            lines,
+            figures,
+            totals,
+        });
     }
 
     /// Reads the monthly plan back from a workbook or CSV and applies it as one change, or
@@ -506,6 +587,7 @@ impl SalesPlanApp {
                         table: "monthly",
                         unit: self.prefs.unit,
                         person: None,
+                        comment: String::new(),
                         people: doc.snap.people().map(|p| (p.id, p.name.clone())).collect(),
                         path: path.display().to_string(),
                     }));
@@ -709,8 +791,28 @@ impl SalesPlanApp {
                 table,
                 unit,
                 person,
+                comment,
                 path,
-            } => self.export(format, table, unit, person, &path),
+            } => self.export(format, table, unit, person, &comment, &path),
+            Action::PickSubmissions => {
+                if self.file_task.is_none() {
+                    let (tx, rx) = channel();
+                    let ctx = ctx.clone();
+                    let filter = self.tr("export.format.submission").into_owned();
+                    std::thread::spawn(move || {
+                        let picked = rfd::FileDialog::new()
+                            .add_filter(filter, &["json"])
+                            .pick_files();
+                        let _ = tx.send(picked);
+                        ctx.request_repaint();
+                    });
+                    self.file_task = Some(FileTask::Submissions(rx));
+                }
+            }
+            Action::ApplySubmissions(figures) => {
+                let detail = figures.len().to_string();
+                self.change(|s| s.apply_submissions(&figures, &detail));
+            }
             Action::ImportMonthly(path) => self.import_monthly(&path),
             Action::PickMonthlyFile => {
                 if self.file_task.is_none() {

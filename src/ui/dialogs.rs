@@ -36,6 +36,13 @@ pub enum Dialog {
     },
     OpenPath(String),
     Export(ExportForm),
+    /// The submissions read, before they go into the round: each file's line, and the
+    /// figures per unit when applied.
+    Submissions {
+        lines: Vec<(String, Result<String, String>)>,
+        figures: Vec<(NodeId, crate::domain::money::Money, String)>,
+        totals: Vec<String>,
+    },
     About,
 }
 
@@ -46,17 +53,25 @@ pub enum ExportFormat {
     Csv,
     Html,
     Json,
+    /// A person's bottom-up figure for the current round.
+    Submission,
 }
 
 impl ExportFormat {
-    pub const ALL: [ExportFormat; 4] = [Self::Xlsx, Self::Csv, Self::Html, Self::Json];
+    pub const ALL: [ExportFormat; 5] = [
+        Self::Xlsx,
+        Self::Csv,
+        Self::Html,
+        Self::Json,
+        Self::Submission,
+    ];
 
     pub fn extension(self) -> &'static str {
         match self {
             Self::Xlsx => "xlsx",
             Self::Csv => "csv",
             Self::Html => "html",
-            Self::Json => "json",
+            Self::Json | Self::Submission => "json",
         }
     }
 
@@ -65,6 +80,7 @@ impl ExportFormat {
             Self::Xlsx => "export.format.xlsx",
             Self::Csv => "export.format.csv",
             Self::Html => "export.format.html",
+            Self::Submission => "export.format.submission",
             Self::Json => "export.format.json",
         }
     }
@@ -79,6 +95,8 @@ pub struct ExportForm {
     pub person: Option<NodeId>,
     /// The people to choose from, in organisation order.
     pub people: Vec<(NodeId, String)>,
+    /// For a submission: the comment that goes with the figure.
+    pub comment: String,
     pub path: String,
 }
 
@@ -252,6 +270,69 @@ pub fn dialog_ui(ui: &mut Ui, dialog: &mut Dialog, lang: Lang, busy: bool) -> Ou
             });
         }
         Dialog::Export(form) => export_ui(ui, form, lang, busy, &mut out),
+        Dialog::Submissions {
+            lines,
+            figures,
+            totals,
+        } => {
+            let tr = |k: &str| i18n::tr(lang, k).into_owned();
+            widgets::subheading(ui, &tr("negotiation.read_submissions"));
+            let refused = lines.iter().filter(|(_, r)| r.is_err()).count();
+            egui::ScrollArea::vertical()
+                .max_height(320.0)
+                .show(ui, |ui| {
+                    for (file, line) in lines.iter() {
+                        match line {
+                            Ok(text) => {
+                                ui.label(format!("● {file}：{text}"));
+                            }
+                            Err(why) => {
+                                ui.label(
+                                    RichText::new(format!("▲ {file}：{why}"))
+                                        .color(theme::bad(ui.visuals().dark_mode)),
+                                );
+                            }
+                        }
+                    }
+                });
+            ui.add_space(6.0);
+            for t in totals.iter() {
+                ui.label(RichText::new(t).strong());
+            }
+            if refused > 0 {
+                ui.label(
+                    RichText::new(i18n::trf(
+                        lang,
+                        "negotiation.submissions_refused",
+                        &[("n", refused.to_string())],
+                    ))
+                    .weak(),
+                );
+            }
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                let label = if refused > 0 {
+                    i18n::trf(
+                        lang,
+                        "negotiation.apply_valid",
+                        &[("n", (lines.len() - refused).to_string())],
+                    )
+                } else {
+                    tr("negotiation.apply_submissions")
+                };
+                if ui
+                    .add_enabled(!figures.is_empty(), egui::Button::new(label))
+                    .clicked()
+                {
+                    out.actions
+                        .push(Action::ApplySubmissions(std::mem::take(figures)));
+                    out.close = true;
+                }
+                if ui.button(tr("dialog.cancel")).clicked() {
+                    out.close = true;
+                }
+            });
+        }
         Dialog::OpenPath(text) => {
             widgets::subheading(ui, &tr("menu.file.open_path"));
             let label = ui.label(tr("dialog.open_path.label"));
@@ -419,9 +500,13 @@ fn export_ui(ui: &mut Ui, form: &mut ExportForm, lang: Lang, busy: bool, out: &m
                     .labelled_by(label.id);
                 ui.end_row();
             }
-            if form.format == ExportFormat::Html {
+            if form.format == ExportFormat::Html || form.format == ExportFormat::Submission {
                 let label = ui.label(tr("export.dialog.person"));
-                let whole = tr("export.dialog.whole_plan");
+                let whole = tr(if form.format == ExportFormat::Html {
+                    "export.dialog.whole_plan"
+                } else {
+                    "export.dialog.choose_person"
+                });
                 let shown = form
                     .person
                     .and_then(|p| form.people.iter().find(|(id, _)| *id == p))
@@ -439,7 +524,13 @@ fn export_ui(ui: &mut Ui, form: &mut ExportForm, lang: Lang, busy: bool, out: &m
                     .labelled_by(label.id);
                 ui.end_row();
             }
-            if form.format != ExportFormat::Json {
+            if form.format == ExportFormat::Submission {
+                let label = ui.label(tr("export.dialog.comment"));
+                ui.add(egui::TextEdit::singleline(&mut form.comment).desired_width(330.0))
+                    .labelled_by(label.id);
+                ui.end_row();
+            }
+            if !matches!(form.format, ExportFormat::Json | ExportFormat::Submission) {
                 ui.label(tr("export.dialog.unit"));
                 ui.horizontal(|ui| {
                     ui.selectable_value(&mut form.unit, AmountUnit::Wan, tr("unit.wan"));
@@ -452,7 +543,9 @@ fn export_ui(ui: &mut Ui, form: &mut ExportForm, lang: Lang, busy: bool, out: &m
     exists_warning(ui, lang, &form.path, "dialog.file_replaced");
     ui.add_space(8.0);
     ui.horizontal(|ui| {
-        let ready = !form.path.trim().is_empty() && !busy;
+        let ready = !form.path.trim().is_empty()
+            && !busy
+            && (form.format != ExportFormat::Submission || form.person.is_some());
         if ui
             .add_enabled(ready, egui::Button::new(tr("export.dialog.export")))
             .clicked()
@@ -468,6 +561,7 @@ fn export_ui(ui: &mut Ui, form: &mut ExportForm, lang: Lang, busy: bool, out: &m
                 table: form.table,
                 unit: form.unit,
                 person: form.person,
+                comment: form.comment.clone(),
                 path,
             });
             out.close = true;

@@ -260,12 +260,17 @@ pub enum Action {
         table: &'static str,
         unit: AmountUnit,
         person: Option<NodeId>,
+        comment: String,
         path: std::path::PathBuf,
     },
     /// Reads the monthly plan back from an exported workbook or CSV, as one change.
     ImportMonthly(std::path::PathBuf),
     /// Asks for a workbook or CSV to read the monthly plan from.
     PickMonthlyFile,
+    /// Asks for account managers' submission files to read into the round.
+    PickSubmissions,
+    /// Reads checked submissions into the round: each unit's bottom-up figure and comment.
+    ApplySubmissions(Vec<(NodeId, Money, String)>),
     /// Opens the import dialog for a kind of data.
     ImportKind(crate::exchange::fields::ImportKind),
     /// Opens the Variance view on a unit or person, a metric and a period.

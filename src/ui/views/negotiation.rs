@@ -67,6 +67,8 @@ pub fn negotiation_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &m
         (VersionKind::Round, VersionState::Open) => {
             if let Some(round) = snap.current_round() {
                 round_ui(ui, ctx, state, round, actions);
+                ui.add_space(theme::SECTION_GAP);
+                submissions_ui(ui, ctx, actions);
             }
         }
         (_, VersionState::Confirmed) => confirmed_ui(ui, ctx, state, actions),
@@ -77,6 +79,21 @@ pub fn negotiation_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &m
         ui.add_space(theme::SECTION_GAP);
         diff_ui(ui, ctx, state);
     }
+}
+
+/// Figures by file: account managers write their bottom-up figure from their copy of the plan;
+/// the leader reads many at once into the round (docs/plan-file.md).
+fn submissions_ui(ui: &mut Ui, ctx: &ViewCtx, actions: &mut Vec<Action>) {
+    widgets::subheading(ui, &ctx.tr("negotiation.submissions"));
+    ui.label(RichText::new(ctx.tr("negotiation.submissions_hint")).weak());
+    ui.horizontal(|ui| {
+        if ui.button(ctx.tr("negotiation.read_submissions")).clicked() {
+            actions.push(Action::PickSubmissions);
+        }
+        if ui.button(ctx.tr("negotiation.write_submission")).clicked() {
+            actions.push(Action::Command(crate::ui::commands::Command::Export));
+        }
+    });
 }
 
 fn versions_ui(ui: &mut Ui, ctx: &ViewCtx) {
