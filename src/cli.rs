@@ -120,8 +120,9 @@ pub enum Command {
     /// CSV, or the report as JSON. The file is written to a temporary file and renamed into
     /// place.
     Export {
-        /// xlsx, csv, html, json, or submission (a person's bottom-up figure for the current
-        /// negotiation round, for the leader's `import plan`).
+        /// xlsx, csv, html, json; package (a person's targets and round, to open as their own
+        /// plan file with `import plan`); or submission (their bottom-up figure for the round,
+        /// for the leader's `import plan`).
         #[arg(long)]
         format: String,
         /// Where to write the file.
@@ -546,6 +547,20 @@ fn export(db: &Path, args: ExportArgs, out: &mut dyn Write) -> Result<(), String
             text.push('\n');
             text.into_bytes()
         }
+        "package" => {
+            let name = args
+                .person
+                .ok_or("--format package needs --person NAME (whom it is for)")?;
+            let person = snap
+                .people()
+                .find(|p| p.name == name.trim())
+                .map(|p| p.id)
+                .ok_or_else(|| format!("--person \"{name}\": the plan has no such person"))?;
+            let p = crate::exchange::plan_file::package(&snap, person, day)?;
+            let mut text = serde_json::to_string_pretty(&p).map_err(|e| e.to_string())?;
+            text.push('\n');
+            text.into_bytes()
+        }
         "submission" => {
             let name = args
                 .person
@@ -555,11 +570,13 @@ fn export(db: &Path, args: ExportArgs, out: &mut dyn Write) -> Result<(), String
                 .find(|p| p.name == name.trim())
                 .map(|p| p.id)
                 .ok_or_else(|| format!("--person \"{name}\": the plan has no such person"))?;
+            let stored = crate::exchange::plan_file::stored_round(&store);
             let sub = crate::exchange::plan_file::submission(
                 &snap,
                 person,
                 args.comment.unwrap_or(""),
                 day,
+                stored.as_ref(),
             )?;
             let mut text = serde_json::to_string_pretty(&sub).map_err(|e| e.to_string())?;
             text.push('\n');
@@ -581,7 +598,7 @@ fn export(db: &Path, args: ExportArgs, out: &mut dyn Write) -> Result<(), String
         }
         other => {
             return Err(format!(
-                "--format \"{other}\": use xlsx, csv, html, json or submission"
+                "--format \"{other}\": use xlsx, csv, html, json, package or submission"
             ));
         }
     };
@@ -699,6 +716,41 @@ fn import_plan(
     }
     if files.is_empty() {
         return Err("no submission files (*.json) found".to_owned());
+    }
+    // A package opens as the account manager's own, new plan file.
+    let first = std::fs::read(&files[0]).map_err(|e| format!("{}: {e}", files[0].display()))?;
+    if plan_file::kind_of(&first).as_deref() == Some("package") {
+        if files.len() > 1 {
+            return Err("a package is read on its own: give one package file".to_owned());
+        }
+        if db.exists() {
+            return Err(format!(
+                "{} exists: a package opens as a new plan file; give a new --db path",
+                db.display()
+            ));
+        }
+        let p = plan_file::parse_package(&first)
+            .map_err(|e| format!("{}: {}", files[0].display(), e.message()))?;
+        if dry_run {
+            let _ = writeln!(
+                out,
+                "the package of {} reads (dry run: nothing written)",
+                p.person.name
+            );
+            return Ok(());
+        }
+        plan_file::create_from_package(db, &p)?;
+        let _ = writeln!(
+            out,
+            "created {} for {} from the package{}",
+            db.display(),
+            p.person.name,
+            p.round
+                .as_ref()
+                .map(|r| format!(" (round {}, to answer for {})", r.number, r.unit))
+                .unwrap_or_default()
+        );
+        return Ok(());
     }
     let mut store = Store::open(db).map_err(|e| e.to_string())?;
     let snap = store.snapshot().map_err(|e| e.to_string())?;

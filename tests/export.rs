@@ -345,7 +345,8 @@ fn an_export_replaces_the_file_whole_and_explains_bad_options() {
         arg(&out),
     ]);
     assert!(
-        text(&bad.stderr).contains("--format \"pdf\": use xlsx, csv, html, json or submission")
+        text(&bad.stderr)
+            .contains("--format \"pdf\": use xlsx, csv, html, json, package or submission")
     );
     let bad = salesplan(&[
         "export",

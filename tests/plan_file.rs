@@ -317,3 +317,116 @@ fn every_conflict_is_refused_and_nothing_is_written() {
     assert!(o.status.success());
     assert!(text(&o.stdout).contains("nothing written"));
 }
+
+#[test]
+fn a_package_opens_as_the_persons_own_plan_and_their_submission_goes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let units: Vec<&str> = PEOPLE.iter().map(|p| p.0).collect();
+    let db = leader(dir.path(), &units);
+    // The leader sends 李娜 her package.
+    let package = dir.path().join("李娜-package.json");
+    let o = salesplan(&[
+        "export",
+        "--db",
+        arg(&db),
+        "--format",
+        "package",
+        "--person",
+        "李娜",
+        "--out",
+        arg(&package),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    // She opens it as her own plan file: her targets exactly, and the round to answer.
+    let mine = dir.path().join("李娜.salesplan");
+    let o = salesplan(&["import", "--db", arg(&mine), "plan", arg(&package)]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("(round 1, to answer for 李娜)"));
+    let leader_snap = Store::open(&db).unwrap().snapshot().unwrap();
+    let li = leader_snap
+        .nodes
+        .iter()
+        .find(|n| n.name == "李娜")
+        .unwrap()
+        .id;
+    let line_name = |s: &salesplan::domain::model::PlanSnapshot, l| {
+        s.lines.iter().find(|x| x.id == l).unwrap().name.clone()
+    };
+    let mut theirs: Vec<_> = leader_snap
+        .targets
+        .iter()
+        .filter(|c| c.node == li)
+        .map(|c| {
+            (
+                c.line.map(|l| line_name(&leader_snap, l)),
+                c.period.code(),
+                c.metric,
+                c.value,
+            )
+        })
+        .collect();
+    let mut store = Store::open(&mine).unwrap();
+    let snap = store.snapshot().unwrap();
+    assert_eq!(snap.people().count(), 1);
+    assert_eq!(snap.plan.name, leader_snap.plan.name);
+    let me = snap.people().next().unwrap().id;
+    let mut ours: Vec<_> = snap
+        .targets
+        .iter()
+        .map(|c| {
+            (
+                c.line.map(|l| line_name(&snap, l)),
+                c.period.code(),
+                c.metric,
+                c.value,
+            )
+        })
+        .collect();
+    theirs.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+    ours.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+    assert_eq!(ours, theirs);
+    // She plans 1,080万 and sends her submission back.
+    for m in 1..=12 {
+        store
+            .set_target(me, None, Period::Month(m), Metric::ContractAmount, None)
+            .unwrap();
+    }
+    store
+        .set_target(
+            me,
+            None,
+            Period::Year,
+            Metric::ContractAmount,
+            Some(wan(1_080).fen()),
+        )
+        .unwrap();
+    drop(store);
+    let sub = dir.path().join("李娜.json");
+    let o = salesplan(&[
+        "export",
+        "--db",
+        arg(&mine),
+        "--format",
+        "submission",
+        "--person",
+        "李娜",
+        "--out",
+        arg(&sub),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = salesplan(&["import", "--db", arg(&db), "plan", arg(&sub)]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let leader_store = Store::open(&db).unwrap();
+    assert_eq!(
+        bottom_up(&leader_store, "李娜"),
+        (Some(wan(1_080)), UnitStatus::Countered)
+    );
+    // Nobody else's row moved.
+    assert_eq!(
+        bottom_up(&leader_store, "张伟"),
+        (None, UnitStatus::Proposed)
+    );
+    // A package never overwrites a plan file.
+    let o = salesplan(&["import", "--db", arg(&db), "plan", arg(&package)]);
+    assert!(text(&o.stderr).contains("exists: a package opens as a new plan file"));
+}

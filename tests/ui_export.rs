@@ -136,8 +136,8 @@ fn submissions_are_previewed_with_their_conflicts_and_read_into_the_round() {
     let files: Vec<std::path::PathBuf> = snap
         .people()
         .map(|p| {
-            let s =
-                salesplan::exchange::plan_file::submission(&snap, p.id, "可以完成", day).unwrap();
+            let s = salesplan::exchange::plan_file::submission(&snap, p.id, "可以完成", day, None)
+                .unwrap();
             let f = dir.path().join(format!("{}.json", p.name));
             std::fs::write(&f, serde_json::to_vec_pretty(&s).unwrap()).unwrap();
             f

@@ -175,6 +175,7 @@ pub fn submission(
     person: NodeId,
     comment: &str,
     day: jiff::civil::Date,
+    stored: Option<&RoundOffer>,
 ) -> Result<Submission, String> {
     let tree = OrgTree::new(&snap.nodes);
     let table = TargetTable::new(&snap.targets);
@@ -182,8 +183,11 @@ pub fn submission(
         .get(person)
         .filter(|n| n.kind.is_person())
         .ok_or("not a person of this plan")?;
+    // The round of this file, or the one its package came in.
     let round = snap
         .current_round()
+        .map(|r| r.number)
+        .or(stored.map(|r| r.number))
         .ok_or("the plan is not in a negotiation round: submissions belong to a round")?;
     let value = table
         .node_value(&tree, person, None, Period::Year, Metric::ContractAmount)
@@ -200,9 +204,7 @@ pub fn submission(
         generator: format!("SalesPlan {}", env!("CARGO_PKG_VERSION")),
         written_on: day.to_string(),
         plan: identity(snap),
-        round: RoundRef {
-            number: round.number,
-        },
+        round: RoundRef { number: round },
         person: PersonRef {
             name: node.name.clone(),
             units: units_above(&tree, person),
@@ -214,40 +216,23 @@ pub fn submission(
 
 /// Reads a file's bytes as a submission; anything else is a conflict.
 pub fn parse(bytes: &[u8]) -> Result<Submission, Conflict> {
-    #[derive(Deserialize)]
-    struct Head {
-        format: Option<String>,
-        format_version: Option<u32>,
-        kind: Option<String>,
-    }
-    let head: Head = serde_json::from_slice(bytes).map_err(|e| Conflict::Unreadable {
-        detail: e.to_string(),
-    })?;
-    if head.format.as_deref() != Some(FORMAT) {
-        return Err(Conflict::Unreadable {
-            detail: format!("its \"format\" is not \"{FORMAT}\""),
-        });
-    }
-    match head.format_version {
-        Some(FORMAT_VERSION) => {}
-        Some(found) => return Err(Conflict::Version { found }),
-        None => {
-            return Err(Conflict::Unreadable {
-                detail: "it has no \"format_version\"".to_owned(),
-            });
-        }
-    }
-    if head.kind.as_deref() != Some("submission") {
-        return Err(Conflict::Unreadable {
-            detail: format!(
-                "it is a \"{}\", not a submission",
-                head.kind.unwrap_or_default()
-            ),
-        });
-    }
+    check_head(bytes, "submission")?;
     serde_json::from_slice(bytes).map_err(|e| Conflict::Unreadable {
         detail: e.to_string(),
     })
+}
+
+/// The kind a plan file declares (`package`, `submission`), if it is one.
+pub fn kind_of(bytes: &[u8]) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Head {
+        format: Option<String>,
+        kind: Option<String>,
+    }
+    let head: Head = serde_json::from_slice(bytes).ok()?;
+    (head.format.as_deref() == Some(FORMAT))
+        .then_some(head.kind)
+        .flatten()
 }
 
 /// A submission that fits the plan: the person and the round unit it counts for.
@@ -367,4 +352,301 @@ pub fn bottom_up_by_unit(accepted: &[Accepted], tree: &OrgTree) -> Vec<(NodeId, 
         }
     }
     out
+}
+
+/// A unit above the person, as the package carries it to build their plan file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitEntry {
+    pub name: String,
+    /// The unit kind's code: company, region, …
+    pub kind: String,
+}
+
+/// One target cell of the person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetEntry {
+    /// The product line's name, or null for all lines.
+    pub line: Option<String>,
+    /// The period's code: `Y`, `Q1`, `M03`.
+    pub period: String,
+    /// The metric's code: `contract_amount`, `leads`, …
+    pub metric: String,
+    /// Fen for money metrics, else a count.
+    pub value: i64,
+}
+
+/// The round a package is sent in, with the leader's proposal to the person's unit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoundOffer {
+    pub number: u32,
+    /// The unit of the round the person answers for.
+    pub unit: String,
+    pub top_down_fen: Option<i64>,
+    pub comment: String,
+}
+
+/// The funnel assumptions of the plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FunnelEntry {
+    pub deal_size_fen: i64,
+    /// An exact fraction: `1/10`.
+    pub win_rate: String,
+    pub visits_per_week: u32,
+}
+
+/// What a leader sends one account manager: their targets and the current round, to open as
+/// their own plan file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Package {
+    pub format: String,
+    pub format_version: u32,
+    /// `package`.
+    pub kind: String,
+    pub generator: String,
+    pub written_on: String,
+    pub plan: PlanIdentity,
+    pub round: Option<RoundOffer>,
+    pub person: PersonRef,
+    /// The units above the person, top first, with their kinds.
+    pub units: Vec<UnitEntry>,
+    pub title: String,
+    pub email: String,
+    pub visits_per_week: Option<u32>,
+    /// The plan's product lines, by name.
+    pub lines: Vec<String>,
+    pub funnel: FunnelEntry,
+    pub targets: Vec<TargetEntry>,
+}
+
+/// The package of `person`: their targets of the current version and, in a round, the
+/// leader's proposal to their unit.
+pub fn package(
+    snap: &PlanSnapshot,
+    person: NodeId,
+    day: jiff::civil::Date,
+) -> Result<Package, String> {
+    let tree = OrgTree::new(&snap.nodes);
+    let node = tree
+        .get(person)
+        .filter(|n| n.kind.is_person())
+        .ok_or("not a person of this plan")?;
+    let line_name = |l: crate::domain::model::LineId| snap.line(l).map(|l| l.name.clone());
+    let round = snap.current_round().and_then(|r| {
+        let row = std::iter::once(person)
+            .chain(tree.ancestors(person))
+            .find_map(|n| r.rows.iter().find(|x| x.unit == n))?;
+        Some(RoundOffer {
+            number: r.number,
+            unit: tree
+                .get(row.unit)
+                .map(|n| n.name.clone())
+                .unwrap_or_default(),
+            top_down_fen: row.top_down.map(Money::fen),
+            comment: row.leader_comment.clone(),
+        })
+    });
+    let mut ancestors = tree.ancestors(person);
+    ancestors.reverse();
+    Ok(Package {
+        format: FORMAT.to_owned(),
+        format_version: FORMAT_VERSION,
+        kind: "package".to_owned(),
+        generator: format!("SalesPlan {}", env!("CARGO_PKG_VERSION")),
+        written_on: day.to_string(),
+        plan: identity(snap),
+        round,
+        person: PersonRef {
+            name: node.name.clone(),
+            units: units_above(&tree, person),
+        },
+        units: ancestors
+            .iter()
+            .filter_map(|a| tree.get(*a))
+            .map(|n| UnitEntry {
+                name: n.name.clone(),
+                kind: n.kind.code().to_owned(),
+            })
+            .collect(),
+        title: node.title.clone(),
+        email: node.email.clone(),
+        visits_per_week: node.visits_per_week,
+        lines: snap.lines.iter().map(|l| l.name.clone()).collect(),
+        funnel: FunnelEntry {
+            deal_size_fen: snap.funnel.deal_size.fen(),
+            win_rate: format!(
+                "{}/{}",
+                snap.funnel.win_rate.num(),
+                snap.funnel.win_rate.den()
+            ),
+            visits_per_week: snap.funnel.visits_per_week,
+        },
+        targets: snap
+            .targets
+            .iter()
+            .filter(|c| c.node == person)
+            .map(|c| TargetEntry {
+                line: c.line.and_then(line_name),
+                period: c.period.code(),
+                metric: c.metric.code().to_owned(),
+                value: c.value,
+            })
+            .collect(),
+    })
+}
+
+/// Reads a file's bytes as a package; anything else is a conflict.
+pub fn parse_package(bytes: &[u8]) -> Result<Package, Conflict> {
+    check_head(bytes, "package")?;
+    serde_json::from_slice(bytes).map_err(|e| Conflict::Unreadable {
+        detail: e.to_string(),
+    })
+}
+
+/// The format, version and kind a file declares, checked before the rest is read.
+fn check_head(bytes: &[u8], kind: &str) -> Result<(), Conflict> {
+    #[derive(Deserialize)]
+    struct Head {
+        format: Option<String>,
+        format_version: Option<u32>,
+        kind: Option<String>,
+    }
+    let head: Head = serde_json::from_slice(bytes).map_err(|e| Conflict::Unreadable {
+        detail: e.to_string(),
+    })?;
+    if head.format.as_deref() != Some(FORMAT) {
+        return Err(Conflict::Unreadable {
+            detail: format!("its \"format\" is not \"{FORMAT}\""),
+        });
+    }
+    match head.format_version {
+        Some(FORMAT_VERSION) => {}
+        Some(found) => return Err(Conflict::Version { found }),
+        None => {
+            return Err(Conflict::Unreadable {
+                detail: "it has no \"format_version\"".to_owned(),
+            });
+        }
+    }
+    if head.kind.as_deref() != Some(kind) {
+        return Err(Conflict::Unreadable {
+            detail: format!(
+                "it is a \"{}\", not a {kind}",
+                head.kind.unwrap_or_default()
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// The settings a plan file made from a package keeps about the round it answers.
+pub const SETTING_ROUND: &str = "exchange.round";
+
+/// Creates the account manager's own plan file from a package: the plan, the units above them,
+/// the person, the product lines, the funnel assumptions, their targets, and the round to
+/// answer. Every value is checked; the file appears only when complete.
+pub fn create_from_package(
+    path: &std::path::Path,
+    p: &Package,
+) -> Result<crate::store::Store, String> {
+    use crate::domain::model::{FunnelDefaults, UnitKind};
+    use crate::store::{NewPlan, PersonFields, ProductLineFields, StoreError};
+    let bad = |what: &str, value: &str| format!("the package's {what} \"{value}\" is not valid");
+    let (company, below) = p
+        .units
+        .split_first()
+        .ok_or_else(|| "the package names no organisation above the person".to_owned())?;
+    let mut kinds = Vec::new();
+    for u in below {
+        let k = UnitKind::from_code(&u.kind)
+            .filter(|k| *k != UnitKind::Person)
+            .ok_or_else(|| bad("unit kind", &u.kind))?;
+        kinds.push((u.name.clone(), k));
+    }
+    let mut cells = Vec::new();
+    for t in &p.targets {
+        let metric = Metric::from_code(&t.metric).ok_or_else(|| bad("metric", &t.metric))?;
+        let period = Period::parse_code(&t.period).map_err(|_| bad("period", &t.period))?;
+        if t.value < 0 {
+            return Err(bad("target", &t.value.to_string()));
+        }
+        if let Some(l) = &t.line
+            && !p.lines.contains(l)
+        {
+            return Err(bad("product line", l));
+        }
+        cells.push((t.line.clone(), period, metric, t.value));
+    }
+    let win_rate = crate::domain::ratio::Ratio::parse(&p.funnel.win_rate)
+        .map_err(|_| bad("win rate", &p.funnel.win_rate))?;
+    let funnel = FunnelDefaults {
+        deal_size: Money::from_fen(p.funnel.deal_size_fen),
+        win_rate,
+        visits_per_week: p.funnel.visits_per_week,
+    };
+    crate::domain::funnel::check_defaults(&funnel).map_err(|e| e.to_string())?;
+    let plan = NewPlan {
+        name: p.plan.name.clone(),
+        organisation: p.plan.organisation.clone(),
+        fiscal_year: p.plan.fiscal_year,
+        fiscal_start_month: p.plan.fiscal_start_month,
+        company: company.name.clone(),
+        version_name: p.plan.name.clone(),
+        channels: ["直销".to_owned(), "分销".to_owned(), "电商".to_owned()],
+    };
+    let round = p.round.clone();
+    let fill = |b: &crate::store::Bulk| -> crate::store::Result<()> {
+        let mut parent = b.root()?;
+        for (name, kind) in &kinds {
+            parent = b.add_node(parent, *kind, name)?;
+        }
+        let me = b.add_node(parent, UnitKind::Person, &p.person.name)?;
+        b.update_person(
+            me,
+            &PersonFields {
+                title: p.title.clone(),
+                email: p.email.clone(),
+                visits_per_week: p.visits_per_week,
+            },
+        )?;
+        let mut lines = Vec::new();
+        for name in &p.lines {
+            let id = b.add_line(&ProductLineFields {
+                name: name.clone(),
+                code: String::new(),
+                description: String::new(),
+            })?;
+            lines.push((name.clone(), id));
+        }
+        b.set_funnel_defaults(&funnel)?;
+        for (line, period, metric, value) in &cells {
+            let line = line
+                .as_ref()
+                .and_then(|l| lines.iter().find(|(n, _)| n == l).map(|(_, id)| *id));
+            b.set_target(me, line, *period, *metric, *value)?;
+        }
+        if let Some(r) = &round {
+            let text = serde_json::to_string(r).map_err(|e| StoreError::Sqlite {
+                detail: e.to_string(),
+            })?;
+            b.set_setting(SETTING_ROUND, &text)?;
+        }
+        Ok(())
+    };
+    use crate::i18n::Localized;
+    crate::store::Store::create_with(path, &plan, fill)
+        .map_err(|e| e.localize(crate::i18n::Lang::En))
+}
+
+/// The round a plan file made from a package answers (None for other plan files).
+pub fn stored_round(store: &crate::store::Store) -> Option<RoundOffer> {
+    store
+        .setting(SETTING_ROUND)
+        .ok()
+        .flatten()
+        .and_then(|t| serde_json::from_str(&t).ok())
 }

@@ -578,6 +578,11 @@ impl Store {
         Ok(())
     }
 
+    /// A setting of the plan file, as stored.
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        read::setting(&self.conn, key)
+    }
+
     /// Runs one user change as one transaction with its undo step.
     pub(crate) fn change<T>(
         &mut self,

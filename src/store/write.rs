@@ -820,6 +820,11 @@ impl Bulk<'_> {
         Ok(read::plan_info(self.tx)?.current_version)
     }
 
+    /// Sets a setting of the plan file.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        put_setting(self.tx, key, value)
+    }
+
     pub fn root(&self) -> Result<NodeId> {
         tree(self.tx)?
             .root()

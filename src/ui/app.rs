@@ -354,7 +354,16 @@ impl SalesPlanApp {
                 .unwrap_or_else(|| Err(table.to_owned())),
             dialogs::ExportFormat::Submission => person
                 .ok_or_else(|| i18n::tr(lang, "export.dialog.choose_person").into_owned())
-                .and_then(|p| crate::exchange::plan_file::submission(&doc.snap, p, comment, day))
+                .and_then(|p| {
+                    let stored = crate::exchange::plan_file::stored_round(&doc.store);
+                    crate::exchange::plan_file::submission(
+                        &doc.snap,
+                        p,
+                        comment,
+                        day,
+                        stored.as_ref(),
+                    )
+                })
                 .and_then(|sub| serde_json::to_vec_pretty(&sub).map_err(|e| e.to_string())),
             dialogs::ExportFormat::Html => {
                 Ok(crate::exchange::html::report(&doc.snap, person, lang, unit, day).into_bytes())
