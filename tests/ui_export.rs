@@ -186,3 +186,58 @@ fn submissions_are_previewed_with_their_conflicts_and_read_into_the_round() {
         .clone();
     assert!(round.rows.iter().all(|r| r.status != UnitStatus::Countered));
 }
+
+#[test]
+fn a_dropped_package_opens_as_the_persons_own_plan_and_dropped_submissions_are_previewed() {
+    let (dir, path) = demo();
+    let snap = salesplan::store::Store::open(&path)
+        .unwrap()
+        .snapshot()
+        .unwrap();
+    let li = snap.people().find(|p| p.name == "李娜").unwrap().id;
+    let day = salesplan::domain::period::parse_date("2026-12-01").unwrap();
+    let package = salesplan::exchange::plan_file::package(&snap, li, day).unwrap();
+    let file = dir.path().join("李娜-package.json");
+    std::fs::write(&file, serde_json::to_vec_pretty(&package).unwrap()).unwrap();
+    let mut h = app(path.clone());
+    h.run();
+    drop_file(&mut h, &file);
+    let doc = h.state().doc.as_ref().unwrap();
+    assert_ne!(doc.store.path(), path.as_path());
+    assert_eq!(
+        doc.snap
+            .people()
+            .map(|p| p.name.clone())
+            .collect::<Vec<_>>(),
+        ["李娜"]
+    );
+    assert!(
+        h.query_by_label_contains("已将计划包打开为您自己的计划文件")
+            .is_some()
+    );
+    // A submission dropped on a plan that is not in a round: previewed, refused, saying why.
+    let sub = dir.path().join("sub.json");
+    let s = salesplan::exchange::plan_file::submission(
+        &snap,
+        li,
+        "",
+        day,
+        Some(
+            &package
+                .round
+                .clone()
+                .unwrap_or(salesplan::exchange::plan_file::RoundOffer {
+                    number: 1,
+                    unit: "李娜".into(),
+                    top_down_fen: None,
+                    comment: String::new(),
+                }),
+        ),
+    );
+    std::fs::write(&sub, serde_json::to_vec_pretty(&s.unwrap()).unwrap()).unwrap();
+    drop_file(&mut h, &sub);
+    assert!(
+        h.query_by_label_contains("计划当前不在进行中的谈判轮次")
+            .is_some()
+    );
+}

@@ -352,6 +352,10 @@ impl SalesPlanApp {
                 .find(|t| t.key == table)
                 .map(|t| export::csv_bytes(t, unit))
                 .unwrap_or_else(|| Err(table.to_owned())),
+            dialogs::ExportFormat::Package => person
+                .ok_or_else(|| i18n::tr(lang, "export.dialog.choose_person").into_owned())
+                .and_then(|p| crate::exchange::plan_file::package(&doc.snap, p, day))
+                .and_then(|pk| serde_json::to_vec_pretty(&pk).map_err(|e| e.to_string())),
             dialogs::ExportFormat::Submission => person
                 .ok_or_else(|| i18n::tr(lang, "export.dialog.choose_person").into_owned())
                 .and_then(|p| {
@@ -382,6 +386,32 @@ impl SalesPlanApp {
                 self.toast(text, 6.0);
             }
             Err(e) => self.show_error("export.failed", e),
+        }
+    }
+
+    /// Opens a leader's package as the person's own new plan file, beside the open plan.
+    pub fn open_package(&mut self, path: &Path) {
+        use crate::exchange::plan_file;
+        let lang = self.prefs.lang;
+        let package = std::fs::read(path)
+            .map_err(|e| e.to_string())
+            .and_then(|b| plan_file::parse_package(&b).map_err(|e| e.localize(lang)));
+        let created = package.and_then(|p| {
+            let name = format!("{} - {}", p.plan.name, p.person.name);
+            let target = Self::free_path(&self.default_dir(), &name);
+            plan_file::create_from_package(&target, &p).map(|_| target)
+        });
+        match created {
+            Ok(target) => {
+                self.open_path(&target);
+                let text = i18n::trf(
+                    lang,
+                    "plan_file.opened",
+                    &[("path", target.display().to_string())],
+                );
+                self.toast(text, 8.0);
+            }
+            Err(e) => self.show_error("plan_file.open_failed", e),
         }
     }
 
@@ -1219,7 +1249,13 @@ impl eframe::App for SalesPlanApp {
             if is_sqlite_file(path) {
                 self.open_path(path);
             } else if self.doc.is_some() {
-                if is_monthly_plan_file(path) {
+                if let Some(kind) = plan_file_kind(path) {
+                    if kind == "package" {
+                        self.open_package(path);
+                    } else {
+                        self.preview_submissions(&dropped);
+                    }
+                } else if is_monthly_plan_file(path) {
                     // The monthly plan exported by SalesPlan and edited: read it back.
                     self.import_monthly(path);
                 } else {
@@ -1391,4 +1427,19 @@ fn is_monthly_plan_file(path: &Path) -> bool {
         || (t.headers.len() >= crate::exchange::grid_file::FIXED + 12
             && any("export.metric_code", &t.headers[2])
             && any("export.unit", &t.headers[3]))
+}
+
+/// The kind of a SalesPlan plan exchange file (`package`, `submission`), if `path` is one.
+fn plan_file_kind(path: &Path) -> Option<String> {
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if !is_json {
+        return None;
+    }
+    // Plan files are small; a large JSON file is not one.
+    if std::fs::metadata(path).ok()?.len() > 16 * 1024 * 1024 {
+        return None;
+    }
+    crate::exchange::plan_file::kind_of(&std::fs::read(path).ok()?)
 }

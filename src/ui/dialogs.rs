@@ -55,14 +55,17 @@ pub enum ExportFormat {
     Json,
     /// A person's bottom-up figure for the current round.
     Submission,
+    /// A person's targets and round, to open as their own plan file.
+    Package,
 }
 
 impl ExportFormat {
-    pub const ALL: [ExportFormat; 5] = [
+    pub const ALL: [ExportFormat; 6] = [
         Self::Xlsx,
         Self::Csv,
         Self::Html,
         Self::Json,
+        Self::Package,
         Self::Submission,
     ];
 
@@ -71,7 +74,7 @@ impl ExportFormat {
             Self::Xlsx => "xlsx",
             Self::Csv => "csv",
             Self::Html => "html",
-            Self::Json | Self::Submission => "json",
+            Self::Json | Self::Submission | Self::Package => "json",
         }
     }
 
@@ -81,6 +84,7 @@ impl ExportFormat {
             Self::Csv => "export.format.csv",
             Self::Html => "export.format.html",
             Self::Submission => "export.format.submission",
+            Self::Package => "export.format.package",
             Self::Json => "export.format.json",
         }
     }
@@ -500,7 +504,10 @@ fn export_ui(ui: &mut Ui, form: &mut ExportForm, lang: Lang, busy: bool, out: &m
                     .labelled_by(label.id);
                 ui.end_row();
             }
-            if form.format == ExportFormat::Html || form.format == ExportFormat::Submission {
+            if matches!(
+                form.format,
+                ExportFormat::Html | ExportFormat::Submission | ExportFormat::Package
+            ) {
                 let label = ui.label(tr("export.dialog.person"));
                 let whole = tr(if form.format == ExportFormat::Html {
                     "export.dialog.whole_plan"
@@ -530,7 +537,10 @@ fn export_ui(ui: &mut Ui, form: &mut ExportForm, lang: Lang, busy: bool, out: &m
                     .labelled_by(label.id);
                 ui.end_row();
             }
-            if !matches!(form.format, ExportFormat::Json | ExportFormat::Submission) {
+            if !matches!(
+                form.format,
+                ExportFormat::Json | ExportFormat::Submission | ExportFormat::Package
+            ) {
                 ui.label(tr("export.dialog.unit"));
                 ui.horizontal(|ui| {
                     ui.selectable_value(&mut form.unit, AmountUnit::Wan, tr("unit.wan"));
@@ -545,7 +555,10 @@ fn export_ui(ui: &mut Ui, form: &mut ExportForm, lang: Lang, busy: bool, out: &m
     ui.horizontal(|ui| {
         let ready = !form.path.trim().is_empty()
             && !busy
-            && (form.format != ExportFormat::Submission || form.person.is_some());
+            && (!matches!(
+                form.format,
+                ExportFormat::Submission | ExportFormat::Package
+            ) || form.person.is_some());
         if ui
             .add_enabled(ready, egui::Button::new(tr("export.dialog.export")))
             .clicked()
