@@ -305,6 +305,16 @@ fn every_conflict_is_refused_and_nothing_is_written() {
     drop(store);
     let o = salesplan(&["import", "--db", arg(&db), "plan", arg(&li)]);
     assert!(text(&o.stdout).contains("\"华东大区\" has already agreed its target"));
+    // Confirmed: the round is closed to figures.
+    let mut store = Store::open(&db).unwrap();
+    store.confirm_round("2026 年度目标（确认）").unwrap();
+    drop(store);
+    let o = salesplan(&["import", "--db", arg(&db), "plan", arg(&li)]);
+    assert!(
+        text(&o.stdout).contains("the plan is not in an open negotiation round"),
+        "{}",
+        text(&o.stdout)
+    );
     // With --skip-invalid the valid files are read and the others listed.
     let o = salesplan(&[
         "import",

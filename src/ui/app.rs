@@ -848,6 +848,33 @@ impl SalesPlanApp {
                     self.file_task = Some(FileTask::Submissions(rx));
                 }
             }
+            Action::PickSubmissionFolder => {
+                if self.file_task.is_none() {
+                    let (tx, rx) = channel();
+                    let ctx = ctx.clone();
+                    std::thread::spawn(move || {
+                        // Every *.json in the folder, in name order.
+                        let picked = rfd::FileDialog::new().pick_folder().map(|dir| {
+                            let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+                                .map(|entries| {
+                                    entries
+                                        .filter_map(|e| e.ok().map(|e| e.path()))
+                                        .filter(|p| {
+                                            p.extension()
+                                                .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+                                        })
+                                        .collect()
+                                })
+                                .unwrap_or_default();
+                            files.sort();
+                            files
+                        });
+                        let _ = tx.send(picked);
+                        ctx.request_repaint();
+                    });
+                    self.file_task = Some(FileTask::Submissions(rx));
+                }
+            }
             Action::ApplySubmissions(figures) => {
                 let detail = figures.len().to_string();
                 self.change(|s| s.apply_submissions(&figures, &detail));

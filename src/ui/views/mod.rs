@@ -269,6 +269,8 @@ pub enum Action {
     PickMonthlyFile,
     /// Asks for account managers' submission files to read into the round.
     PickSubmissions,
+    /// Asks for a folder of submission files.
+    PickSubmissionFolder,
     /// Reads checked submissions into the round: each unit's bottom-up figure and comment.
     ApplySubmissions(Vec<(NodeId, Money, String)>),
     /// Opens the import dialog for a kind of data.

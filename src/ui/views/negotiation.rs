@@ -90,6 +90,9 @@ fn submissions_ui(ui: &mut Ui, ctx: &ViewCtx, actions: &mut Vec<Action>) {
         if ui.button(ctx.tr("negotiation.read_submissions")).clicked() {
             actions.push(Action::PickSubmissions);
         }
+        if ui.button(ctx.tr("negotiation.read_folder")).clicked() {
+            actions.push(Action::PickSubmissionFolder);
+        }
         if ui.button(ctx.tr("negotiation.write_submission")).clicked() {
             actions.push(Action::Command(crate::ui::commands::Command::Export));
         }
