@@ -611,51 +611,24 @@ fn export(db: &Path, args: ExportArgs, out: &mut dyn Write) -> Result<(), String
 /// `import monthly FILE`: the monthly plan read back from an exported workbook or CSV, as one
 /// change.
 fn import_monthly(db: &Path, args: &ImportArgs, out: &mut dyn Write) -> Result<(), String> {
-    use std::sync::atomic::AtomicBool;
-
-    use crate::exchange::grid_file;
-    use crate::exchange::pipeline::SourceInput;
-    use crate::exchange::source::ReadOptions;
     let lang = crate::i18n::Lang::En;
     let mut store = Store::open(db).map_err(|e| e.to_string())?;
     let snap = store.snapshot().map_err(|e| e.to_string())?;
-    let mut sheet = args.sheet.clone();
-    let cancel = AtomicBool::new(false);
-    let input = SourceInput::File(args.source.to_owned());
-    // A workbook exported by SalesPlan: its monthly sheet, in either language.
-    if sheet.is_none() {
-        let first = input
-            .read(&ReadOptions::default(), &|_| {}, &cancel)
-            .map_err(|e| format!("{}: {e}", args.source.display()))?;
-        sheet = crate::i18n::Lang::ALL
-            .into_iter()
-            .map(|l| crate::i18n::tr(l, "export.table.monthly").into_owned())
-            .find(|name| first.sheets.contains(name));
-    }
-    let options = ReadOptions {
-        encoding: args.encoding.map(parse_encoding).transpose()?,
-        delimiter: None,
-        sheet,
-    };
-    let table = input
-        .read(&options, &|_| {}, &cancel)
-        .map_err(|e| format!("{}: {e}", args.source.display()))?;
-    let fail = |problems: Vec<String>| {
+    let encoding = args.encoding.map(parse_encoding).transpose()?;
+    let (rows, cells) = crate::exchange::grid_file::read_file(
+        &snap,
+        args.source,
+        encoding,
+        args.sheet.clone(),
+        lang,
+    )
+    .map_err(|problems| {
         format!(
             "{}: nothing was imported:\n  {}",
             args.source.display(),
             problems.join("\n  ")
         )
-    };
-    let edits = grid_file::read_monthly(&snap, &table, lang).map_err(fail)?;
-    let cells = grid_file::changes(&snap, &edits, lang).map_err(fail)?;
-    // Only what differs from the plan: importing the same file again changes nothing.
-    let current = crate::domain::targets::TargetTable::new(&snap.targets);
-    let cells: Vec<_> = cells
-        .into_iter()
-        .filter(|c| current.get(c.node, c.line, c.period, c.metric) != c.value)
-        .collect();
-    let rows = table.rows.len();
+    })?;
     if args.dry_run {
         let _ = writeln!(
             out,
@@ -754,16 +727,7 @@ fn import_plan(
     }
     let mut store = Store::open(db).map_err(|e| e.to_string())?;
     let snap = store.snapshot().map_err(|e| e.to_string())?;
-    let parsed: Vec<_> = files
-        .iter()
-        .map(|f| {
-            std::fs::read(f)
-                .map_err(|e| plan_file::Conflict::Unreadable {
-                    detail: e.to_string(),
-                })
-                .and_then(|b| plan_file::parse(&b))
-        })
-        .collect();
+    let parsed = plan_file::read_submissions(&files);
     let checked = plan_file::check(&snap, &parsed);
     let tree = OrgTree::new(&snap.nodes);
     let mut accepted = Vec::new();

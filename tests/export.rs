@@ -3,29 +3,17 @@
 //! an edit applied as one change; bad files refused with nothing written), CSV that a
 //! spreadsheet cannot run as formulas, and files written whole.
 
+mod common;
+
+use common::{arg, salesplan, text};
 use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::atomic::AtomicBool;
 
 use salesplan::exchange::pipeline::SourceInput;
 use salesplan::exchange::source::{CellKind, ReadOptions};
 use salesplan::store::Store;
-
-fn salesplan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_salesplan"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn arg(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 fn demo(dir: &Path) -> std::path::PathBuf {
     let db = dir.join("demo.salesplan");

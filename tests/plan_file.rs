@@ -3,29 +3,16 @@
 //! once (a folder) into the round, and the bottom-up sums come out exactly; every conflict is
 //! refused with nothing written; a submission never changes anyone else's numbers.
 
+mod common;
+
+use common::{arg, salesplan, text};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use salesplan::domain::model::{Metric, NodeId};
 use salesplan::domain::money::Money;
 use salesplan::domain::negotiation::{Party, RoundEvent, UnitStatus};
 use salesplan::domain::period::Period;
 use salesplan::store::Store;
-
-fn salesplan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_salesplan"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn arg(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 const PEOPLE: [(&str, i64); 5] = [
     ("张伟", 950),

@@ -58,7 +58,8 @@ fn tr(lang: Lang, key: &str) -> String {
     i18n::tr(lang, key).into_owned()
 }
 
-fn unit_name(lang: Lang, unit: AmountUnit) -> String {
+/// 万元 / 元 in the language.
+pub fn unit_name(lang: Lang, unit: AmountUnit) -> String {
     tr(
         lang,
         match unit {
@@ -249,7 +250,8 @@ fn funnels(snap: &PlanSnapshot, lang: Lang, unit: AmountUnit) -> Table {
     }
 }
 
-fn stage_name(snap: &PlanSnapshot, lang: Lang, position: u8) -> String {
+/// A pipeline stage's name: the user's, else the built-in one of its position.
+pub fn stage_name(snap: &PlanSnapshot, lang: Lang, position: u8) -> String {
     snap.stages
         .iter()
         .find(|s| s.position == position && !s.name.trim().is_empty())

@@ -176,3 +176,50 @@ pub fn changes(
         Err(problems)
     }
 }
+
+/// The monthly plan read from a file — the monthly sheet of an exported workbook (in either
+/// language), else the file's first sheet or its CSV text — checked whole: the number of rows
+/// read and the cells that differ from the plan (reading the same file again changes nothing),
+/// or every problem found.
+pub fn read_file(
+    snap: &PlanSnapshot,
+    path: &std::path::Path,
+    encoding: Option<crate::exchange::source::TextEncoding>,
+    sheet: Option<String>,
+    lang: Lang,
+) -> Result<(usize, Vec<crate::store::targets::CellChange>), Vec<String>> {
+    use crate::exchange::pipeline::SourceInput;
+    use crate::exchange::source::ReadOptions;
+    use crate::i18n::Localized;
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let input = SourceInput::File(path.to_owned());
+    let read = |sheet: Option<String>| {
+        input
+            .read(
+                &ReadOptions {
+                    encoding,
+                    delimiter: None,
+                    sheet,
+                },
+                &|_| {},
+                &cancel,
+            )
+            .map_err(|e| vec![e.localize(lang)])
+    };
+    let mut table = read(sheet.clone())?;
+    if sheet.is_none()
+        && let Some(name) = Lang::ALL
+            .into_iter()
+            .map(|l| i18n::tr(l, "export.table.monthly").into_owned())
+            .find(|name| table.sheets.contains(name) && table.sheet.as_ref() != Some(name))
+    {
+        table = read(Some(name))?;
+    }
+    let edits = read_monthly(snap, &table, lang)?;
+    let current = crate::domain::targets::TargetTable::new(&snap.targets);
+    let cells = changes(snap, &edits, lang)?
+        .into_iter()
+        .filter(|c| current.get(c.node, c.line, c.period, c.metric) != c.value)
+        .collect();
+    Ok((table.rows.len(), cells))
+}

@@ -11,7 +11,7 @@ use crate::domain::money::{AmountUnit, Money};
 use crate::domain::org::OrgTree;
 use crate::domain::targets::TargetTable;
 use crate::domain::variance::{self, Window};
-use crate::exchange::export::{self, Table, Value};
+use crate::exchange::export::{self, Table, Value, unit_name};
 use crate::exchange::letter::escape;
 use crate::i18n::{self, Lang};
 
@@ -54,16 +54,6 @@ const COLORS: [&str; 3] = ["#2f6fb3", "#e0832f", "#3aa057"];
 
 fn tr(lang: Lang, key: &str) -> String {
     i18n::tr(lang, key).into_owned()
-}
-
-fn unit_name(lang: Lang, unit: AmountUnit) -> String {
-    tr(
-        lang,
-        match unit {
-            AmountUnit::Yuan => "unit.yuan",
-            AmountUnit::Wan => "unit.wan",
-        },
-    )
 }
 
 fn value_html(v: &Value, unit: AmountUnit) -> (String, bool) {

@@ -222,6 +222,20 @@ pub fn parse(bytes: &[u8]) -> Result<Submission, Conflict> {
     })
 }
 
+/// Reads submission files; a file that cannot be read is a conflict of its own.
+pub fn read_submissions(files: &[std::path::PathBuf]) -> Vec<Result<Submission, Conflict>> {
+    files
+        .iter()
+        .map(|f| {
+            std::fs::read(f)
+                .map_err(|e| Conflict::Unreadable {
+                    detail: e.to_string(),
+                })
+                .and_then(|b| parse(&b))
+        })
+        .collect()
+}
+
 /// The kind a plan file declares (`package`, `submission`), if it is one.
 pub fn kind_of(bytes: &[u8]) -> Option<String> {
     #[derive(Deserialize)]

@@ -70,7 +70,7 @@ pub enum FinanceChange {
     SetTerms(CreditTerms),
 }
 
-fn invalid(field: &'static str, value: impl ToString) -> StoreError {
+pub(super) fn invalid(field: &'static str, value: impl ToString) -> StoreError {
     StoreError::InvalidValue {
         field,
         value: value.to_string(),
@@ -85,7 +85,7 @@ fn check_month(month: u8) -> Result<()> {
     }
 }
 
-fn exists(conn: &Connection, table: &'static str, id: i64) -> Result<()> {
+pub(super) fn exists(conn: &Connection, table: &'static str, id: i64) -> Result<()> {
     let found: bool = conn.query_row(
         &format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1)"),
         [id],
@@ -98,7 +98,7 @@ fn exists(conn: &Connection, table: &'static str, id: i64) -> Result<()> {
     }
 }
 
-fn ratio_text(r: Ratio) -> String {
+pub(super) fn ratio_text(r: Ratio) -> String {
     format!("{}/{}", r.num(), r.den())
 }
 
@@ -236,11 +236,7 @@ pub(super) fn apply(tx: &Connection, change: &FinanceChange) -> Result<()> {
             if !r.is_positive() {
                 return Err(invalid("expense_overrun.threshold", r.format_percent(4)));
             }
-            tx.execute(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![SETTING_THRESHOLD, ratio_text(*r)],
-            )?;
+            super::write::put_setting(tx, SETTING_THRESHOLD, &ratio_text(*r))?;
         }
         FinanceChange::AddContract(c) => {
             let number = crate::domain::org::clean_name(&c.number)?;
@@ -387,11 +383,11 @@ impl Store {
     }
 }
 
-fn date_of(field: &'static str, t: String) -> rusqlite::Result<Date> {
+pub(super) fn date_of(field: &'static str, t: String) -> rusqlite::Result<Date> {
     t.parse().map_err(|_| super::read::bad(field, &t))
 }
 
-fn collect<T>(
+pub(super) fn collect<T>(
     conn: &Connection,
     sql: &str,
     f: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,

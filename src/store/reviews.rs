@@ -5,7 +5,9 @@
 use jiff::civil::Date;
 use rusqlite::{Connection, params};
 
-use super::{ChangeLabel, Result, Store, StoreError};
+use super::finance::{collect, date_of, exists, invalid, ratio_text};
+use super::write::put_setting;
+use super::{ChangeLabel, Result, Store};
 use crate::domain::forecast;
 use crate::domain::model::{Metric, NodeId};
 use crate::domain::org::clean_name;
@@ -81,39 +83,6 @@ impl ReviewChange {
         };
         ChangeLabel::new(key, detail)
     }
-}
-
-fn invalid(field: &'static str, value: impl ToString) -> StoreError {
-    StoreError::InvalidValue {
-        field,
-        value: value.to_string(),
-    }
-}
-
-fn exists(conn: &Connection, table: &'static str, id: i64) -> Result<()> {
-    let found: bool = conn.query_row(
-        &format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1)"),
-        [id],
-        |r| r.get(0),
-    )?;
-    if found {
-        Ok(())
-    } else {
-        Err(StoreError::Missing { what: table, id })
-    }
-}
-
-fn ratio_text(r: Ratio) -> String {
-    format!("{}/{}", r.num(), r.den())
-}
-
-fn put_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
-    conn.execute(
-        "INSERT INTO settings (key, value) VALUES (?1, ?2)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        params![key, value],
-    )?;
-    Ok(())
 }
 
 fn check_owner(conn: &Connection, owner: Option<NodeId>) -> Result<()> {
@@ -254,20 +223,6 @@ impl Store {
     pub fn apply_review_change(&mut self, change: &ReviewChange) -> Result<()> {
         self.change(change.label(), |tx| apply(tx, change))
     }
-}
-
-fn date_of(field: &'static str, t: String) -> rusqlite::Result<Date> {
-    t.parse().map_err(|_| super::read::bad(field, &t))
-}
-
-fn collect<T>(
-    conn: &Connection,
-    sql: &str,
-    f: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
-) -> Result<Vec<T>> {
-    let mut stmt = conn.prepare(sql)?;
-    let rows = stmt.query_map([], f)?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 fn ratio_setting(conn: &Connection, key: &str) -> Result<Option<Ratio>> {

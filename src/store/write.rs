@@ -361,7 +361,7 @@ pub(crate) fn insert_history(tx: &Connection, sales: &[HistorySale]) -> Result<(
     Ok(())
 }
 
-fn put_setting(tx: &Connection, key: &str, value: &str) -> Result<()> {
+pub(super) fn put_setting(tx: &Connection, key: &str, value: &str) -> Result<()> {
     tx.execute(
         "INSERT INTO settings (key, value) VALUES (?1, ?2)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -421,16 +421,7 @@ impl SalesPlanApp {
         use crate::exchange::plan_file;
         let Some(doc) = &self.doc else { return };
         let lang = self.prefs.lang;
-        let parsed: Vec<_> = files
-            .iter()
-            .map(|f| {
-                std::fs::read(f)
-                    .map_err(|e| plan_file::Conflict::Unreadable {
-                        detail: e.to_string(),
-                    })
-                    .and_then(|b| plan_file::parse(&b))
-            })
-            .collect();
+        let parsed = plan_file::read_submissions(files);
         let checked = plan_file::check(&doc.snap, &parsed);
         let tree = crate::domain::org::OrgTree::new(&doc.snap.nodes);
         let name = |n: crate::domain::model::NodeId| {
@@ -482,50 +473,11 @@ impl SalesPlanApp {
     /// Reads the monthly plan back from a workbook or CSV and applies it as one change, or
     /// says what is wrong with it (nothing written).
     fn import_monthly(&mut self, path: &Path) {
-        use crate::exchange::grid_file;
-        use crate::exchange::pipeline::SourceInput;
-        use crate::exchange::source::ReadOptions;
         let lang = self.prefs.lang;
         let Some(doc) = &self.doc else { return };
-        let cancel = std::sync::atomic::AtomicBool::new(false);
-        let input = SourceInput::File(path.to_owned());
-        let read = |sheet: Option<String>| {
-            input.read(
-                &ReadOptions {
-                    sheet,
-                    ..ReadOptions::default()
-                },
-                &|_| {},
-                &cancel,
-            )
-        };
-        let table = read(None).and_then(|first| {
-            let sheet = i18n::Lang::ALL
-                .into_iter()
-                .map(|l| i18n::tr(l, "export.table.monthly").into_owned())
-                .find(|name| first.sheets.contains(name));
-            if sheet.is_some() {
-                read(sheet)
-            } else {
-                Ok(first)
-            }
-        });
-        let table = match table {
-            Ok(t) => t,
-            Err(e) => {
-                self.show_error("grid_file.failed", e.localize(lang));
-                return;
-            }
-        };
-        let cells = grid_file::read_monthly(&doc.snap, &table, lang)
-            .and_then(|edits| grid_file::changes(&doc.snap, &edits, lang));
-        let current = crate::domain::targets::TargetTable::new(&doc.snap.targets);
-        match cells {
+        let read = crate::exchange::grid_file::read_file(&doc.snap, path, None, None, lang);
+        match read.map(|(_, cells)| cells) {
             Ok(cells) => {
-                let cells: Vec<_> = cells
-                    .into_iter()
-                    .filter(|c| current.get(c.node, c.line, c.period, c.metric) != c.value)
-                    .collect();
                 if cells.is_empty() {
                     self.toast(i18n::tr(lang, "grid_file.same").into_owned(), 5.0);
                     return;

@@ -79,3 +79,19 @@ pub fn wait_for(
     }
     panic!("timed out waiting for {what}");
 }
+
+/// Runs the `salesplan` binary.
+pub fn salesplan(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_salesplan"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+pub fn arg(p: &std::path::Path) -> &str {
+    p.to_str().unwrap()
+}

@@ -47,17 +47,7 @@ pub struct State {
 
 /// An item's name: `Category · Item`.
 pub fn item_name(ctx: &ViewCtx, i: &ExpenseItem) -> String {
-    let category = ctx.tr(&format!("expense.cat.{}", i.category));
-    let category = if category.starts_with("expense.cat.") {
-        i.category.clone()
-    } else {
-        category.into_owned()
-    };
-    let name = match &i.code {
-        Some(code) => ctx.tr(&format!("expense.item.{code}")).into_owned(),
-        None => i.name.clone(),
-    };
-    format!("{category} · {name}")
+    crate::exchange::export::item_name(ctx.lang(), i)
 }
 
 fn status_cell(ctx: &ViewCtx, status: Status, dark: bool) -> Cell {

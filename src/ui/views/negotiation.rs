@@ -532,18 +532,27 @@ fn confirmed_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec
             ui.end_row();
         });
     if ui.button(ctx.tr("negotiation.start_revision")).clicked() {
-        let n = ctx
-            .snap
-            .versions
-            .iter()
-            .filter(|v| v.kind == VersionKind::Revision)
-            .count()
-            + 1;
-        actions.push(Action::StartRevision {
-            name: ctx.trf("negotiation.revision_name", &[("n", n.to_string())]),
-            reason: state.revision_reason.clone(),
-            requested_by: state.revision_by.clone(),
-        });
+        actions.push(start_revision(
+            ctx,
+            &state.revision_reason,
+            &state.revision_by,
+        ));
+    }
+}
+
+/// Starts the next revision ("修订 3") with its reason and who asked for it.
+pub(crate) fn start_revision(ctx: &ViewCtx, reason: &str, requested_by: &str) -> Action {
+    let n = ctx
+        .snap
+        .versions
+        .iter()
+        .filter(|v| v.kind == VersionKind::Revision)
+        .count()
+        + 1;
+    Action::StartRevision {
+        name: ctx.trf("negotiation.revision_name", &[("n", n.to_string())]),
+        reason: reason.to_owned(),
+        requested_by: requested_by.to_owned(),
     }
 }
 

@@ -222,15 +222,7 @@ pub(super) fn product_name(ctx: &ViewCtx, id: Option<crate::domain::model::Produ
 
 /// A stage's name: the user's, else the built-in one.
 pub(super) fn stage_name(ctx: &ViewCtx, position: u8) -> String {
-    ctx.snap
-        .stages
-        .iter()
-        .find(|s| s.position == position && !s.name.trim().is_empty())
-        .map(|s| s.name.clone())
-        .unwrap_or_else(|| {
-            ctx.tr(&crate::domain::model::PipelineStage::builtin_key(position))
-                .into_owned()
-        })
+    crate::exchange::export::stage_name(ctx.snap, ctx.lang(), position)
 }
 
 /// A stage's playbook: the user's, else the article's for the nine built-in stages.

@@ -8,7 +8,7 @@ use egui_plot::{Bar, BarChart};
 use super::{State, window_label};
 use crate::domain::attribution::{Attribution, Method, PlanAttribution};
 use crate::domain::forecast::{Forecast, PersonForecast};
-use crate::domain::model::{NodeId, VersionKind};
+use crate::domain::model::NodeId;
 use crate::domain::money::{AmountUnit, Money};
 use crate::domain::ratio::Ratio;
 use crate::ui::theme;
@@ -463,18 +463,11 @@ pub(super) fn forecast_ui(
                 ui.add(egui::TextEdit::singleline(&mut state.revision_by).desired_width(200.0))
                     .labelled_by(l.id);
                 if ui.button(ctx.tr("negotiation.start_revision")).clicked() {
-                    let n = ctx
-                        .snap
-                        .versions
-                        .iter()
-                        .filter(|v| v.kind == VersionKind::Revision)
-                        .count()
-                        + 1;
-                    actions.push(Action::StartRevision {
-                        name: ctx.trf("negotiation.revision_name", &[("n", n.to_string())]),
-                        reason: state.revision_reason.clone(),
-                        requested_by: state.revision_by.clone(),
-                    });
+                    actions.push(crate::ui::views::negotiation::start_revision(
+                        ctx,
+                        &state.revision_reason,
+                        &state.revision_by,
+                    ));
                 }
             });
     }
