@@ -102,6 +102,50 @@ pub struct Forecast {
     pub at_risk: bool,
 }
 
+/// The re-forecast of a group of people (a unit, or one person), added up.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GroupForecast {
+    pub target: Money,
+    pub actual: Money,
+    pub pipeline: Money,
+    pub run_rate: Money,
+    pub projected: Money,
+    pub spread: [Money; 12],
+    pub attainment: Option<Ratio>,
+    pub at_risk: bool,
+}
+
+impl Forecast {
+    /// The people of the group and their sum; `in_group` says who belongs to it.
+    pub fn group(
+        &self,
+        in_group: impl Fn(NodeId) -> bool,
+    ) -> (Vec<&PersonForecast>, GroupForecast) {
+        let people: Vec<&PersonForecast> =
+            self.people.iter().filter(|p| in_group(p.person)).collect();
+        let sum = |f: fn(&PersonForecast) -> Money| people.iter().map(|p| f(p)).sum::<Money>();
+        let target = sum(|p| p.target);
+        let projected = sum(|p| p.projected);
+        let mut spread = [Money::ZERO; 12];
+        for p in &people {
+            for (s, v) in spread.iter_mut().zip(p.spread) {
+                *s += v;
+            }
+        }
+        let group = GroupForecast {
+            target,
+            actual: sum(|p| p.actual),
+            pipeline: sum(|p| p.pipeline),
+            run_rate: sum(|p| p.run_rate.value),
+            projected,
+            spread,
+            attainment: attainment(projected, target),
+            at_risk: at_risk(projected, target, self.threshold),
+        };
+        (people, group)
+    }
+}
+
 fn fen(r: Ratio) -> Money {
     Money::from_fen(i64::try_from(r.round(Rounding::HalfAwayFromZero)).unwrap_or(i64::MAX))
 }
@@ -131,32 +175,31 @@ pub fn forecast(
         .iter()
         .map(|p| person(snap, p, through, threshold, &contracts, &leads))
         .collect();
-    let sum = |f: fn(&PersonForecast) -> Money| people.iter().map(f).sum::<Money>();
-    let target = sum(|p| p.target);
-    let actual = sum(|p| p.actual);
-    let pipeline = sum(|p| p.pipeline);
-    let run_rate = sum(|p| p.run_rate.value);
-    let projected = sum(|p| p.projected);
-    let mut spread = [Money::ZERO; 12];
-    for p in &people {
-        for (s, v) in spread.iter_mut().zip(p.spread) {
-            *s += v;
-        }
-    }
-    Forecast {
+    let mut out = Forecast {
         through,
         threshold,
-        target,
-        actual,
-        remaining: target - actual,
-        spread,
-        pipeline,
-        run_rate,
-        projected,
-        attainment: attainment(projected, target),
-        at_risk: at_risk(projected, target, threshold),
         people,
-    }
+        target: Money::ZERO,
+        actual: Money::ZERO,
+        remaining: Money::ZERO,
+        spread: [Money::ZERO; 12],
+        pipeline: Money::ZERO,
+        run_rate: Money::ZERO,
+        projected: Money::ZERO,
+        attainment: None,
+        at_risk: false,
+    };
+    let (_, all) = out.group(|_| true);
+    out.target = all.target;
+    out.actual = all.actual;
+    out.remaining = all.target - all.actual;
+    out.spread = all.spread;
+    out.pipeline = all.pipeline;
+    out.run_rate = all.run_rate;
+    out.projected = all.projected;
+    out.attainment = all.attainment;
+    out.at_risk = all.at_risk;
+    out
 }
 
 fn person(

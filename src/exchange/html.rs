@@ -303,20 +303,9 @@ pub fn report(
     let closed = variance::months_closed(&fy, day);
     let stats = crate::domain::stats::for_plan(snap);
     let f = crate::domain::forecast::forecast(snap, &stats, closed, snap.reviews.at_risk);
-    let people: Vec<&crate::domain::forecast::PersonForecast> = f
-        .people
-        .iter()
-        .filter(|p| person.is_none_or(|x| x == p.person))
-        .collect();
-    let target: Money = people.iter().map(|p| p.target).sum();
-    let actual: Money = people.iter().map(|p| p.actual).sum();
-    let projected: Money = people.iter().map(|p| p.projected).sum();
-    let attainment = (target.fen() > 0)
-        .then(|| {
-            crate::domain::ratio::Ratio::new(i128::from(projected.fen()), i128::from(target.fen()))
-        })
-        .flatten();
-    let at_risk = attainment.is_some_and(|a| a < f.threshold);
+    let (_, group) = f.group(|p| person.is_none_or(|x| x == p));
+    let (target, actual, projected) = (group.target, group.actual, group.projected);
+    let (attainment, at_risk) = (group.attainment, group.at_risk);
     let card = |html: &mut String, k: &str, v: String, class: &str| {
         let _ = write!(
             html,

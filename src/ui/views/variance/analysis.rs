@@ -298,21 +298,13 @@ pub(super) fn forecast_ui(
     widgets::subheading(ui, &ctx.trf("forecast.title", &[("through", through_text)]));
     ui.label(RichText::new(ctx.tr("forecast.intro")).weak());
     let under = ctx.tree.people_under(scope);
-    let people: Vec<&PersonForecast> = f
-        .people
-        .iter()
-        .filter(|p| under.contains(&p.person) || p.person == scope)
-        .collect();
+    let (people, group) = f.group(|p| under.contains(&p) || p == scope);
     if people.is_empty() {
         widgets::note(ui, &ctx.tr("forecast.nobody"));
         return;
     }
-    let sum = |g: fn(&PersonForecast) -> Money| people.iter().map(|p| g(p)).sum::<Money>();
-    let (target, projected) = (sum(|p| p.target), sum(|p| p.projected));
-    let attainment = (target.fen() > 0)
-        .then(|| Ratio::new(i128::from(projected.fen()), i128::from(target.fen())))
-        .flatten();
-    let at_risk = attainment.is_some_and(|a| a < f.threshold);
+    let (target, projected) = (group.target, group.projected);
+    let (attainment, at_risk) = (group.attainment, group.at_risk);
     let dark = ui.visuals().dark_mode;
     let headline = ctx.trf(
         "forecast.headline",

@@ -266,22 +266,13 @@ fn forecast_line(
         return Vec::new();
     }
     let people: Vec<NodeId> = ctx.tree.people_under(c.table.scope);
-    let mine: Vec<_> = c
-        .forecast
-        .people
-        .iter()
-        .filter(|p| people.contains(&p.person) || p.person == c.table.scope)
-        .collect();
+    let scope = c.table.scope;
+    let (mine, group) = c.forecast.group(|p| people.contains(&p) || p == scope);
     if mine.is_empty() {
         return Vec::new();
     }
-    let projected: i64 = mine.iter().map(|p| p.projected.fen()).sum();
-    let mut spread = [0i64; 12];
-    for p in &mine {
-        for (s, v) in spread.iter_mut().zip(p.spread) {
-            *s += v.fen();
-        }
-    }
+    let projected = group.projected.fen();
+    let spread = group.spread.map(|m| m.fen());
     let rest: i64 = spread.iter().sum();
     let to_come = projected - actual_to_date;
     let mut out = vec![(through.max(1), actual_to_date)];
