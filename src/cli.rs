@@ -149,6 +149,18 @@ pub enum Command {
         #[arg(long)]
         comment: Option<String>,
     },
+    /// Take a backup of the plan file now (into the folder `FILE.backups` beside it), list
+    /// the backups, or restore one. Backups are also taken automatically: on opening, before an
+    /// upgrade, and hourly while editing.
+    Backup {
+        /// List the backups, newest first.
+        #[arg(long)]
+        list: bool,
+        /// Replace the plan with this backup (the current state is backed up first, so
+        /// restoring that undoes the restore).
+        #[arg(long, value_name = "BACKUP")]
+        restore: Option<PathBuf>,
+    },
     /// Print the plan's structure and targets.
     Report {
         /// Print JSON (format described in docs/report-json.md).
@@ -198,8 +210,12 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         );
         return 2;
     };
+    if let Command::Import { dry_run: false, .. } = command {
+        before_writing(db, err);
+    }
     let result = match command {
         Command::Demo { force } => demo(db, *force, out),
+        Command::Backup { list, restore } => backup(db, *list, restore.as_deref(), out),
         Command::Check => check(db, out),
         Command::Funnel { .. } => Ok(()),
         Command::Report { json, today } => report(db, *json, today.as_deref(), out),
@@ -282,8 +298,103 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     }
 }
 
+/// Before a command writes to an existing plan file: warn about a risky location, and take a
+/// backup (unless another program is editing the file; opening it will say so).
+fn before_writing(db: &Path, err: &mut dyn Write) {
+    if !db.exists() {
+        return;
+    }
+    if let Some(risk) = crate::store::location::risk(db) {
+        let _ = writeln!(err, "warning: {}", risk.localize(Lang::En));
+    }
+    if crate::store::lock::holder(db).is_none()
+        && Store::check(db).is_ok()
+        && let Err(e) = crate::store::backup::make(db, crate::store::backup::Reason::Open)
+    {
+        let _ = writeln!(err, "warning: no backup was taken: {e}");
+    }
+}
+
+fn backup(
+    db: &Path,
+    list: bool,
+    restore: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<(), String> {
+    use crate::store::backup::{self, Reason};
+    let describe = |b: &backup::Backup| {
+        format!(
+            "{}  {:<14}  {:>10} bytes  {}",
+            b.taken.strftime("%Y-%m-%d %H:%M:%S"),
+            b.reason.code(),
+            b.bytes,
+            b.path.display()
+        )
+    };
+    if list {
+        Store::check(db).map_err(|e| e.localize(Lang::En))?;
+        let backups = backup::list(db).map_err(|e| e.to_string())?;
+        if backups.is_empty() {
+            let _ = writeln!(out, "no backups of {} yet", db.display());
+        }
+        for b in &backups {
+            let _ = writeln!(out, "{}", describe(b));
+        }
+        return Ok(());
+    }
+    let mut store = Store::open(db).map_err(|e| e.to_string())?;
+    if let Some(file) = restore {
+        backup::verify(file).map_err(|e| e.to_string())?;
+        let before = backup::make(db, Reason::BeforeRestore).map_err(|e| e.to_string())?;
+        store.restore_backup(file).map_err(|e| e.to_string())?;
+        let _ = writeln!(out, "restored {} from {}", db.display(), file.display());
+        match before {
+            Some(b) => {
+                let _ = writeln!(
+                    out,
+                    "to undo: salesplan backup --db {} --restore {}",
+                    db.display(),
+                    b.path.display()
+                );
+            }
+            None => {
+                let newest = backup::list(db).map_err(|e| e.to_string())?;
+                if let Some(b) = newest.iter().find(|b| b.path != file) {
+                    let _ = writeln!(
+                        out,
+                        "to undo: salesplan backup --db {} --restore {}",
+                        db.display(),
+                        b.path.display()
+                    );
+                }
+            }
+        }
+        return Ok(());
+    }
+    match backup::make(db, Reason::Manual).map_err(|e| e.to_string())? {
+        Some(b) => {
+            let _ = writeln!(out, "backed up to {}", describe(&b));
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "nothing changed since the newest backup in {}",
+                backup::folder(db).display()
+            );
+        }
+    }
+    Ok(())
+}
+
 fn demo(db: &Path, force: bool, out: &mut dyn Write) -> Result<(), String> {
     if db.exists() {
+        if let Some(holder) = crate::store::lock::holder(db) {
+            return Err(crate::store::StoreError::Locked {
+                path: db.to_owned(),
+                holder,
+            }
+            .localize(Lang::En));
+        }
         if !force {
             return Err(format!(
                 "{} already exists; choose another file or add --force to replace it",
@@ -330,7 +441,7 @@ fn letter(
         "en" => Lang::En,
         other => return Err(format!("--lang \"{other}\": use zh or en")),
     };
-    let store = Store::open(db).map_err(|e| e.to_string())?;
+    let store = Store::open_for_reading(db).map_err(|e| e.to_string())?;
     let snap = store.snapshot().map_err(|e| e.to_string())?;
     let id = letter::find_person(&snap, person).ok_or_else(|| {
         letter::LetterError::NoSuchPerson {
@@ -371,7 +482,7 @@ fn check(db: &Path, out: &mut dyn Write) -> Result<(), String> {
 
 fn report(db: &Path, json: bool, today: Option<&str>, out: &mut dyn Write) -> Result<(), String> {
     let day = parse_day(today)?;
-    let store = Store::open(db).map_err(|e| e.to_string())?;
+    let store = Store::open_for_reading(db).map_err(|e| e.to_string())?;
     let snap = store.snapshot().map_err(|e| e.to_string())?;
     if json {
         let report = crate::report::build(&snap, day);
@@ -523,7 +634,7 @@ fn export(db: &Path, args: ExportArgs, out: &mut dyn Write) -> Result<(), String
         "yuan" | "元" => AmountUnit::Yuan,
         other => return Err(format!("--unit \"{other}\": use yuan or wan")),
     };
-    let store = Store::open(db).map_err(|e| e.to_string())?;
+    let store = Store::open_for_reading(db).map_err(|e| e.to_string())?;
     let snap = store.snapshot().map_err(|e| e.to_string())?;
     let bytes = match args.format.trim() {
         "xlsx" => export::xlsx_bytes(&export::tables(&snap, lang, unit, day), unit)?,

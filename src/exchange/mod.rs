@@ -19,6 +19,8 @@ pub mod letter;
 pub mod pipeline;
 /// Plan exchange files: account managers' submissions read into the leader's round.
 pub mod plan_file;
+/// Password protection (authenticated encryption) of exported plan files.
+pub mod protect;
 /// Reading CSV, XLSX, XLS, ODS and pasted cells into rows of text.
 pub mod source;
 /// Turning cell text into typed values (dates, amounts, counts, names).

@@ -7,8 +7,11 @@
 
 pub mod accounts;
 mod actions;
+pub mod backup;
 pub mod finance;
 pub mod import;
+pub mod location;
+pub mod lock;
 pub mod negotiation;
 pub mod pipeline;
 mod read;
@@ -63,6 +66,15 @@ pub enum StoreError {
         detail: String,
     },
     Busy {
+        path: PathBuf,
+    },
+    /// Another program has the file open for editing.
+    Locked {
+        path: PathBuf,
+        holder: lock::Holder,
+    },
+    /// The file was opened read-only (another program is editing it).
+    ReadOnly {
         path: PathBuf,
     },
     Io {
@@ -129,6 +141,14 @@ impl Localized for StoreError {
             Self::TooNew { .. } => "err.store.too_new",
             Self::Corrupt { .. } => "err.store.corrupt",
             Self::Busy { .. } => "err.store.busy",
+            Self::Locked { holder, .. } => {
+                if holder.pid.is_empty() {
+                    "err.store.locked_unknown"
+                } else {
+                    "err.store.locked"
+                }
+            }
+            Self::ReadOnly { .. } => "err.store.read_only",
             Self::Io { .. } => "err.store.io",
             Self::Org(e) => e.message_key(),
             Self::Period(e) => e.message_key(),
@@ -168,7 +188,15 @@ impl Localized for StoreError {
             | Self::EmptyFile { path: p }
             | Self::NotSqlite { path: p }
             | Self::ForeignDatabase { path: p }
-            | Self::Busy { path: p } => vec![path(p)],
+            | Self::Busy { path: p }
+            | Self::ReadOnly { path: p } => vec![path(p)],
+            Self::Locked { path: p, holder } => vec![
+                path(p),
+                ("pid", holder.pid.clone()),
+                ("host", holder.host.clone()),
+                ("program", holder.program.clone()),
+                ("since", holder.since.clone()),
+            ],
             Self::TooNew {
                 path: p,
                 file_version,
@@ -271,6 +299,20 @@ impl From<PeriodError> for StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// What the lock file says holds it: the program and its command (`salesplan import`).
+fn program_name() -> String {
+    let mut args = std::env::args();
+    let exe = args
+        .next()
+        .map(PathBuf::from)
+        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "salesplan".to_owned());
+    match args.next().filter(|a| !a.starts_with('-')) {
+        Some(command) => format!("{exe} {command}"),
+        None => exe,
+    }
+}
+
 /// What `check` found in a plan file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckReport {
@@ -283,6 +325,8 @@ pub struct CheckReport {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The writer lock; `None` for a read-only store (and a file being created).
+    lock: Option<std::sync::Arc<lock::WriterLock>>,
 }
 
 /// What the first bytes and pragmas of a file say it is.
@@ -372,6 +416,9 @@ fn corrupt_or_busy(path: &Path, e: rusqlite::Error) -> StoreError {
         Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotSqlite {
             path: path.to_owned(),
         },
+        Some(rusqlite::ErrorCode::ReadOnly) => StoreError::ReadOnly {
+            path: path.to_owned(),
+        },
         _ => StoreError::Corrupt {
             path: path.to_owned(),
             detail: e.to_string(),
@@ -439,6 +486,7 @@ impl Store {
     /// Opens an existing plan file, upgrading it if it was written by an older version.
     pub fn open(path: &Path) -> Result<Store> {
         let probe = probe(path)?;
+        let lock = lock::acquire(path, &program_name())?;
         let mut conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -447,12 +495,17 @@ impl Store {
         configure(&conn, path)?;
         quick_check(&conn, path)?;
         if probe.user_version < schema::LATEST_VERSION {
+            // A copy of the file as it was, before anything about it changes.
+            if probe.user_version > 0 {
+                backup::make(path, backup::Reason::Upgrade)?;
+            }
             migrate(&mut conn, probe.user_version, path)?;
         }
         undo::install(&conn)?;
         let store = Store {
             conn,
             path: path.to_owned(),
+            lock: Some(lock),
         };
         // A plan file must have its plan row; anything else is a damaged file.
         store.plan_info().map_err(|e| StoreError::Corrupt {
@@ -497,6 +550,7 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_owned(),
+            lock: None,
         })
     }
 
@@ -545,6 +599,59 @@ impl Store {
         })
     }
 
+    /// Opens a plan file for reading only, while another program may be editing it. Every
+    /// change is refused with [`StoreError::ReadOnly`]. A file that needs upgrading cannot be
+    /// read this way (only its writer may upgrade it).
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        let probe = probe(path)?;
+        if probe.user_version < schema::LATEST_VERSION {
+            return Err(StoreError::Locked {
+                path: path.to_owned(),
+                holder: lock::holder(path).unwrap_or_default(),
+            });
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| corrupt_or_busy(path, e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(|e| corrupt_or_busy(path, e))?;
+        let store = Store {
+            conn,
+            path: path.to_owned(),
+            lock: None,
+        };
+        store.plan_info().map_err(|e| StoreError::Corrupt {
+            path: path.to_owned(),
+            detail: e.to_string(),
+        })?;
+        Ok(store)
+    }
+
+    /// Opens a plan file for editing or, when another program is editing it, read-only: for
+    /// commands that only read (reports, exports).
+    pub fn open_for_reading(path: &Path) -> Result<Store> {
+        match Store::open(path) {
+            Err(StoreError::Locked { .. }) => Store::open_read_only(path),
+            other => other,
+        }
+    }
+
+    /// Whether changes are refused (the file was opened read-only).
+    pub fn is_read_only(&self) -> bool {
+        self.lock.is_none() && self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true)
+    }
+
+    fn writable(&self) -> Result<()> {
+        if self.is_read_only() {
+            return Err(StoreError::ReadOnly {
+                path: self.path.clone(),
+            });
+        }
+        Ok(())
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -589,6 +696,7 @@ impl Store {
         label: ChangeLabel,
         f: impl FnOnce(&Transaction) -> Result<T>,
     ) -> Result<T> {
+        self.writable()?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -603,6 +711,7 @@ impl Store {
     /// Runs a batch of writes (creating a plan, loading the demo) as one transaction that is
     /// not an undo step.
     pub(crate) fn bulk<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        self.writable()?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -633,6 +742,7 @@ impl Store {
     }
 
     fn replay(&mut self, stack: undo::Stack) -> Result<Option<ChangeLabel>> {
+        self.writable()?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)

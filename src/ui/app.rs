@@ -133,6 +133,13 @@ pub struct SalesPlanApp {
     /// A view to show at the end of the next frame (see `show_view`); `true` once that frame
     /// has begun.
     pending_view: Option<(View, bool)>,
+    /// After a backup was restored: the backup of the state before it, which Undo restores.
+    restore_undo: Option<PathBuf>,
+    /// Why the plan file's location is risky (shown until dismissed).
+    location_warning: Option<String>,
+    /// When the last automatic backup started, and its result when it ends.
+    last_backup: Option<std::time::Instant>,
+    backup_result: Option<Receiver<Result<(), String>>>,
 }
 
 impl SalesPlanApp {
@@ -162,6 +169,10 @@ impl SalesPlanApp {
             typing: false,
             pending_view: None,
             import: None,
+            restore_undo: None,
+            location_warning: None,
+            last_backup: None,
+            backup_result: None,
         };
         let path = start.or_else(default_plan_path);
         match path {
@@ -172,7 +183,12 @@ impl SalesPlanApp {
                     }
                     app.set_document(doc);
                 }
-                Err(e) => app.open_error = Some(e.localize(app.prefs.lang)),
+                Err(e) => {
+                    app.open_error = Some(e.localize(app.prefs.lang));
+                    if let StoreError::Locked { .. } = e {
+                        app.open_failed(&path, e);
+                    }
+                }
             },
             None => app.open_error = Some(app.tr("err.no_data_folder").into_owned()),
         }
@@ -185,9 +201,137 @@ impl SalesPlanApp {
 
     fn set_document(&mut self, doc: Document) {
         self.prefs.remember(doc.store.path());
+        self.location_warning =
+            crate::store::location::risk(doc.store.path()).map(|r| r.localize(self.prefs.lang));
+        let writable = !doc.store.is_read_only();
         self.doc = Some(doc);
         self.open_error = None;
+        self.restore_undo = None;
         self.states = views::States::default();
+        if writable {
+            self.backup_in_background(crate::store::backup::Reason::Open);
+        }
+    }
+
+    /// Takes a backup of the open plan on another thread (a consistent copy through its own
+    /// connection); a failure is reported when it ends.
+    fn backup_in_background(&mut self, reason: crate::store::backup::Reason) {
+        let Some(doc) = &self.doc else { return };
+        let path = doc.store.path().to_owned();
+        let lang = self.prefs.lang;
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let result = crate::store::backup::make(&path, reason)
+                .map(|_| ())
+                .map_err(|e| e.localize(lang));
+            let _ = tx.send(result);
+        });
+        self.last_backup = Some(std::time::Instant::now());
+        self.backup_result = Some(rx);
+    }
+
+    /// After a change: another backup once an hour of editing has passed since the last one.
+    fn backup_if_due(&mut self) {
+        let due = self
+            .last_backup
+            .is_none_or(|t| t.elapsed() >= crate::store::backup::EVERY);
+        if due && self.backup_result.is_none() {
+            self.backup_in_background(crate::store::backup::Reason::Hourly);
+        }
+    }
+
+    fn poll_backup(&mut self) {
+        let Some(rx) = &self.backup_result else {
+            return;
+        };
+        match rx.try_recv() {
+            Ok(result) => {
+                self.backup_result = None;
+                if let Err(message) = result {
+                    let text = i18n::trf(
+                        self.prefs.lang,
+                        "toast.backup_failed",
+                        &[("detail", message)],
+                    );
+                    self.toast(text, 10.0);
+                }
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => {}
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => self.backup_result = None,
+        }
+    }
+
+    /// Waits for a running background backup (tests, and before a restore).
+    pub fn wait_for_backup(&mut self) {
+        if let Some(rx) = self.backup_result.take()
+            && let Ok(Err(message)) = rx.recv()
+        {
+            let text = i18n::trf(
+                self.prefs.lang,
+                "toast.backup_failed",
+                &[("detail", message)],
+            );
+            self.toast(text, 10.0);
+        }
+    }
+
+    /// Replaces the open plan with `file`, first backing up the current state so the restore
+    /// can be undone; `undoing` when this is the undo of a restore.
+    fn restore(&mut self, file: &Path, undoing: bool) {
+        use crate::store::backup::{self, Reason};
+        self.wait_for_backup();
+        let lang = self.prefs.lang;
+        let Some(doc) = &mut self.doc else { return };
+        let path = doc.store.path().to_owned();
+        let result = backup::verify(file)
+            .and_then(|()| backup::make(&path, Reason::BeforeRestore))
+            .and_then(|before| {
+                // Identical to the newest backup: that one holds the state before.
+                let before = match before {
+                    Some(b) => b.path,
+                    None => backup::list(&path)?
+                        .into_iter()
+                        .next()
+                        .map(|b| b.path)
+                        .unwrap_or_default(),
+                };
+                doc.store.restore_backup(file)?;
+                doc.reload()?;
+                Ok(before)
+            });
+        match result {
+            Ok(before) => {
+                self.restore_undo = (!undoing && !before.as_os_str().is_empty()).then_some(before);
+                self.states = views::States::default();
+                let key = if undoing {
+                    "toast.restore_undone"
+                } else {
+                    "toast.restored"
+                };
+                let name = file
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                self.toast(i18n::trf(lang, key, &[("name", name)]), 6.0);
+            }
+            Err(e) => self.show_error("dialog.restore_failed", e.localize(lang)),
+        }
+    }
+
+    /// A plan file could not be opened: another program editing it gets the choice to open it
+    /// read-only; anything else is an error message.
+    fn open_failed(&mut self, path: &Path, e: StoreError) {
+        if matches!(e, StoreError::NotFound { .. }) {
+            self.prefs.forget(path);
+        }
+        if let StoreError::Locked { .. } = e {
+            self.dialog = Some(Dialog::Locked {
+                path: path.to_owned(),
+                message: e.localize(self.prefs.lang),
+            });
+        } else {
+            self.show_error("dialog.open_failed", e.localize(self.prefs.lang));
+        }
     }
 
     fn toast(&mut self, text: String, seconds: f64) {
@@ -217,8 +361,12 @@ impl SalesPlanApp {
         let lang = self.prefs.lang;
         let Some(doc) = &mut self.doc else { return };
         let result = f(&mut doc.store).and_then(|()| doc.reload());
-        if let Err(e) = result {
-            self.show_error("dialog.change_failed", e.localize(lang));
+        match result {
+            Ok(()) => {
+                self.restore_undo = None;
+                self.backup_if_due();
+            }
+            Err(e) => self.show_error("dialog.change_failed", e.localize(lang)),
         }
     }
 
@@ -233,12 +381,7 @@ impl SalesPlanApp {
                 );
                 self.toast(text, 4.0);
             }
-            Err(e) => {
-                if matches!(e, StoreError::NotFound { .. }) {
-                    self.prefs.forget(path);
-                }
-                self.show_error("dialog.open_failed", e.localize(self.prefs.lang));
-            }
+            Err(e) => self.open_failed(path, e),
         }
     }
 
@@ -594,10 +737,29 @@ impl SalesPlanApp {
                 if let Some(path) = default_plan_path() {
                     match open_or_create_demo(&path) {
                         Ok((doc, _)) => self.set_document(doc),
+                        Err(e) => self.open_failed(&path, e),
+                    }
+                }
+            }
+            Command::Backups => {
+                if let Some(doc) = &self.doc {
+                    let path = doc.store.path().to_owned();
+                    match crate::store::backup::list(&path) {
+                        Ok(list) => {
+                            self.dialog = Some(Dialog::Backups {
+                                list,
+                                folder: crate::store::backup::folder(&path),
+                            })
+                        }
                         Err(e) => {
                             self.show_error("dialog.open_failed", e.localize(self.prefs.lang))
                         }
                     }
+                }
+            }
+            Command::Undo if self.restore_undo.is_some() => {
+                if let Some(before) = self.restore_undo.take() {
+                    self.restore(&before, true);
                 }
             }
             Command::Undo | Command::Redo => {
@@ -608,7 +770,11 @@ impl SalesPlanApp {
                 } else {
                     doc.store.redo()
                 };
-                match result.and_then(|label| doc.reload().map(|()| label)) {
+                let result = result.and_then(|label| doc.reload().map(|()| label));
+                if result.is_ok() {
+                    self.backup_if_due();
+                }
+                match result {
                     Ok(Some(label)) => {
                         let key = if command == Command::Undo {
                             "toast.undone"
@@ -634,6 +800,47 @@ impl SalesPlanApp {
             Action::Command(c) => self.run_command(c, ctx),
             Action::Navigate(v) => self.show_view(v),
             Action::OpenFile(path) => self.open_path(&path),
+            Action::OpenReadOnly(path) => {
+                match Store::open_read_only(&path).and_then(Document::from_store) {
+                    Ok(doc) => self.set_document(doc),
+                    Err(e) => self.show_error("dialog.open_failed", e.localize(self.prefs.lang)),
+                }
+            }
+            Action::ReopenForEditing => {
+                if let Some(path) = self.doc.as_ref().map(|d| d.store.path().to_owned()) {
+                    match Document::open(&path) {
+                        Ok(doc) => {
+                            self.set_document(doc);
+                            self.toast(self.tr("toast.editable").into_owned(), 4.0);
+                        }
+                        Err(e) => self.open_failed(&path, e),
+                    }
+                }
+            }
+            Action::BackupNow => {
+                self.wait_for_backup();
+                if let Some(doc) = &self.doc {
+                    let lang = self.prefs.lang;
+                    match crate::store::backup::make(
+                        doc.store.path(),
+                        crate::store::backup::Reason::Manual,
+                    ) {
+                        Ok(Some(b)) => {
+                            let name = b
+                                .path
+                                .file_name()
+                                .map(|n| n.to_string_lossy().into_owned())
+                                .unwrap_or_default();
+                            self.toast(i18n::trf(lang, "toast.backed_up", &[("name", name)]), 5.0);
+                        }
+                        Ok(None) => self.toast(self.tr("toast.backup_unchanged").into_owned(), 5.0),
+                        Err(e) => self.show_error("dialog.change_failed", e.localize(lang)),
+                    }
+                    self.last_backup = Some(std::time::Instant::now());
+                }
+            }
+            Action::RestoreBackup(file) => self.restore(&file, false),
+            Action::DismissLocationWarning => self.location_warning = None,
             Action::CreatePlan { plan, path } => {
                 match Store::create(&path, &plan).and_then(Document::from_store) {
                     Ok(doc) => {
@@ -1043,6 +1250,11 @@ impl SalesPlanApp {
                     Command::SaveAs,
                     self.doc.is_some() && self.file_task.is_none(),
                 ));
+                out.extend(self.menu_item(
+                    ui,
+                    Command::Backups,
+                    self.doc.as_ref().is_some_and(|d| !d.store.is_read_only()),
+                ));
                 ui.menu_button(self.tr("menu.file.recent").as_ref(), |ui| {
                     if self.prefs.recent.is_empty() {
                         ui.label(RichText::new(self.tr("menu.file.recent_empty")).weak());
@@ -1059,7 +1271,13 @@ impl SalesPlanApp {
                 out.extend(self.menu_item(ui, Command::Quit, true));
             });
             ui.menu_button(self.tr("menu.edit").as_ref(), |ui| {
-                let undo = self.doc.as_ref().and_then(|d| d.undo.clone());
+                let undo = match &self.restore_undo {
+                    Some(_) => Some(ChangeLabel {
+                        key: "change.restore".to_owned(),
+                        detail: String::new(),
+                    }),
+                    None => self.doc.as_ref().and_then(|d| d.undo.clone()),
+                };
                 let redo = self.doc.as_ref().and_then(|d| d.redo.clone());
                 for (c, label) in [(Command::Undo, undo), (Command::Redo, redo)] {
                     let mut text = self.tr(c.label_key()).into_owned();
@@ -1129,6 +1347,36 @@ impl SalesPlanApp {
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.label(RichText::new(format!("SalesPlan {}", env!("CARGO_PKG_VERSION"))).weak());
             });
+        });
+    }
+
+    /// Warnings above the view: the plan is read-only; its location is risky.
+    fn banners(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        let Some(doc) = &self.doc else { return };
+        let read_only = doc.store.is_read_only();
+        if !read_only && self.location_warning.is_none() {
+            return;
+        }
+        egui::Panel::top("banners").show(ui, |ui| {
+            let color = theme::warn(ui.visuals().dark_mode);
+            if read_only {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(
+                        RichText::new(format!("▲ {}", self.tr("banner.read_only"))).color(color),
+                    );
+                    if ui.button(self.tr("banner.reopen")).clicked() {
+                        actions.push(Action::ReopenForEditing);
+                    }
+                });
+            }
+            if let Some(warning) = &self.location_warning {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(format!("▲ {warning}")).color(color));
+                    if ui.button(self.tr("banner.dismiss")).clicked() {
+                        actions.push(Action::DismissLocationWarning);
+                    }
+                });
+            }
         });
     }
 
@@ -1215,6 +1463,7 @@ impl eframe::App for SalesPlanApp {
         self.typing =
             ctx.egui_wants_keyboard_input() && !crate::ui::views::grid::cell_has_focus(&ctx);
         self.poll_file_task();
+        self.poll_backup();
         self.handle_shortcuts(&ctx);
         let dropped: Vec<PathBuf> = ctx.input(|i| {
             i.raw
@@ -1261,6 +1510,7 @@ impl eframe::App for SalesPlanApp {
             self.status_bar(ui);
         });
         let mut actions: Vec<Action> = Vec::new();
+        self.banners(ui, &mut actions);
         if self.doc.is_some() {
             egui::Panel::left("navigation")
                 .exact_size(theme::NAV_WIDTH)

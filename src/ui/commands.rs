@@ -17,6 +17,8 @@ pub enum Command {
     Export,
     OpenRecent(std::path::PathBuf),
     OpenDemo,
+    /// List the plan's backups, take one, or restore one.
+    Backups,
     Undo,
     Redo,
     Show(View),
@@ -93,6 +95,7 @@ impl Command {
             Command::Export => "menu.file.export",
             Command::OpenRecent(_) => "menu.file.recent",
             Command::OpenDemo => "menu.file.open_demo",
+            Command::Backups => "menu.file.backups",
             Command::Undo => "menu.edit.undo",
             Command::Redo => "menu.edit.redo",
             Command::Show(view) => view.label_key(),

@@ -44,6 +44,16 @@ pub enum Dialog {
         totals: Vec<String>,
     },
     About,
+    /// Another program is editing the file: open it read-only?
+    Locked {
+        path: PathBuf,
+        message: String,
+    },
+    /// The open plan's backups, newest first.
+    Backups {
+        list: Vec<crate::store::backup::Backup>,
+        folder: PathBuf,
+    },
 }
 
 /// What the export dialog writes.
@@ -356,6 +366,21 @@ pub fn dialog_ui(ui: &mut Ui, dialog: &mut Dialog, lang: Lang, busy: bool) -> Ou
                 }
             });
         }
+        Dialog::Locked { path, message } => {
+            widgets::subheading(ui, &tr("dialog.locked.title"));
+            ui.label(message.as_str());
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                if ui.button(tr("dialog.locked.read_only")).clicked() {
+                    out.actions.push(Action::OpenReadOnly(path.clone()));
+                    out.close = true;
+                }
+                if ui.button(tr("dialog.cancel")).clicked() {
+                    out.close = true;
+                }
+            });
+        }
+        Dialog::Backups { list, folder } => backups_ui(ui, list, folder, lang, &mut out),
         Dialog::About => {
             widgets::subheading(ui, &tr("app.title"));
             ui.label(tr("about.body"));
@@ -374,6 +399,66 @@ pub fn dialog_ui(ui: &mut Ui, dialog: &mut Dialog, lang: Lang, busy: bool) -> Ou
         }
     }
     out
+}
+
+fn backups_ui(
+    ui: &mut Ui,
+    list: &[crate::store::backup::Backup],
+    folder: &std::path::Path,
+    lang: Lang,
+    out: &mut Outcome,
+) {
+    let tr = |k: &str| i18n::tr(lang, k);
+    widgets::subheading(ui, &tr("dialog.backups.title"));
+    ui.label(
+        RichText::new(i18n::trf(
+            lang,
+            "dialog.backups.body",
+            &[("folder", folder.display().to_string())],
+        ))
+        .weak(),
+    );
+    ui.add_space(6.0);
+    if list.is_empty() {
+        ui.label(tr("dialog.backups.none"));
+    }
+    egui::ScrollArea::vertical()
+        .max_height(320.0)
+        .show(ui, |ui| {
+            egui::Grid::new("backups")
+                .num_columns(4)
+                .striped(true)
+                .spacing([16.0, 6.0])
+                .show(ui, |ui| {
+                    for b in list {
+                        ui.label(
+                            RichText::new(b.taken.strftime("%Y-%m-%d %H:%M:%S").to_string())
+                                .monospace(),
+                        );
+                        ui.label(tr(b.reason.label_key()));
+                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                            ui.label(
+                                RichText::new(format!("{} KB", b.bytes.div_ceil(1024))).monospace(),
+                            );
+                        });
+                        if ui.button(tr("dialog.backups.restore")).clicked() {
+                            out.actions.push(Action::RestoreBackup(b.path.clone()));
+                            out.close = true;
+                        }
+                        ui.end_row();
+                    }
+                });
+        });
+    ui.add_space(8.0);
+    ui.horizontal(|ui| {
+        if ui.button(tr("dialog.backups.now")).clicked() {
+            out.actions.push(Action::BackupNow);
+            out.close = true;
+        }
+        if ui.button(tr("dialog.close")).clicked() {
+            out.close = true;
+        }
+    });
 }
 
 fn new_plan_ui(ui: &mut Ui, form: &mut NewPlanForm, lang: Lang, busy: bool, out: &mut Outcome) {

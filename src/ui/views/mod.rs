@@ -90,6 +90,16 @@ pub enum Action {
     Navigate(View),
     /// Open another plan file.
     OpenFile(std::path::PathBuf),
+    /// Open a plan file another program is editing, read-only.
+    OpenReadOnly(std::path::PathBuf),
+    /// Open the read-only plan again for editing (once the other program has closed it).
+    ReopenForEditing,
+    /// Take a backup of the open plan now.
+    BackupNow,
+    /// Replace the open plan with a backup (undoable).
+    RestoreBackup(std::path::PathBuf),
+    /// Hide the warning about the plan file's location.
+    DismissLocationWarning,
     /// Create a plan file and open it.
     CreatePlan {
         plan: crate::store::NewPlan,
