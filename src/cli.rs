@@ -79,6 +79,10 @@ pub enum Command {
         /// Check the file and report, without writing anything.
         #[arg(long)]
         dry_run: bool,
+        /// For `plan`: the password of protected files, on the first line of this file (`-`
+        /// reads it from standard input).
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
     },
     /// Write a person's target responsibility letter (目标责任书) as a printable HTML page.
     Letter {
@@ -148,6 +152,10 @@ pub enum Command {
         /// For a submission, the comment that goes with the figure.
         #[arg(long)]
         comment: Option<String>,
+        /// Protect a package or submission with the password on the first line of this file
+        /// (`-` reads it from standard input): for files that travel by e-mail.
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
     },
     /// Take a backup of the plan file now (into the folder `FILE.backups` beside it), list
     /// the backups, or restore one. Backups are also taken automatically: on opening, before an
@@ -228,9 +236,11 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             today,
             person,
             comment,
+            password_file,
         } => export(
             db,
             ExportArgs {
+                password_file: password_file.as_deref(),
                 format,
                 file,
                 table,
@@ -252,8 +262,18 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             sources,
             skip_invalid,
             dry_run,
+            password_file,
             ..
-        } if kind == "plan" => import_plan(db, sources, *skip_invalid, *dry_run, out),
+        } if kind == "plan" => import_plan(
+            db,
+            sources,
+            PlanImport {
+                skip_invalid: *skip_invalid,
+                dry_run: *dry_run,
+                password_file: password_file.as_deref(),
+            },
+            out,
+        ),
         Command::Import {
             kind,
             sources,
@@ -264,6 +284,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             day_order,
             skip_invalid,
             dry_run,
+            password_file: _,
         } => import(
             db,
             ImportArgs {
@@ -596,6 +617,7 @@ fn display_width(text: &str) -> usize {
 }
 
 struct ExportArgs<'a> {
+    password_file: Option<&'a Path>,
     format: &'a str,
     file: &'a Path,
     table: &'a str,
@@ -713,6 +735,19 @@ fn export(db: &Path, args: ExportArgs, out: &mut dyn Write) -> Result<(), String
             ));
         }
     };
+    let bytes = match args.password_file {
+        None => bytes,
+        Some(_) if !matches!(args.format.trim(), "package" | "submission") => {
+            return Err(
+                "--password-file protects packages and submissions only (--format package or submission)"
+                    .to_owned(),
+            );
+        }
+        Some(file) => {
+            let password = read_password(file)?;
+            crate::exchange::protect::protect(&bytes, &password).map_err(|e| e.to_string())?
+        }
+    };
     export::write_atomic(args.file, &bytes)
         .map_err(|e| format!("{}: could not write the file: {e}", args.file.display()))?;
     let _ = writeln!(out, "wrote {} ({} bytes)", args.file.display(), bytes.len());
@@ -773,14 +808,47 @@ fn import_monthly(db: &Path, args: &ImportArgs, out: &mut dyn Write) -> Result<(
 /// `import plan FILE...`: account managers' submissions read into the current round. The
 /// preview lists what each file would do and every conflict; with a conflict nothing is
 /// written unless --skip-invalid.
+/// How `import plan` reads its files.
+struct PlanImport<'a> {
+    skip_invalid: bool,
+    dry_run: bool,
+    password_file: Option<&'a Path>,
+}
+
+/// The password on the first line of `file` (`-`: standard input).
+fn read_password(file: &Path) -> Result<String, String> {
+    let text = if file == Path::new("-") {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+        line
+    } else {
+        std::fs::read_to_string(file)
+            .map_err(|e| format!("--password-file {}: {e}", file.display()))?
+    };
+    let password = text.lines().next().unwrap_or("").to_owned();
+    if password.trim().is_empty() {
+        return Err(format!(
+            "--password-file {}: its first line is empty; write the password there",
+            file.display()
+        ));
+    }
+    Ok(password)
+}
+
 fn import_plan(
     db: &Path,
     sources: &[PathBuf],
-    skip_invalid: bool,
-    dry_run: bool,
+    how: PlanImport,
     out: &mut dyn Write,
 ) -> Result<(), String> {
     use crate::exchange::plan_file;
+    let PlanImport {
+        skip_invalid,
+        dry_run,
+        ..
+    } = how;
     let mut files: Vec<PathBuf> = Vec::new();
     for s in sources {
         if s.is_dir() {
@@ -801,8 +869,20 @@ fn import_plan(
     if files.is_empty() {
         return Err("no submission files (*.json) found".to_owned());
     }
+    let password = match how.password_file {
+        Some(file) => Some(read_password(file)?),
+        None => None,
+    };
     // A package opens as the account manager's own, new plan file.
-    let first = std::fs::read(&files[0]).map_err(|e| format!("{}: {e}", files[0].display()))?;
+    let first = plan_file::read_file(&files[0], password.as_deref()).map_err(|e| {
+        let hint = match e {
+            plan_file::Conflict::Protection { .. } if password.is_none() => {
+                " (give the password with --password-file FILE)"
+            }
+            _ => "",
+        };
+        format!("{}: {}{hint}", files[0].display(), e.message())
+    })?;
     if plan_file::kind_of(&first).as_deref() == Some("package") {
         if files.len() > 1 {
             return Err("a package is read on its own: give one package file".to_owned());
@@ -838,7 +918,7 @@ fn import_plan(
     }
     let mut store = Store::open(db).map_err(|e| e.to_string())?;
     let snap = store.snapshot().map_err(|e| e.to_string())?;
-    let parsed = plan_file::read_submissions(&files);
+    let parsed = plan_file::read_submissions(&files, password.as_deref());
     let checked = plan_file::check(&snap, &parsed);
     let tree = OrgTree::new(&snap.nodes);
     let mut accepted = Vec::new();

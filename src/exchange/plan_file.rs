@@ -87,6 +87,10 @@ pub enum Conflict {
     Duplicate { name: String },
     /// A bottom-up figure below zero.
     Negative { value: i64 },
+    /// A password-protected file without the right password (see `exchange::protect`).
+    Protection {
+        error: crate::exchange::protect::ProtectError,
+    },
 }
 
 impl Conflict {
@@ -144,6 +148,10 @@ impl Conflict {
             }
             Conflict::Negative { value } => {
                 trf(lang, "plan_file.negative", &[("value", value.to_string())])
+            }
+            Conflict::Protection { error } => {
+                use crate::i18n::Localized;
+                error.localize(lang)
             }
         }
     }
@@ -222,17 +230,33 @@ pub fn parse(bytes: &[u8]) -> Result<Submission, Conflict> {
     })
 }
 
-/// Reads submission files; a file that cannot be read is a conflict of its own.
-pub fn read_submissions(files: &[std::path::PathBuf]) -> Vec<Result<Submission, Conflict>> {
+/// A file's bytes as a plan file: decrypted with `password` when it is password-protected.
+pub fn unseal(bytes: Vec<u8>, password: Option<&str>) -> Result<Vec<u8>, Conflict> {
+    if !crate::exchange::protect::is_protected(&bytes) {
+        return Ok(bytes);
+    }
+    crate::exchange::protect::unprotect(&bytes, password.unwrap_or(""))
+        .map_err(|error| Conflict::Protection { error })
+}
+
+/// Reads a plan file from disk, decrypting it with `password` when it is protected.
+pub fn read_file(path: &std::path::Path, password: Option<&str>) -> Result<Vec<u8>, Conflict> {
+    std::fs::read(path)
+        .map_err(|e| Conflict::Unreadable {
+            detail: e.to_string(),
+        })
+        .and_then(|b| unseal(b, password))
+}
+
+/// Reads submission files (protected ones with `password`); a file that cannot be read is a
+/// conflict of its own.
+pub fn read_submissions(
+    files: &[std::path::PathBuf],
+    password: Option<&str>,
+) -> Vec<Result<Submission, Conflict>> {
     files
         .iter()
-        .map(|f| {
-            std::fs::read(f)
-                .map_err(|e| Conflict::Unreadable {
-                    detail: e.to_string(),
-                })
-                .and_then(|b| parse(&b))
-        })
+        .map(|f| read_file(f, password).and_then(|b| parse(&b)))
         .collect()
 }
 

@@ -46,7 +46,8 @@ impl Cost {
 }
 
 /// Why a protected file could not be written or opened.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "reason")]
 pub enum ProtectError {
     /// The password is empty (or only spaces).
     EmptyPassword,

@@ -140,6 +140,8 @@ pub struct SalesPlanApp {
     /// When the last automatic backup started, and its result when it ends.
     last_backup: Option<std::time::Instant>,
     backup_result: Option<Receiver<Result<(), String>>>,
+    /// The password protected plan files are being read with (only while they are read).
+    exchange_password: Option<String>,
 }
 
 impl SalesPlanApp {
@@ -173,6 +175,7 @@ impl SalesPlanApp {
             location_warning: None,
             last_backup: None,
             backup_result: None,
+            exchange_password: None,
         };
         let path = start.or_else(default_plan_path);
         match path {
@@ -473,16 +476,17 @@ impl SalesPlanApp {
     }
 
     /// Writes an export of the open plan, atomically.
-    fn export(
-        &mut self,
-        format: dialogs::ExportFormat,
-        table: &str,
-        unit: crate::domain::money::AmountUnit,
-        person: Option<crate::domain::model::NodeId>,
-        comment: &str,
-        path: &Path,
-    ) {
+    fn export(&mut self, request: &dialogs::ExportRequest) {
         use crate::exchange::export;
+        let dialogs::ExportRequest {
+            format,
+            table,
+            unit,
+            person,
+            ref comment,
+            ref path,
+            ref password,
+        } = *request;
         let Some(doc) = &self.doc else { return };
         let lang = self.prefs.lang;
         let day = jiff::Zoned::now().date();
@@ -520,6 +524,16 @@ impl SalesPlanApp {
                     .map_err(|e| e.to_string())
             }
         };
+        let exchange = matches!(
+            format,
+            dialogs::ExportFormat::Package | dialogs::ExportFormat::Submission
+        );
+        let bytes = match bytes {
+            Ok(b) if exchange && !password.is_empty() => {
+                crate::exchange::protect::protect(&b, password).map_err(|e| e.localize(lang))
+            }
+            other => other,
+        };
         let written = bytes.and_then(|b| {
             export::write_atomic(path, &b).map_err(|e| format!("{}: {e}", path.display()))
         });
@@ -532,12 +546,66 @@ impl SalesPlanApp {
         }
     }
 
+    /// Asks for the password of protected plan files (again, with `error`, after a wrong one).
+    fn ask_password(&mut self, files: Vec<PathBuf>, error: Option<String>) {
+        self.dialog = Some(Dialog::Password {
+            files,
+            password: String::new(),
+            error,
+        });
+    }
+
+    /// Whether reading failed for want of the right password: then it was asked for.
+    fn needs_password(
+        &mut self,
+        files: &[PathBuf],
+        e: &crate::exchange::plan_file::Conflict,
+    ) -> bool {
+        use crate::exchange::plan_file::Conflict;
+        use crate::exchange::protect::ProtectError;
+        match e {
+            Conflict::Protection {
+                error: error @ (ProtectError::EmptyPassword | ProtectError::WrongPassword),
+            } => {
+                let message = (*error == ProtectError::WrongPassword)
+                    .then(|| error.localize(self.prefs.lang));
+                self.ask_password(files.to_vec(), message);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Reads protected plan files with `password`: a package opens, submissions are previewed.
+    pub fn unlock(&mut self, files: &[PathBuf], password: String) {
+        let Some(first) = files.first() else { return };
+        self.exchange_password = Some(password);
+        let kind = crate::exchange::plan_file::read_file(first, self.exchange_password.as_deref())
+            .map(|b| crate::exchange::plan_file::kind_of(&b));
+        match kind {
+            Ok(Some(k)) if k == "package" => self.open_package(first),
+            Ok(_) => self.preview_submissions(files),
+            Err(e) => {
+                if !self.needs_password(files, &e) {
+                    self.show_error("plan_file.open_failed", e.localize(self.prefs.lang));
+                }
+            }
+        }
+        self.exchange_password = None;
+    }
+
     /// Opens a leader's package as the person's own new plan file, beside the open plan.
     pub fn open_package(&mut self, path: &Path) {
         use crate::exchange::plan_file;
         let lang = self.prefs.lang;
-        let package = std::fs::read(path)
-            .map_err(|e| e.to_string())
+        let read = plan_file::read_file(path, self.exchange_password.as_deref());
+        if let Err(e) = &read
+            && self.needs_password(&[path.to_owned()], e)
+        {
+            return;
+        }
+        let package = read
+            .map_err(|e| e.localize(lang))
             .and_then(|b| plan_file::parse_package(&b).map_err(|e| e.localize(lang)));
         let created = package.and_then(|p| {
             let name = format!("{} - {}", p.plan.name, p.person.name);
@@ -562,9 +630,21 @@ impl SalesPlanApp {
     /// conflict, before anything is written.
     pub fn preview_submissions(&mut self, files: &[PathBuf]) {
         use crate::exchange::plan_file;
-        let Some(doc) = &self.doc else { return };
+        if self.doc.is_none() {
+            return;
+        }
         let lang = self.prefs.lang;
-        let parsed = plan_file::read_submissions(files);
+        let parsed = plan_file::read_submissions(files, self.exchange_password.as_deref());
+        let locked = parsed.iter().find_map(|p| match p {
+            Err(e @ plan_file::Conflict::Protection { .. }) => Some(e.clone()),
+            _ => None,
+        });
+        if let Some(e) = locked
+            && self.needs_password(files, &e)
+        {
+            return;
+        }
+        let Some(doc) = &self.doc else { return };
         let checked = plan_file::check(&doc.snap, &parsed);
         let tree = crate::domain::org::OrgTree::new(&doc.snap.nodes);
         let name = |n: crate::domain::model::NodeId| {
@@ -724,6 +804,8 @@ impl SalesPlanApp {
                         comment: String::new(),
                         people: doc.snap.people().map(|p| (p.id, p.name.clone())).collect(),
                         path: path.display().to_string(),
+                        password: String::new(),
+                        password_again: String::new(),
                     }));
                 }
             }
@@ -984,14 +1066,8 @@ impl SalesPlanApp {
             Action::Account(change) => self.change(|s| s.apply_account_change(&change)),
             Action::Finance(change) => self.change(|s| s.apply_finance_change(&change)),
             Action::Review(change) => self.change(|s| s.apply_review_change(&change)),
-            Action::Export {
-                format,
-                table,
-                unit,
-                person,
-                comment,
-                path,
-            } => self.export(format, table, unit, person, &comment, &path),
+            Action::Export(request) => self.export(&request),
+            Action::Unlock { files, password } => self.unlock(&files, password),
             Action::PickSubmissions => {
                 if self.file_task.is_none() {
                     let (tx, rx) = channel();
@@ -1478,7 +1554,9 @@ impl eframe::App for SalesPlanApp {
                 self.open_path(path);
             } else if self.doc.is_some() {
                 if let Some(kind) = plan_file_kind(path) {
-                    if kind == "package" {
+                    if kind == "protected" {
+                        self.ask_password(dropped.clone(), None);
+                    } else if kind == "package" {
                         self.open_package(path);
                     } else {
                         self.preview_submissions(&dropped);
@@ -1670,5 +1748,9 @@ fn plan_file_kind(path: &Path) -> Option<String> {
     if std::fs::metadata(path).ok()?.len() > 16 * 1024 * 1024 {
         return None;
     }
-    crate::exchange::plan_file::kind_of(&std::fs::read(path).ok()?)
+    let bytes = std::fs::read(path).ok()?;
+    if crate::exchange::protect::is_protected(&bytes) {
+        return Some("protected".to_owned());
+    }
+    crate::exchange::plan_file::kind_of(&bytes)
 }

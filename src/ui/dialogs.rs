@@ -49,6 +49,13 @@ pub enum Dialog {
         path: PathBuf,
         message: String,
     },
+    /// Protected plan files need their password.
+    Password {
+        files: Vec<PathBuf>,
+        password: String,
+        /// Why the last password did not open them.
+        error: Option<String>,
+    },
     /// The open plan's backups, newest first.
     Backups {
         list: Vec<crate::store::backup::Backup>,
@@ -112,6 +119,23 @@ pub struct ExportForm {
     /// For a submission: the comment that goes with the figure.
     pub comment: String,
     pub path: String,
+    /// For a package or submission: an optional password, typed twice.
+    pub password: String,
+    pub password_again: String,
+}
+
+/// What the export dialog asks to write.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportRequest {
+    pub format: ExportFormat,
+    /// For CSV: the table's key.
+    pub table: &'static str,
+    pub unit: crate::domain::money::AmountUnit,
+    pub person: Option<NodeId>,
+    pub comment: String,
+    pub path: PathBuf,
+    /// Protects a package or submission when not empty.
+    pub password: String,
 }
 
 pub struct NewPlanForm {
@@ -381,6 +405,53 @@ pub fn dialog_ui(ui: &mut Ui, dialog: &mut Dialog, lang: Lang, busy: bool) -> Ou
             });
         }
         Dialog::Backups { list, folder } => backups_ui(ui, list, folder, lang, &mut out),
+        Dialog::Password {
+            files,
+            password,
+            error,
+        } => {
+            widgets::subheading(ui, &tr("dialog.password.title"));
+            let names: Vec<String> = files
+                .iter()
+                .filter_map(|f| f.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .collect();
+            ui.label(i18n::trf(
+                lang,
+                "dialog.password.body",
+                &[("files", names.join("、"))],
+            ));
+            ui.add_space(6.0);
+            let label = ui.label(tr("dialog.password.label"));
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(password)
+                        .password(true)
+                        .desired_width(280.0),
+                )
+                .labelled_by(label.id);
+            if let Some(e) = error {
+                ui.label(RichText::new(e.as_str()).color(theme::bad(ui.visuals().dark_mode)));
+            }
+            ui.add_space(8.0);
+            let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            ui.horizontal(|ui| {
+                let ready = !password.trim().is_empty();
+                if ui
+                    .add_enabled(ready, egui::Button::new(tr("dialog.password.open")))
+                    .clicked()
+                    || (ready && enter)
+                {
+                    out.actions.push(Action::Unlock {
+                        files: files.clone(),
+                        password: password.clone(),
+                    });
+                    out.close = true;
+                }
+                if ui.button(tr("dialog.cancel")).clicked() {
+                    out.close = true;
+                }
+            });
+        }
         Dialog::About => {
             widgets::subheading(ui, &tr("app.title"));
             ui.label(tr("about.body"));
@@ -622,6 +693,24 @@ fn export_ui(ui: &mut Ui, form: &mut ExportForm, lang: Lang, busy: bool, out: &m
                     .labelled_by(label.id);
                 ui.end_row();
             }
+            if matches!(
+                form.format,
+                ExportFormat::Submission | ExportFormat::Package
+            ) {
+                for (key, text) in [
+                    ("export.dialog.password", &mut form.password),
+                    ("export.dialog.password_again", &mut form.password_again),
+                ] {
+                    let label = ui.label(tr(key));
+                    ui.add(
+                        egui::TextEdit::singleline(text)
+                            .password(true)
+                            .desired_width(200.0),
+                    )
+                    .labelled_by(label.id);
+                    ui.end_row();
+                }
+            }
             if !matches!(
                 form.format,
                 ExportFormat::Json | ExportFormat::Submission | ExportFormat::Package
@@ -636,10 +725,30 @@ fn export_ui(ui: &mut Ui, form: &mut ExportForm, lang: Lang, busy: bool, out: &m
             path_row(ui, lang, &mut form.path, out, Browse::Export);
         });
     exists_warning(ui, lang, &form.path, "dialog.file_replaced");
+    let exchange = matches!(
+        form.format,
+        ExportFormat::Submission | ExportFormat::Package
+    );
+    let passwords_differ = exchange && form.password != form.password_again;
+    if exchange && !form.password.is_empty() {
+        let (key, color) = if passwords_differ {
+            (
+                "export.dialog.passwords_differ",
+                theme::warn(ui.visuals().dark_mode),
+            )
+        } else {
+            (
+                "export.dialog.protected",
+                theme::good(ui.visuals().dark_mode),
+            )
+        };
+        ui.label(RichText::new(tr(key)).color(color));
+    }
     ui.add_space(8.0);
     ui.horizontal(|ui| {
         let ready = !form.path.trim().is_empty()
             && !busy
+            && !passwords_differ
             && (!matches!(
                 form.format,
                 ExportFormat::Submission | ExportFormat::Package
@@ -654,14 +763,19 @@ fn export_ui(ui: &mut Ui, form: &mut ExportForm, lang: Lang, busy: bool, out: &m
             } else {
                 path.with_extension(form.format.extension())
             };
-            out.actions.push(Action::Export {
+            out.actions.push(Action::Export(ExportRequest {
                 format: form.format,
                 table: form.table,
                 unit: form.unit,
                 person: form.person,
                 comment: form.comment.clone(),
                 path,
-            });
+                password: if exchange {
+                    form.password.clone()
+                } else {
+                    String::new()
+                },
+            }));
             out.close = true;
         }
         if ui.button(tr("dialog.cancel")).clicked() {

@@ -265,13 +265,11 @@ pub enum Action {
     /// A change to the review meetings or the variance settings.
     Review(crate::store::reviews::ReviewChange),
     /// Writes an export of the plan.
-    Export {
-        format: crate::ui::dialogs::ExportFormat,
-        table: &'static str,
-        unit: AmountUnit,
-        person: Option<NodeId>,
-        comment: String,
-        path: std::path::PathBuf,
+    Export(crate::ui::dialogs::ExportRequest),
+    /// Reads protected plan files with this password.
+    Unlock {
+        files: Vec<std::path::PathBuf>,
+        password: String,
     },
     /// Reads the monthly plan back from an exported workbook or CSV, as one change.
     ImportMonthly(std::path::PathBuf),
