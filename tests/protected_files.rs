@@ -4,38 +4,10 @@
 
 mod common;
 
-use common::{app, arg, salesplan, text, type_into};
+use common::{app, arg, drop_file, salesplan, text, type_into, type_password};
 use egui_kittest::kittest::Queryable;
 use salesplan::exchange::protect;
 use salesplan::store::Store;
-
-/// Replaces the text of the password field with this accessible name.
-fn type_password(
-    h: &mut egui_kittest::Harness<'_, salesplan::ui::SalesPlanApp>,
-    label: &str,
-    text: &str,
-) {
-    use egui::accesskit::Role;
-    h.get_by_role_and_label(Role::PasswordInput, label).focus();
-    h.run();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.get_by_role_and_label(Role::PasswordInput, label)
-        .type_text(text);
-    h.run();
-}
-
-#[derive(Debug)]
-struct Dropped(std::path::PathBuf);
-
-impl egui::DroppedFile for Dropped {
-    fn path(&self) -> &std::path::Path {
-        &self.0
-    }
-
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        std::fs::read(&self.0).map_err(|e| e.to_string())
-    }
-}
 
 #[test]
 fn a_protected_package_opens_only_with_its_password_on_the_command_line() {
@@ -173,10 +145,7 @@ fn the_app_exports_a_protected_package_and_asks_for_the_password_when_one_is_dro
     );
 
     // Dropped back on the window: the password is asked for; a wrong one says so.
-    h.input_mut()
-        .dropped_files
-        .push(std::sync::Arc::new(Dropped(file.clone())));
-    h.run();
+    drop_file(&mut h, &file);
     assert!(h.query_by_label_contains("受密码保护").is_some());
     type_password(&mut h, "密码", "春季");
     h.get_by_label("打开").click();

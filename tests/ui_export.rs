@@ -4,37 +4,13 @@
 
 mod common;
 
-use common::{app, demo, type_into};
+use common::{app, demo, drop_file, type_into};
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::Queryable;
 use salesplan::domain::model::Metric;
 use salesplan::domain::money::AmountUnit;
 use salesplan::domain::period::Period;
 use salesplan::i18n::Lang;
-
-/// A file as the window system hands it over when dropped.
-#[derive(Debug)]
-struct Dropped(std::path::PathBuf);
-
-impl egui::DroppedFile for Dropped {
-    fn path(&self) -> &std::path::Path {
-        &self.0
-    }
-
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        std::fs::read(&self.0).map_err(|e| e.to_string())
-    }
-}
-
-fn drop_file(
-    h: &mut egui_kittest::Harness<'_, salesplan::ui::SalesPlanApp>,
-    path: &std::path::Path,
-) {
-    h.input_mut()
-        .dropped_files
-        .push(std::sync::Arc::new(Dropped(path.to_owned())));
-    h.run();
-}
 
 #[test]
 fn the_workbook_is_exported_and_an_edited_monthly_plan_dropped_back_is_one_change() {

@@ -95,3 +95,35 @@ pub fn text(bytes: &[u8]) -> String {
 pub fn arg(p: &std::path::Path) -> &str {
     p.to_str().unwrap()
 }
+
+/// A file as the window system hands it over when dropped on the window.
+#[derive(Debug)]
+pub struct Dropped(pub PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+/// Drops a file on the window.
+pub fn drop_file(h: &mut Harness<'_, SalesPlanApp>, path: &std::path::Path) {
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path.to_owned())));
+    h.run();
+}
+
+/// Replaces the text of the password field with this accessible name.
+pub fn type_password(h: &mut Harness<'_, SalesPlanApp>, label: &str, text: &str) {
+    h.get_by_role_and_label(Role::PasswordInput, label).focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role_and_label(Role::PasswordInput, label)
+        .type_text(text);
+    h.run();
+}
