@@ -374,6 +374,70 @@ fn headers_are_trimmed_and_lose_zero_width_characters() {
 }
 
 #[test]
+fn a_second_file_joined_on_is_refused_at_its_byte_order_mark() {
+    let mut bytes = b"\xef\xbb\xbfname,amount\r\na,1\r\n".to_vec();
+    bytes.extend_from_slice(b"\xef\xbb\xbfname,amount\r\nb,2\r\n");
+    assert_eq!(
+        read("joined.csv", &bytes),
+        Err(SourceError::BomInside { line: 3 })
+    );
+    // Inside a cell it is a stray zero-width character, not a second file.
+    let table = read("cell.csv", "name,amount\na\u{feff}b,1\n".as_bytes()).unwrap();
+    assert_eq!(table.rows.len(), 1);
+}
+
+#[test]
+fn gbk_text_behind_a_utf8_byte_order_mark_is_named_as_mislabelled() {
+    let (gbk, _, _) = encoding_rs::GBK.encode("客户名称,行业\n华瑞银行,金融\n");
+    let mut bytes = b"\xef\xbb\xbf".to_vec();
+    bytes.extend_from_slice(&gbk);
+    assert_eq!(
+        read("c.csv", &bytes),
+        Err(SourceError::MislabeledEncoding {
+            declared: TextEncoding::Utf8,
+            actual: TextEncoding::Gb18030,
+        })
+    );
+    // Chosen by hand, it reads.
+    let gb = ReadOptions {
+        encoding: Some(TextEncoding::Gb18030),
+        ..ReadOptions::default()
+    };
+    let table = read_with("c.csv", &gbk, &gb).unwrap();
+    assert_eq!(table.headers, vec!["客户名称", "行业"]);
+}
+
+#[test]
+fn web_pages_and_xml_spreadsheets_named_xls_are_named_as_such() {
+    for page in [
+        "<html><body><table><tr><td>a</td></tr></table></body></html>",
+        "\r\n  <!DOCTYPE html><html></html>",
+        "<table border=1><tr><td>a</td></tr></table>",
+        "MIME-Version: 1.0\r\nContent-Type: multipart/related\r\n",
+    ] {
+        assert_eq!(
+            read("a.xls", page.as_bytes()),
+            Err(SourceError::WebPage),
+            "{page}"
+        );
+    }
+    let xml = r#"<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>"#;
+    assert_eq!(
+        read("a.xls", xml.as_bytes()),
+        Err(SourceError::XmlSpreadsheet)
+    );
+    assert_eq!(
+        read("a.csv", b"<?xml version=\"1.0\"?><root/>"),
+        Err(SourceError::NotSpreadsheet {
+            what: "XML".to_owned()
+        })
+    );
+    // Text that merely mentions markup further in is still a table.
+    let table = read("a.csv", b"name,note\na,<html>\n").unwrap();
+    assert_eq!(table.rows.len(), 1);
+}
+
+#[test]
 fn an_unclosed_quote_is_reported_with_its_line() {
     let csv = "a,b\n1,2\n3,\"oops\n4,5\n6,7\n";
     assert_eq!(
@@ -1091,6 +1155,17 @@ fn every_error() -> Vec<SourceError> {
         SourceError::Workbook {
             detail: "bad".to_owned(),
         },
+        SourceError::MixedEncoding {
+            encoding: TextEncoding::Utf8,
+            line: 4,
+        },
+        SourceError::MislabeledEncoding {
+            declared: TextEncoding::Utf8,
+            actual: TextEncoding::Gb18030,
+        },
+        SourceError::BomInside { line: 5 },
+        SourceError::WebPage,
+        SourceError::XmlSpreadsheet,
     ]
 }
 
@@ -1105,7 +1180,8 @@ fn every_error_has_a_message_in_both_languages_with_its_values() {
             assert!(!message.contains('{'), "unfilled placeholder in {message}");
             for (name, value) in err.message_args() {
                 let shown = [
-                    "path", "detail", "what", "encoding", "line", "sheet", "sheets",
+                    "path", "detail", "what", "encoding", "line", "sheet", "sheets", "declared",
+                    "actual",
                 ];
                 if shown.contains(&name) {
                     assert!(message.contains(&value), "{message} lacks {value}");

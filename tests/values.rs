@@ -8,8 +8,8 @@ use salesplan::domain::money::{Money, MoneyErrorKind};
 use salesplan::domain::ratio::{RateErrorKind, Ratio};
 use salesplan::exchange::values::{
     CellKind, DateColumn, DayOrder, ValueError, ValueKind, ValueReason, classify_date_column,
-    excel_serial_date, is_blank, match_key, normalize_name, parse_amount, parse_count,
-    parse_date_cell, parse_rate,
+    excel_serial_date, is_blank, is_spreadsheet_error, match_key, normalize_name, parse_amount,
+    parse_count, parse_date_cell, parse_rate,
 };
 use salesplan::i18n::{Lang, Localized, tables};
 
@@ -824,6 +824,35 @@ fn the_offending_text_is_trimmed_and_cut_to_60_characters() {
     assert_eq!(date_error(Text, " a\nb ", None).text, "a b");
 }
 
+#[test]
+fn a_failed_formula_is_named_as_such_wherever_a_value_is_needed() {
+    for text in ["#N/A", "#REF!", " #div/0! ", "#VALUE!", "#NAME?"] {
+        assert!(is_spreadsheet_error(text), "{text}");
+        for kind in [Text, Number] {
+            let errors = [
+                parse_amount(kind, text).unwrap_err(),
+                parse_count(kind, text).unwrap_err(),
+                parse_rate(kind, text).unwrap_err(),
+            ];
+            for e in errors {
+                assert_eq!(e.reason, ValueReason::FormulaError, "{text}");
+            }
+        }
+        assert_eq!(
+            date_error(Text, text, None).reason,
+            ValueReason::FormulaError
+        );
+    }
+    assert!(!is_spreadsheet_error("#1"));
+    assert!(!is_spreadsheet_error("N/A"));
+    assert!(
+        parse_amount(Text, "#N/A")
+            .unwrap_err()
+            .to_string()
+            .contains("spreadsheet error #N/A")
+    );
+}
+
 fn every_kind_of_error() -> Vec<ValueError> {
     let mut errors = Vec::new();
     for order in [None, Some(MonthFirst), Some(DayFirst)] {
@@ -847,7 +876,7 @@ fn every_kind_of_error() -> Vec<ValueError> {
         errors.extend(excel_serial_date(text, date_1904).err());
     }
     for kind in [CellKind::Empty, Text, Number, CellKind::Date, Bool] {
-        for text in ["", "abc", "-1", "3.5", "1e30", "2024-01-05"] {
+        for text in ["", "abc", "-1", "3.5", "1e30", "2024-01-05", "#N/A"] {
             errors.extend(parse_amount(kind, text).err());
             errors.extend(parse_count(kind, text).err());
             errors.extend(parse_rate(kind, text).err());

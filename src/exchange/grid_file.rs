@@ -34,6 +34,13 @@ pub fn read_monthly(
     lang: Lang,
 ) -> Result<Vec<(Metric, Vec<CellEdit>)>, Vec<String>> {
     let mut problems = Vec::new();
+    if let Some(title) = crate::exchange::import::title_row(table) {
+        return Err(vec![i18n::trf(
+            lang,
+            "grid_file.err.title",
+            &[("title", title)],
+        )]);
+    }
     if table.headers.len() < FIXED + 12 {
         return Err(vec![i18n::trf(
             lang,
@@ -84,6 +91,9 @@ pub fn read_monthly(
             let text = cell(col);
             let value = if text.is_empty() {
                 None
+            } else if crate::exchange::values::is_spreadsheet_error(text) {
+                problems.push(problem(col, "grid_file.err.formula"));
+                continue;
             } else if let Some(u) = unit {
                 let parsed = match u {
                     AmountUnit::Yuan => Money::parse(text),

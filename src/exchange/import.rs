@@ -56,7 +56,7 @@ pub enum Reason {
         first_line: usize,
     },
     AmbiguousDates {
-        examples: String,
+        examples: Vec<String>,
     },
     ConflictingDates {
         month_first_line: usize,
@@ -67,6 +67,15 @@ pub enum Reason {
     Funnel(crate::domain::funnel::FunnelInputError),
     UnknownProduct {
         name: String,
+    },
+    /// The first row holds a title (one cell, often merged across), not the column headers.
+    TitleRow {
+        title: String,
+    },
+    /// A CSV row with more cells than the header row has columns: a value split at a comma.
+    ExtraCells {
+        cells: usize,
+        columns: usize,
     },
 }
 
@@ -85,6 +94,8 @@ impl Localized for Reason {
             Self::NoRows => "err.import.no_rows",
             Self::Funnel(e) => e.message_key(),
             Self::UnknownProduct { .. } => "err.store.unknown_product",
+            Self::TitleRow { .. } => "err.import.title_row",
+            Self::ExtraCells { .. } => "err.import.extra_cells",
         }
     }
 
@@ -98,7 +109,7 @@ impl Localized for Reason {
                 vec![("value", value.clone())]
             }
             Self::DuplicateId { first_line } => vec![("first_line", first_line.to_string())],
-            Self::AmbiguousDates { examples } => vec![("examples", examples.clone())],
+            Self::AmbiguousDates { examples } => vec![("examples", examples.join(", "))],
             Self::ConflictingDates {
                 month_first_line,
                 day_first_line,
@@ -109,6 +120,11 @@ impl Localized for Reason {
             Self::Negative | Self::NoRows => Vec::new(),
             Self::Funnel(e) => e.message_args(),
             Self::UnknownProduct { name } => vec![("name", name.clone())],
+            Self::TitleRow { title } => vec![("title", title.clone())],
+            Self::ExtraCells { cells, columns } => vec![
+                ("cells", cells.to_string()),
+                ("columns", columns.to_string()),
+            ],
         }
     }
 
@@ -120,6 +136,14 @@ impl Localized for Reason {
                 "field",
                 crate::i18n::tr(lang, field.label_key()).into_owned(),
             )];
+        }
+        // A list reads with the language's own separator.
+        if let Self::AmbiguousDates { examples } = self {
+            let separator = match lang {
+                Lang::Zh => "、",
+                Lang::En => ", ",
+            };
+            args = vec![("examples", examples.join(separator))];
         }
         crate::i18n::trf(lang, self.message_key(), &args)
     }
@@ -155,7 +179,12 @@ impl Problem {
                 "import.problem.row",
                 &[("line", line.to_string()), ("reason", reason)],
             ),
-            (None, _) => reason,
+            (None, Some(column)) => crate::i18n::trf(
+                lang,
+                "import.problem.column",
+                &[("column", column.clone()), ("reason", reason)],
+            ),
+            (None, None) => reason,
         }
     }
 }
@@ -478,9 +507,7 @@ fn date_orders(
                     line: None,
                     column: Some(ctx.header(field)),
                     value: String::new(),
-                    reason: Reason::AmbiguousDates {
-                        examples: examples.join("、"),
-                    },
+                    reason: Reason::AmbiguousDates { examples },
                 }),
             },
             DateColumn::Conflicting {
@@ -498,6 +525,28 @@ fn date_orders(
         }
     }
     (orders, problems)
+}
+
+/// The title in the first row, when it holds a single cell while the rows below hold several
+/// (a title row, often merged across the columns, above the real header row).
+pub fn title_row(table: &Table) -> Option<String> {
+    let mut filled = table.headers.iter().filter(|h| !h.trim().is_empty());
+    let title = filled.next()?;
+    if filled.next().is_some() {
+        return None;
+    }
+    let wider = table
+        .rows
+        .iter()
+        .take(5)
+        .any(|r| r.cells.iter().filter(|c| !c.is_blank()).count() > 1);
+    wider.then(|| title.clone())
+}
+
+/// A row's cell count, when it has values beyond the header row's columns.
+fn extra_cells(cells: &[Cell], columns: usize) -> Option<usize> {
+    let last = cells.iter().rposition(|c| !c.is_blank())?;
+    (last >= columns).then_some(last + 1)
 }
 
 /// Turns the table into records. `product_known` says whether a product name (as typed) is in
@@ -543,6 +592,18 @@ pub fn prepare(
             });
         }
     }
+    // A required column is missing because the first row is a title above the headers: say
+    // that, rather than naming every column as missing.
+    if let Some(title) = title_row(table)
+        && !prepared.problems.is_empty()
+    {
+        prepared.problems = vec![Problem {
+            line: None,
+            column: None,
+            value: String::new(),
+            reason: Reason::TitleRow { title },
+        }];
+    }
     if table.rows.is_empty() {
         prepared.problems.push(Problem {
             line: None,
@@ -586,6 +647,17 @@ pub fn prepare(
             problems: Vec::new(),
             rounded: 0,
         };
+        if let Some(cells) = extra_cells(&row.cells, table.headers.len()) {
+            check.problems.push(Problem {
+                line: Some(row.line),
+                column: None,
+                value: String::new(),
+                reason: Reason::ExtraCells {
+                    cells,
+                    columns: table.headers.len(),
+                },
+            });
+        }
         let record = match kind {
             ImportKind::People => person_record(&mut check),
             ImportKind::Products => product_record(&mut check),

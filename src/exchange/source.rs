@@ -228,6 +228,21 @@ pub enum SourceError {
         encoding: TextEncoding,
         line: usize,
     },
+    /// The file starts with the byte-order mark of `declared`, but its text is in `actual`
+    /// (a GBK file an editor marked as UTF-8).
+    MislabeledEncoding {
+        declared: TextEncoding,
+        actual: TextEncoding,
+    },
+    /// A byte-order mark after the start of the text: files joined together (`copy a+b`).
+    BomInside {
+        line: usize,
+    },
+    /// A web page (HTML, or a single-file MHTML page) with a spreadsheet's name, as some
+    /// systems export "Excel" files.
+    WebPage,
+    /// Excel's XML Spreadsheet 2003 format.
+    XmlSpreadsheet,
     Malformed {
         line: usize,
         detail: String,
@@ -263,6 +278,10 @@ impl Localized for SourceError {
             SourceError::Empty => "err.source.empty",
             SourceError::BadEncoding { .. } => "err.source.bad_encoding",
             SourceError::MixedEncoding { .. } => "err.source.mixed_encoding",
+            SourceError::MislabeledEncoding { .. } => "err.source.mislabeled_encoding",
+            SourceError::BomInside { .. } => "err.source.bom_inside",
+            SourceError::WebPage => "err.source.web_page",
+            SourceError::XmlSpreadsheet => "err.source.xml_spreadsheet",
             SourceError::Malformed { .. } => "err.source.malformed",
             SourceError::UnclosedQuote { .. } => "err.source.unclosed_quote",
             SourceError::NoSuchSheet { .. } => "err.source.no_such_sheet",
@@ -297,15 +316,25 @@ impl Localized for SourceError {
                 ("encoding", encoding.label().to_owned()),
                 ("line", line.to_string()),
             ],
+            SourceError::MislabeledEncoding { declared, actual } => vec![
+                ("declared", declared.label().to_owned()),
+                ("actual", actual.label().to_owned()),
+            ],
             SourceError::Malformed { line, detail } => {
                 vec![("line", line.to_string()), ("detail", detail.clone())]
             }
-            SourceError::UnclosedQuote { line } => vec![("line", line.to_string())],
+            SourceError::UnclosedQuote { line } | SourceError::BomInside { line } => {
+                vec![("line", line.to_string())]
+            }
             SourceError::NoSuchSheet { sheet, sheets } => {
                 vec![("sheet", sheet.clone()), ("sheets", sheets.join(", "))]
             }
             SourceError::Workbook { detail } => vec![("detail", detail.clone())],
-            SourceError::Empty | SourceError::Protected | SourceError::Cancelled => Vec::new(),
+            SourceError::Empty
+            | SourceError::Protected
+            | SourceError::Cancelled
+            | SourceError::WebPage
+            | SourceError::XmlSpreadsheet => Vec::new(),
         }
     }
 }
@@ -941,6 +970,33 @@ fn decode(
     Ok(out)
 }
 
+/// A web page or an XML spreadsheet with a spreadsheet's name, from its first bytes (markup
+/// starts with ASCII in every encoding but UTF-16, which is not used for these).
+fn markup(body: &[u8]) -> Option<SourceError> {
+    let start = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(body.len());
+    let head = body.get(start..).unwrap_or_default();
+    let head = head.get(..4096).unwrap_or(head);
+    let lower = head.to_ascii_lowercase();
+    let starts = |prefix: &str| lower.starts_with(prefix.as_bytes());
+    let contains = |needle: &str| lower.windows(needle.len()).any(|w| w == needle.as_bytes());
+    if starts("<!doctype html") || starts("<html") || starts("<table") || starts("mime-version:") {
+        return Some(SourceError::WebPage);
+    }
+    if starts("<?xml") {
+        if contains("urn:schemas-microsoft-com:office:spreadsheet") {
+            return Some(SourceError::XmlSpreadsheet);
+        }
+        if contains("<html") {
+            return Some(SourceError::WebPage);
+        }
+        return Some(not_spreadsheet("XML"));
+    }
+    None
+}
+
 /// True when decoded text looks like binary data: too many control or replacement characters.
 fn looks_binary(text: &str) -> bool {
     let mut total = 0_usize;
@@ -1158,6 +1214,9 @@ fn read_text(
     let chosen = options.encoding;
     let encoding = chosen.unwrap_or_else(|| detect_encoding(bytes));
     let body = strip_bom(bytes, encoding);
+    if let Some(e) = markup(body) {
+        return Err(e);
+    }
     if !encoding.is_utf16()
         && let Some(nul) = body.iter().position(|b| *b == 0)
     {
@@ -1177,8 +1236,24 @@ fn read_text(
     // Always strict: a byte that is not text in the chosen or detected encoding is reported
     // with its line, never turned into a replacement character that would be imported as
     // part of a name (a file mixing UTF-8 and GBK lines is the usual cause).
+    let labelled = body.len() < bytes.len();
     let text = decode(body, encoding, true, &ctl.part(0.0, 0.3)).map_err(|e| match e {
-        SourceError::BadEncoding { encoding, line } if chosen.is_none() => {
+        // The very first line is not in the encoding its byte-order mark declares: the whole
+        // file is in another one (an editor put a UTF-8 mark in front of GBK text).
+        SourceError::BadEncoding { encoding, line: 1 }
+            if chosen.is_none()
+                && labelled
+                && encoding == TextEncoding::Utf8
+                && encoding_rs::GB18030
+                    .decode_without_bom_handling_and_without_replacement(body)
+                    .is_some() =>
+        {
+            SourceError::MislabeledEncoding {
+                declared: encoding,
+                actual: TextEncoding::Gb18030,
+            }
+        }
+        SourceError::BadEncoding { encoding, line } if chosen.is_none() && line > 1 => {
             SourceError::MixedEncoding { encoding, line }
         }
         e => e,
@@ -1188,6 +1263,16 @@ fn read_text(
     }
     // A second BOM, or one that survived a user-chosen encoding, is not data.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    // One at the start of a later line marks another file joined to this one: its header row
+    // would be imported as data, the mark hidden in the first name. (Elsewhere in a cell it is
+    // a stray zero-width character, cleaned like the others.)
+    if let Some((at, _)) = text
+        .match_indices("\u{feff}")
+        .find(|(at, _)| matches!(text.as_bytes().get(at.wrapping_sub(1)), Some(b'\n' | b'\r')))
+    {
+        let line = LineCounter::new(text).line_at(at);
+        return Err(SourceError::BomInside { line });
+    }
     let delimiter = match options.delimiter {
         Some(d) => d,
         None => sniff(text).unwrap_or_else(|| {

@@ -82,6 +82,8 @@ pub enum ValueReason {
     BoolCell {
         expected: ValueKind,
     },
+    /// A spreadsheet error such as `#N/A` or `#REF!`: a formula that failed.
+    FormulaError,
     /// Not a date in any accepted form.
     NotADate,
     /// Eight digits that would be a date as year, month, day (`20240105`): refused, but the
@@ -188,6 +190,7 @@ impl Localized for ValueError {
                 ValueKind::Count => "err.value.bool_cell.count",
                 ValueKind::Rate => "err.value.bool_cell.rate",
             },
+            ValueReason::FormulaError => "err.value.formula_error",
             ValueReason::NotADate => "err.value.not_a_date",
             ValueReason::DigitsOnlyDate { .. } => "err.value.digits_only_date",
             ValueReason::TwoDigitYear => "err.value.two_digit_year",
@@ -533,10 +536,36 @@ fn number_cell_value(text: &str) -> Option<Decimal> {
 // Amounts, counts, rates
 // ---------------------------------------------------------------------------------------------
 
-/// The error for a cell that cannot hold the expected number at all (empty, date, TRUE/FALSE).
+/// Whether a cell shows a spreadsheet error (a formula that failed), as workbooks hold them
+/// and as Excel and WPS write them into CSV files.
+pub fn is_spreadsheet_error(text: &str) -> bool {
+    const ERRORS: [&str; 14] = [
+        "#N/A",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#NULL!",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+    ];
+    let text = text.trim();
+    ERRORS.iter().any(|e| e.eq_ignore_ascii_case(text))
+}
+
+/// The error for a cell that cannot hold the expected number at all (empty, date, TRUE/FALSE,
+/// a spreadsheet error).
 fn wrong_cell(kind: CellKind, text: &str, expected: ValueKind) -> Option<ValueError> {
     let reason = if is_blank(kind, text) {
         ValueReason::Empty { expected }
+    } else if is_spreadsheet_error(text) {
+        ValueReason::FormulaError
     } else {
         match kind {
             CellKind::Date => ValueReason::DateCell { expected },
@@ -1000,6 +1029,9 @@ pub fn parse_date_cell(
             return Err(ValueError::new(text, reason));
         }
         CellKind::Empty | CellKind::Text | CellKind::Date => {}
+    }
+    if is_spreadsheet_error(text) {
+        return Err(ValueError::new(text, ValueReason::FormulaError));
     }
     let cleaned = normalize_name(text);
     let Some(date_part) = strip_time(&cleaned) else {
