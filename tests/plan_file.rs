@@ -125,6 +125,11 @@ fn five_submissions_give_each_person_their_figure_in_one_change() {
     let db = leader(dir.path(), &units);
     let folder = submissions(dir.path(), &db);
     let targets_before = Store::open(&db).unwrap().snapshot().unwrap().targets;
+    // 李娜 opened hers in Notepad and saved it again: it now starts with a byte-order mark.
+    let li = folder.join("李娜.json");
+    let mut saved = b"\xEF\xBB\xBF".to_vec();
+    saved.extend(std::fs::read(&li).unwrap());
+    std::fs::write(&li, saved).unwrap();
     // A dry run shows what would happen and writes nothing.
     let o = salesplan(&[
         "import",

@@ -224,6 +224,7 @@ pub fn submission(
 
 /// Reads a file's bytes as a submission; anything else is a conflict.
 pub fn parse(bytes: &[u8]) -> Result<Submission, Conflict> {
+    let bytes = without_bom(bytes);
     check_head(bytes, "submission")?;
     serde_json::from_slice(bytes).map_err(|e| Conflict::Unreadable {
         detail: e.to_string(),
@@ -267,7 +268,7 @@ pub fn kind_of(bytes: &[u8]) -> Option<String> {
         format: Option<String>,
         kind: Option<String>,
     }
-    let head: Head = serde_json::from_slice(bytes).ok()?;
+    let head: Head = serde_json::from_slice(without_bom(bytes)).ok()?;
     (head.format.as_deref() == Some(FORMAT))
         .then_some(head.kind)
         .flatten()
@@ -539,10 +540,17 @@ pub fn package(
 
 /// Reads a file's bytes as a package; anything else is a conflict.
 pub fn parse_package(bytes: &[u8]) -> Result<Package, Conflict> {
+    let bytes = without_bom(bytes);
     check_head(bytes, "package")?;
     serde_json::from_slice(bytes).map_err(|e| Conflict::Unreadable {
         detail: e.to_string(),
     })
+}
+
+/// The bytes without a leading UTF-8 byte-order mark, which Notepad writes when it saves a
+/// file: it is not part of the JSON.
+pub fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
 /// The format, version and kind a file declares, checked before the rest is read.

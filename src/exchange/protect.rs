@@ -124,7 +124,7 @@ pub fn is_protected(bytes: &[u8]) -> bool {
     struct Head {
         format: Option<String>,
     }
-    serde_json::from_slice::<Head>(bytes)
+    serde_json::from_slice::<Head>(crate::exchange::plan_file::without_bom(bytes))
         .ok()
         .and_then(|h| h.format)
         .as_deref()
@@ -199,6 +199,7 @@ pub fn unprotect(bytes: &[u8], password: &str) -> Result<Vec<u8>, ProtectError> 
     let unreadable = |detail: &str| ProtectError::Unreadable {
         detail: detail.to_owned(),
     };
+    let bytes = crate::exchange::plan_file::without_bom(bytes);
     let wrapper: Wrapper = serde_json::from_slice(bytes).map_err(|e| ProtectError::Unreadable {
         detail: e.to_string(),
     })?;
