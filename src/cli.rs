@@ -308,6 +308,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                 dry_run: *dry_run,
             },
             out,
+            err,
         ),
     };
     match result {
@@ -1015,7 +1016,12 @@ fn parse_stage(text: &str) -> Option<crate::exchange::fields::StageValue> {
     }
 }
 
-fn import(db: &Path, args: ImportArgs, out: &mut dyn Write) -> Result<(), String> {
+fn import(
+    db: &Path,
+    args: ImportArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), String> {
     use std::sync::atomic::AtomicBool;
 
     use crate::exchange::fields::{Field, ImportKind};
@@ -1116,12 +1122,13 @@ fn import(db: &Path, args: ImportArgs, out: &mut dyn Write) -> Result<(), String
         prepared.amounts_rounded
     );
     const SHOWN: usize = 200;
+    // The problems go to standard error, with the message that ends the command.
     for p in prepared.problems.iter().take(SHOWN) {
-        let _ = writeln!(out, "  {}", p.describe(Lang::En));
+        let _ = writeln!(err, "  {}", p.describe(Lang::En));
     }
     if prepared.problems.len() > SHOWN {
         let _ = writeln!(
-            out,
+            err,
             "  … and {} more problems",
             prepared.problems.len() - SHOWN
         );
@@ -1132,13 +1139,13 @@ fn import(db: &Path, args: ImportArgs, out: &mut dyn Write) -> Result<(), String
         return if prepared.problems.is_empty() {
             Ok(())
         } else {
-            Err(format!("{} problems in the file", prepared.problems.len()))
+            Err(problems_in_file(prepared.problems.len()))
         };
     }
     if blocked {
         return Err(format!(
-            "{} problems in the file; nothing imported (correct them, or add --skip-invalid)",
-            prepared.problems.len()
+            "{}; nothing imported (correct them, or add --skip-invalid)",
+            problems_in_file(prepared.problems.len())
         ));
     }
     let outcome = pipeline::write(
@@ -1170,6 +1177,14 @@ fn import(db: &Path, args: ImportArgs, out: &mut dyn Write) -> Result<(), String
         }
     );
     Ok(())
+}
+
+fn problems_in_file(count: usize) -> String {
+    if count == 1 {
+        "1 problem in the file".to_owned()
+    } else {
+        format!("{count} problems in the file")
+    }
 }
 
 #[cfg(test)]

@@ -324,14 +324,17 @@ fn a_dry_run_reports_problems_and_writes_nothing() {
         stdout.contains("read 3 rows: 1 valid, 2 with problems"),
         "{stdout}"
     );
+    // The problems themselves go to standard error.
+    let stderr = text(&out.stderr);
     assert!(
-        stdout.contains("Row 3, column \"日期\", value \"2024-02-30\""),
-        "{stdout}"
+        stderr.contains("Row 3, column \"日期\", value \"2024-02-30\""),
+        "{stderr}"
     );
     assert!(
-        stdout.contains("Row 4, column \"金额\", value \"-5\""),
-        "{stdout}"
+        stderr.contains("Row 4, column \"金额\", value \"-5\""),
+        "{stderr}"
     );
+    assert!(stderr.contains("error: 2 problems in the file"), "{stderr}");
     assert!(stdout.contains("dry run: nothing written"));
     // Without --dry-run and without --skip-invalid: refused, nothing written.
     let out = salesplan(&["import", "--db", arg(&db), "history", arg(&csv)]);
@@ -367,9 +370,9 @@ fn columns_can_be_mapped_by_hand() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        text(&out.stdout).contains("The file has no Date column"),
+        text(&out.stderr).contains("The file has no Date column"),
         "{}",
-        text(&out.stdout)
+        text(&out.stderr)
     );
     let out = salesplan(&[
         "import",
