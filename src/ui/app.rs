@@ -125,6 +125,8 @@ pub struct SalesPlanApp {
     file_task: Option<FileTask>,
     /// Why no plan is open (shown in place of the views).
     open_error: Option<String>,
+    /// The plan file another program is editing, when that is why none is open.
+    locked: Option<PathBuf>,
     window_title: String,
     /// A text field had keyboard focus when this frame began.
     typing: bool,
@@ -167,6 +169,7 @@ impl SalesPlanApp {
             toast: None,
             file_task: None,
             open_error: None,
+            locked: None,
             window_title: String::new(),
             typing: false,
             pending_view: None,
@@ -209,6 +212,7 @@ impl SalesPlanApp {
         let writable = !doc.store.is_read_only();
         self.doc = Some(doc);
         self.open_error = None;
+        self.locked = None;
         self.restore_undo = None;
         self.states = views::States::default();
         if writable {
@@ -328,6 +332,7 @@ impl SalesPlanApp {
             self.prefs.forget(path);
         }
         if let StoreError::Locked { .. } = e {
+            self.locked = Some(path.to_owned());
             self.dialog = Some(Dialog::Locked {
                 path: path.to_owned(),
                 message: e.localize(self.prefs.lang),
@@ -1408,14 +1413,23 @@ impl SalesPlanApp {
             ui.label(RichText::new(doc.store.path().display().to_string()).monospace())
                 .on_hover_text(self.tr("status.file_hover"));
             ui.separator();
-            let saved = match &doc.saved_at {
-                Some(t) => i18n::trf(self.prefs.lang, "status.saved_at", &[("time", t.clone())]),
-                None => self.tr("status.saved").into_owned(),
-            };
-            ui.label(
-                RichText::new(format!("● {saved}")).color(theme::good(ui.visuals().dark_mode)),
-            )
-            .on_hover_text(self.tr("status.saved_hover"));
+            if doc.store.is_read_only() {
+                ui.label(
+                    RichText::new(format!("▲ {}", self.tr("status.read_only")))
+                        .color(theme::warn(ui.visuals().dark_mode)),
+                );
+            } else {
+                let saved = match &doc.saved_at {
+                    Some(t) => {
+                        i18n::trf(self.prefs.lang, "status.saved_at", &[("time", t.clone())])
+                    }
+                    None => self.tr("status.saved").into_owned(),
+                };
+                ui.label(
+                    RichText::new(format!("● {saved}")).color(theme::good(ui.visuals().dark_mode)),
+                )
+                .on_hover_text(self.tr("status.saved_hover"));
+            }
             ui.separator();
             if let Some(v) = doc.snap.current_version() {
                 ui.label(views::version_label(self.prefs.lang, v));
@@ -1456,7 +1470,7 @@ impl SalesPlanApp {
         });
     }
 
-    fn no_document_ui(&mut self, ui: &mut Ui) -> Vec<Command> {
+    fn no_document_ui(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) -> Vec<Command> {
         let mut out = Vec::new();
         ui.add_space(40.0);
         ui.vertical_centered(|ui| {
@@ -1466,6 +1480,11 @@ impl SalesPlanApp {
                 ui.label(RichText::new(e).color(theme::bad(ui.visuals().dark_mode)));
             }
             ui.add_space(16.0);
+            if let Some(path) = &self.locked
+                && ui.button(self.tr("dialog.locked.read_only")).clicked()
+            {
+                actions.push(Action::OpenReadOnly(path.clone()));
+            }
             if ui.button(self.tr("menu.file.open_demo")).clicked() {
                 out.push(Command::OpenDemo);
             }
@@ -1611,7 +1630,7 @@ impl eframe::App for SalesPlanApp {
                         views::view_ui(ui, self.view, &vctx, &mut self.states, &mut actions);
                     });
             }
-            None => commands.extend(self.no_document_ui(ui)),
+            None => commands.extend(self.no_document_ui(ui, &mut actions)),
         });
 
         actions.extend(self.dialogs(&ctx));
