@@ -66,6 +66,12 @@ pub struct Submission {
 pub enum Conflict {
     /// Not JSON, or not a plan file, or with fields this version does not know.
     Unreadable { detail: String },
+    /// Not whole, valid JSON text: cut off, saved in another encoding, or edited by hand.
+    Damaged {
+        damage: Damage,
+        line: usize,
+        column: usize,
+    },
     /// A format version this build does not read.
     Version { found: u32 },
     /// Written for another plan (name, organisation or fiscal year differ).
@@ -103,6 +109,19 @@ impl Conflict {
     pub fn localize(&self, lang: crate::i18n::Lang) -> String {
         use crate::i18n::trf;
         match self {
+            Conflict::Damaged {
+                damage,
+                line,
+                column,
+            } => trf(
+                lang,
+                match damage {
+                    Damage::CutOff => "plan_file.cut_off",
+                    Damage::NotUtf8 => "plan_file.not_utf8",
+                    Damage::NotJson => "plan_file.not_json",
+                },
+                &[("line", line.to_string()), ("column", column.to_string())],
+            ),
             Conflict::Unreadable { detail } => {
                 trf(lang, "plan_file.unreadable", &[("detail", detail.clone())])
             }
@@ -146,14 +165,53 @@ impl Conflict {
             Conflict::Duplicate { name } => {
                 trf(lang, "plan_file.duplicate", &[("name", name.clone())])
             }
-            Conflict::Negative { value } => {
-                trf(lang, "plan_file.negative", &[("value", value.to_string())])
-            }
+            Conflict::Negative { value } => trf(
+                lang,
+                "plan_file.negative",
+                &[(
+                    "value",
+                    Money::from_fen(*value).format_with_unit(crate::domain::money::AmountUnit::Wan),
+                )],
+            ),
             Conflict::Protection { error } => {
                 use crate::i18n::Localized;
                 error.localize(lang)
             }
         }
+    }
+}
+
+/// How a file's text is damaged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Damage {
+    /// It ends before the JSON does (cut off in transfer).
+    CutOff,
+    /// It is not UTF-8 (saved again in another encoding).
+    NotUtf8,
+    /// It is not valid JSON (edited by hand).
+    NotJson,
+}
+
+/// Why `bytes` could not be read as JSON: damage to the text itself, or (for JSON that reads)
+/// fields and values this version does not know.
+fn json_problem(bytes: &[u8], e: serde_json::Error) -> Conflict {
+    use serde_json::error::Category;
+    let damage = match e.classify() {
+        Category::Eof => Some(Damage::CutOff),
+        Category::Syntax if std::str::from_utf8(bytes).is_err() => Some(Damage::NotUtf8),
+        Category::Syntax => Some(Damage::NotJson),
+        Category::Data | Category::Io => None,
+    };
+    match damage {
+        Some(damage) => Conflict::Damaged {
+            damage,
+            line: e.line(),
+            column: e.column(),
+        },
+        None => Conflict::Unreadable {
+            detail: e.to_string(),
+        },
     }
 }
 
@@ -226,9 +284,7 @@ pub fn submission(
 pub fn parse(bytes: &[u8]) -> Result<Submission, Conflict> {
     let bytes = without_bom(bytes);
     check_head(bytes, "submission")?;
-    serde_json::from_slice(bytes).map_err(|e| Conflict::Unreadable {
-        detail: e.to_string(),
-    })
+    serde_json::from_slice(bytes).map_err(|e| json_problem(bytes, e))
 }
 
 /// A file's bytes as a plan file: decrypted with `password` when it is password-protected.
@@ -542,9 +598,7 @@ pub fn package(
 pub fn parse_package(bytes: &[u8]) -> Result<Package, Conflict> {
     let bytes = without_bom(bytes);
     check_head(bytes, "package")?;
-    serde_json::from_slice(bytes).map_err(|e| Conflict::Unreadable {
-        detail: e.to_string(),
-    })
+    serde_json::from_slice(bytes).map_err(|e| json_problem(bytes, e))
 }
 
 /// The bytes without a leading UTF-8 byte-order mark, which Notepad writes when it saves a
@@ -561,9 +615,7 @@ fn check_head(bytes: &[u8], kind: &str) -> Result<(), Conflict> {
         format_version: Option<u32>,
         kind: Option<String>,
     }
-    let head: Head = serde_json::from_slice(bytes).map_err(|e| Conflict::Unreadable {
-        detail: e.to_string(),
-    })?;
+    let head: Head = serde_json::from_slice(bytes).map_err(|e| json_problem(bytes, e))?;
     if head.format.as_deref() != Some(FORMAT) {
         return Err(Conflict::Unreadable {
             detail: format!("its \"format\" is not \"{FORMAT}\""),
