@@ -256,7 +256,7 @@ fn every_conflict_is_refused_and_nothing_is_written() {
         ),
         (
             write("garbage.json", "PK\u{3}\u{4}".to_owned()),
-            "not a SalesPlan plan file",
+            "the file is not valid JSON at line 1, column 1",
         ),
         (
             write(
