@@ -37,9 +37,10 @@ impl Cost {
         passes: 3,
         lanes: 1,
     };
-    /// The most a file may ask for (a larger cost is refused rather than tried).
+    /// The most a file may ask for (a larger cost is refused rather than tried, so a hostile file
+    /// cannot make opening it take gigabytes).
     const MAX: Cost = Cost {
-        memory_kib: 1024 * 1024,
+        memory_kib: 256 * 1024,
         passes: 10,
         lanes: 8,
     };
