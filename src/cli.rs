@@ -367,30 +367,16 @@ fn backup(
     let mut store = Store::open(db).map_err(|e| e.to_string())?;
     if let Some(file) = restore {
         backup::verify(file).map_err(|e| e.to_string())?;
-        let before = backup::make(db, Reason::BeforeRestore).map_err(|e| e.to_string())?;
+        let before =
+            backup::make_or_newest(db, Reason::BeforeRestore).map_err(|e| e.to_string())?;
         store.restore_backup(file).map_err(|e| e.to_string())?;
         let _ = writeln!(out, "restored {} from {}", db.display(), file.display());
-        match before {
-            Some(b) => {
-                let _ = writeln!(
-                    out,
-                    "to undo: salesplan backup --db {} --restore {}",
-                    db.display(),
-                    b.path.display()
-                );
-            }
-            None => {
-                let newest = backup::list(db).map_err(|e| e.to_string())?;
-                if let Some(b) = newest.iter().find(|b| b.path != file) {
-                    let _ = writeln!(
-                        out,
-                        "to undo: salesplan backup --db {} --restore {}",
-                        db.display(),
-                        b.path.display()
-                    );
-                }
-            }
-        }
+        let _ = writeln!(
+            out,
+            "to undo: salesplan backup --db {} --restore {}",
+            db.display(),
+            before.path.display()
+        );
         return Ok(());
     }
     match backup::make(db, Reason::Manual).map_err(|e| e.to_string())? {

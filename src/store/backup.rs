@@ -150,6 +150,21 @@ pub fn make(plan: &Path, reason: Reason) -> Result<Option<Backup>> {
     make_at(plan, reason, now())
 }
 
+/// A backup holding the plan as it is now: a new one, or the newest when nothing changed since
+/// (restoring it brings back this state: what undoing a restore needs).
+pub fn make_or_newest(plan: &Path, reason: Reason) -> Result<Backup> {
+    if let Some(b) = make(plan, reason)? {
+        return Ok(b);
+    }
+    list(plan)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| StoreError::Io {
+            path: folder(plan),
+            detail: "the newest backup disappeared".to_owned(),
+        })
+}
+
 /// [`make`] at a given time (tests).
 pub fn make_at(
     plan: &Path,

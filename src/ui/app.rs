@@ -291,24 +291,15 @@ impl SalesPlanApp {
         let Some(doc) = &mut self.doc else { return };
         let path = doc.store.path().to_owned();
         let result = backup::verify(file)
-            .and_then(|()| backup::make(&path, Reason::BeforeRestore))
+            .and_then(|()| backup::make_or_newest(&path, Reason::BeforeRestore))
             .and_then(|before| {
-                // Identical to the newest backup: that one holds the state before.
-                let before = match before {
-                    Some(b) => b.path,
-                    None => backup::list(&path)?
-                        .into_iter()
-                        .next()
-                        .map(|b| b.path)
-                        .unwrap_or_default(),
-                };
                 doc.store.restore_backup(file)?;
                 doc.reload()?;
-                Ok(before)
+                Ok(before.path)
             });
         match result {
             Ok(before) => {
-                self.restore_undo = (!undoing && !before.as_os_str().is_empty()).then_some(before);
+                self.restore_undo = (!undoing).then_some(before);
                 self.states = views::States::default();
                 let key = if undoing {
                     "toast.restore_undone"
