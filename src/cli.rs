@@ -35,6 +35,13 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// How big a demo plan to write.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DemoScale {
+    Small,
+    Large,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Write the demo plan (the article's numbers) to a new plan file.
@@ -42,6 +49,11 @@ pub enum Command {
         /// Replace the file if it exists.
         #[arg(long)]
         force: bool,
+        /// `small`: the article's company (5 account managers); `large`: an organisation of
+        /// 2,000 people, 20,000 customers, 200,000 opportunities and 1,000,000 lines of actuals
+        /// (about 300 MB, a minute or two to write).
+        #[arg(long, value_enum, default_value = "small")]
+        scale: DemoScale,
     },
     /// Check a plan file: that this version can read it, and its integrity. Exit code 0 when
     /// it is sound, 1 otherwise.
@@ -222,7 +234,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         before_writing(db, err);
     }
     let result = match command {
-        Command::Demo { force } => demo(db, *force, out),
+        Command::Demo { force, scale } => demo(db, *force, *scale, out),
         Command::Backup { list, restore } => backup(db, *list, restore.as_deref(), out),
         Command::Check => check(db, out),
         Command::Funnel { .. } => Ok(()),
@@ -394,7 +406,7 @@ fn backup(
     Ok(())
 }
 
-fn demo(db: &Path, force: bool, out: &mut dyn Write) -> Result<(), String> {
+fn demo(db: &Path, force: bool, scale: DemoScale, out: &mut dyn Write) -> Result<(), String> {
     if db.exists() {
         if let Some(holder) = crate::store::lock::holder(db) {
             return Err(crate::store::StoreError::Locked {
@@ -421,16 +433,32 @@ fn demo(db: &Path, force: bool, out: &mut dyn Write) -> Result<(), String> {
             }
         }
     }
-    let store = crate::demo::create_demo(db).map_err(|e| e.to_string())?;
+    let store = match scale {
+        DemoScale::Small => crate::demo::create_demo(db),
+        DemoScale::Large => {
+            // Progress in tenths on stderr: writing the large plan takes a while.
+            let shown = std::cell::Cell::new(0u32);
+            crate::demo::large::create_large(db, crate::demo::large::Shape::FULL, &|p| {
+                let tenth = (p * 10.0) as u32;
+                if tenth > shown.get() {
+                    shown.set(tenth);
+                    eprintln!("writing the large demo plan: {}%", tenth * 10);
+                }
+            })
+        }
+    }
+    .map_err(|e| e.to_string())?;
     let snap = store.snapshot().map_err(|e| e.to_string())?;
     let _ = writeln!(
         out,
-        "wrote the demo plan \"{}\" to {}: {} people, {} product lines, {} customers",
+        "wrote the demo plan \"{}\" to {}: {} people, {} product lines, {} customers, {} opportunities, {} lines of actuals",
         snap.plan.name,
         db.display(),
         snap.people().count(),
         snap.lines.len(),
-        snap.customers.len()
+        snap.customers.len(),
+        snap.opportunities.len(),
+        snap.actuals.iter().map(|a| a.rows).sum::<u64>()
     );
     Ok(())
 }

@@ -5,6 +5,8 @@
 
 use std::path::Path;
 
+pub mod large;
+
 use crate::domain::actions::{ActionFields, ActionKind, ActionStatus, SupportKind};
 use crate::domain::battle::{CellFields, ContactFields, GoalKind, GoalUnit};
 use crate::domain::derivation::{

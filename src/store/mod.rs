@@ -16,6 +16,7 @@ pub mod negotiation;
 pub mod pipeline;
 mod read;
 pub mod reviews;
+pub mod rows;
 pub mod schema;
 pub mod targets;
 pub mod undo;

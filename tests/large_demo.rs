@@ -1,0 +1,149 @@
+//! The large demo plan (`salesplan demo --scale large`), written at a small shape so the test
+//! stays quick: the same generator, every part present and consistent, the same file every time.
+
+use std::collections::{BTreeMap, HashSet};
+
+use salesplan::demo::large::{
+    ACTUAL_MONTHS, ACTUALS_PER_PERSON, CUSTOMERS_PER_PERSON, OPPORTUNITIES_PER_PERSON, Shape,
+    create_large,
+};
+use salesplan::domain::model::{DealStatus, Metric, PlanSnapshot};
+use salesplan::domain::money::Money;
+use salesplan::domain::period::Period;
+use salesplan::store::Store;
+
+const SHAPE: Shape = Shape {
+    regions: 2,
+    branches: 2,
+    per_branch: 3,
+};
+
+fn write(dir: &std::path::Path, name: &str) -> PlanSnapshot {
+    let path = dir.join(name);
+    let seen = std::cell::Cell::new(0.0f32);
+    let store = create_large(&path, SHAPE, &|p| {
+        assert!(p >= seen.get(), "progress goes forward");
+        seen.set(p);
+    })
+    .expect("the large demo is written");
+    assert_eq!(seen.get(), 1.0, "progress reaches the end");
+    assert!(Store::check(&path).is_ok());
+    store.snapshot().expect("a snapshot")
+}
+
+fn target(s: &PlanSnapshot, node: i64, period: Period) -> Option<i64> {
+    s.targets
+        .iter()
+        .find(|t| {
+            t.node.0 == node
+                && t.line.is_none()
+                && t.period == period
+                && t.metric == Metric::ContractAmount
+        })
+        .map(|t| t.value)
+}
+
+#[test]
+fn every_part_is_there_and_adds_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write(dir.path(), "large.salesplan");
+    let people: Vec<_> = s.people().collect();
+    assert_eq!(people.len(), 12);
+    let names: HashSet<_> = people.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(
+        names.len(),
+        12,
+        "people's names are unique, so imports can name them"
+    );
+    // Four levels: company, region, branch, person.
+    let depth = |mut id| {
+        let mut d = 1;
+        while let Some(parent) = s.nodes.iter().find(|n| n.id == id).and_then(|n| n.parent) {
+            id = parent;
+            d += 1;
+        }
+        d
+    };
+    assert!(people.iter().all(|p| depth(p.id) == 4));
+    assert_eq!(s.customers.len(), 12 * CUSTOMERS_PER_PERSON);
+    assert_eq!(s.opportunities.len(), 12 * OPPORTUNITIES_PER_PERSON);
+    let per_person: usize = ACTUALS_PER_PERSON.iter().map(|(_, n)| n).sum();
+    assert_eq!(per_person, 500);
+    let rows: u64 = s.actuals.iter().map(|a| a.rows).sum();
+    assert_eq!(rows, 12 * 500);
+    assert!(s.actuals.iter().all(|a| a.year == 2026));
+    assert_eq!(s.history.len(), 3, "three years of history");
+
+    // Stage history: every opportunity starts at stage 1, moves forward in time, and ends at
+    // its stage.
+    let mut moves: BTreeMap<i64, Vec<(u8, jiff::civil::Date)>> = BTreeMap::new();
+    for e in &s.stage_events {
+        moves
+            .entry(e.opportunity.0)
+            .or_default()
+            .push((e.stage, e.date));
+    }
+    for o in &s.opportunities {
+        let m = &moves[&o.id.0];
+        assert_eq!(m[0].0, 1);
+        assert_eq!(m.last().unwrap().0, o.stage);
+        assert!(m.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 <= w[1].1));
+        if o.status == DealStatus::Won {
+            assert!(m.iter().any(|(stage, _)| *stage == 6));
+        }
+    }
+    assert!(s.opportunities.iter().any(|o| o.status == DealStatus::Open));
+    assert!(s.opportunities.iter().any(|o| o.status == DealStatus::Lost));
+
+    // Targets: each person's months add up to the year; the company is the sum of its people.
+    let mut company = 0;
+    for p in &people {
+        let year = target(&s, p.id.0, Period::Year).unwrap();
+        let months: i64 = (1..=12)
+            .map(|m| target(&s, p.id.0, Period::Month(m)).unwrap())
+            .sum();
+        assert_eq!(months, year);
+        company += year;
+    }
+    let root = s.nodes.iter().find(|n| n.parent.is_none()).unwrap();
+    assert_eq!(target(&s, root.id.0, Period::Year), Some(company));
+    let lines: i64 = s
+        .targets
+        .iter()
+        .filter(|t| t.node == root.id && t.line.is_some() && t.period == Period::Year)
+        .map(|t| t.value)
+        .sum();
+    assert_eq!(lines, company);
+
+    // Every view has something: the matrix, actions, goals, contacts, expenses, contracts.
+    assert!(!s.matrix.is_empty());
+    assert_eq!(s.actions.len(), 12 * 24);
+    assert_eq!(s.goals.len(), 12 * 3);
+    assert_eq!(s.contacts.len(), 12 * CUSTOMERS_PER_PERSON);
+    assert_eq!(s.receivables.contracts.len(), 12 * 3);
+    assert!(!s.signed.is_empty());
+    assert!(
+        s.actual_cells
+            .iter()
+            .all(|c| (1..=ACTUAL_MONTHS).contains(&c.month))
+    );
+    assert!(s.expenses.actuals.len() == 12 * usize::from(ACTUAL_MONTHS));
+    assert_eq!(
+        s.derivations[0].1.override_target.as_ref().unwrap().target,
+        Money::from_fen(company)
+    );
+}
+
+#[test]
+fn the_same_file_every_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(dir.path(), "a.salesplan");
+    let b = write(dir.path(), "b.salesplan");
+    assert_eq!(a.targets, b.targets);
+    assert_eq!(a.opportunities, b.opportunities);
+    assert_eq!(a.actual_cells, b.actual_cells);
+    assert_eq!(
+        a.people().map(|p| &p.name).collect::<Vec<_>>(),
+        b.people().map(|p| &p.name).collect::<Vec<_>>()
+    );
+}
