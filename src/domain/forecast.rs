@@ -171,9 +171,26 @@ pub fn forecast(
     let (contracts, _) = variance::facts(snap, Metric::ContractAmount);
     let (leads, _) = variance::facts(snap, Metric::Leads);
     let plans = plan_funnels::person_plans(snap, stats, Basis::Committed, 1);
+    // Each person's facts, picked out once for everyone.
+    let by_person = |facts: &[variance::Fact]| {
+        let mut map: std::collections::HashMap<NodeId, Vec<variance::Fact>> =
+            std::collections::HashMap::new();
+        for f in facts {
+            if let Some(n) = f.node {
+                map.entry(n).or_default().push(*f);
+            }
+        }
+        map
+    };
+    let (contracts, leads) = (by_person(&contracts), by_person(&leads));
+    let none = Vec::new();
     let people: Vec<PersonForecast> = plans
         .iter()
-        .map(|p| person(snap, p, through, threshold, &contracts, &leads))
+        .map(|p| {
+            let c = contracts.get(&p.person).unwrap_or(&none);
+            let l = leads.get(&p.person).unwrap_or(&none);
+            person(snap, p, through, threshold, c, l)
+        })
         .collect();
     let mut out = Forecast {
         through,
@@ -211,9 +228,9 @@ fn person(
     leads: &[variance::Fact],
 ) -> PersonForecast {
     let fy = &snap.plan.fiscal_year;
-    let mine = |f: &&variance::Fact| f.node == Some(plan.person);
+    // `contracts` and `leads` are this person's.
     let mut signed = [Money::ZERO; 12];
-    for f in contracts.iter().filter(mine) {
+    for f in contracts {
         if (1..=12).contains(&f.month) {
             signed[usize::from(f.month - 1)] += Money::from_fen(f.value);
         }
@@ -269,7 +286,6 @@ fn person(
     // The run rate of new business.
     let leads_to_date: i64 = leads
         .iter()
-        .filter(mine)
         .filter(|f| f.month <= through)
         .map(|f| f.value)
         .sum();

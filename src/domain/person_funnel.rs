@@ -424,11 +424,22 @@ pub fn open_deals(
     snap: &crate::domain::model::PlanSnapshot,
     person: crate::domain::model::NodeId,
 ) -> Vec<OpenDeal> {
+    open_deals_in(
+        &snap.plan.fiscal_year,
+        snap.opportunities
+            .iter()
+            .filter(|o| o.person == Some(person)),
+    )
+}
+
+/// The open deals among `opportunities` (one person's), with their close month in `fy`.
+pub fn open_deals_in<'a>(
+    fy: &crate::domain::period::FiscalYear,
+    opportunities: impl Iterator<Item = &'a crate::domain::model::Opportunity>,
+) -> Vec<OpenDeal> {
     use crate::domain::model::DealStatus;
-    let fy = &snap.plan.fiscal_year;
-    snap.opportunities
-        .iter()
-        .filter(|o| o.person == Some(person) && o.status == DealStatus::Open)
+    opportunities
+        .filter(|o| o.status == DealStatus::Open)
         .filter_map(|o| {
             let value = o.value.filter(|v| v.fen() > 0)?;
             let close_month = match o.close_date {
@@ -454,6 +465,26 @@ pub fn plan_inputs(
     person: crate::domain::model::NodeId,
     target: Money,
     contracted: Money,
+) -> Result<PersonInputs, FunnelInputError> {
+    plan_inputs_with(
+        snap,
+        stats,
+        person,
+        target,
+        contracted,
+        open_deals(snap, person),
+    )
+}
+
+/// [`plan_inputs`] with the person's open deals already picked out (for all people at once,
+/// see `plan_funnels::person_plans`).
+pub fn plan_inputs_with(
+    snap: &crate::domain::model::PlanSnapshot,
+    stats: &crate::domain::stats::PipelineStats,
+    person: crate::domain::model::NodeId,
+    target: Money,
+    contracted: Money,
+    open: Vec<OpenDeal>,
 ) -> Result<PersonInputs, FunnelInputError> {
     let own = stats.by_person.get(&Some(person));
     let won = won_stage(snap);
@@ -482,7 +513,7 @@ pub fn plan_inputs(
         deal_size,
         deal_size_source,
         model,
-        open: open_deals(snap, person),
+        open,
         visits_per_week,
         working_days,
         visits_per_opportunity: DEFAULT_VISITS_PER_OPPORTUNITY,

@@ -98,6 +98,9 @@ pub fn person_plans(
     let working_days: [u32; 12] =
         std::array::from_fn(|m| snap.calendar.working_days_in_month(fy, m as u8 + 1));
     let stage_days = StageDays::new(snap, person_funnel::won_stage(snap));
+    // Each person's opportunities and contracts, picked out once for everyone.
+    let signed_by: std::collections::HashMap<NodeId, [Money; 12]> =
+        snap.signed.iter().map(|(n, m)| (*n, *m)).collect();
     snap.people()
         .filter_map(|p| {
             let committed =
@@ -108,16 +111,15 @@ pub fn person_plans(
                 Basis::Stretch => stretch,
                 Basis::Committed => committed,
             };
-            let signed: [Money; 12] = snap
-                .signed
-                .iter()
-                .find(|(n, _)| *n == p.id)
-                .map(|(_, m)| *m)
-                .unwrap_or([Money::ZERO; 12]);
+            let signed: [Money; 12] = signed_by.get(&p.id).copied().unwrap_or([Money::ZERO; 12]);
+            let own_opportunities = stage_days.by_person.get(&p.id).map_or(&[][..], |v| v);
             let contracted = signed
                 .iter()
                 .fold(Money::ZERO, |a, &m| a.checked_add(m).unwrap_or(a));
-            let inputs = person_funnel::plan_inputs(snap, stats, p.id, target, contracted).ok()?;
+            let open = person_funnel::open_deals_in(fy, own_opportunities.iter().copied());
+            let inputs =
+                person_funnel::plan_inputs_with(snap, stats, p.id, target, contracted, open)
+                    .ok()?;
             let funnel = person_funnel::person_funnel(&inputs);
             let own = stats.by_person.get(&Some(p.id));
             // Like the stage durations, a cycle is measured over enough won deals or not at all.
@@ -154,10 +156,9 @@ pub fn person_plans(
             };
             let phasing = phasing::phase(&phasing_inputs);
             let mut open_by_stage: Vec<(u8, i64)> = Vec::new();
-            for o in snap
-                .opportunities
+            for o in own_opportunities
                 .iter()
-                .filter(|o| o.person == Some(p.id) && o.status == DealStatus::Open)
+                .filter(|o| o.status == DealStatus::Open)
             {
                 match open_by_stage.iter_mut().find(|(s, _)| *s == o.stage) {
                     Some((_, c)) => *c += 1,

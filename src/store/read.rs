@@ -465,6 +465,8 @@ pub(super) fn stage_events(conn: &Connection) -> Result<Vec<StageEvent>> {
 }
 
 /// Contracts signed in the plan year (actuals of kind contract), per person and fiscal month.
+/// (The query `actuals_summary` must agree with; kept for the test that checks it.)
+#[cfg(test)]
 fn signed_by_person(conn: &Connection, fy: &FiscalYear) -> Result<Vec<(NodeId, [Money; 12])>> {
     let mut stmt = conn.prepare(
         "SELECT node_id, substr(date, 1, 7), IFNULL(SUM(amount), 0) FROM actuals
@@ -505,6 +507,8 @@ fn signed_by_person(conn: &Connection, fy: &FiscalYear) -> Result<Vec<(NodeId, [
 }
 
 /// The actuals of the plan year summed by person, customer, product line, month and kind.
+/// (The query `actuals_summary` must agree with; kept for the test that checks it.)
+#[cfg(test)]
 fn actual_cells(
     conn: &Connection,
     fy: &FiscalYear,
@@ -552,6 +556,8 @@ fn actual_cells(
     Ok(out)
 }
 
+/// The totals of every year by kind (the query `actuals_summary` must agree with).
+#[cfg(test)]
 fn actuals_by_year(conn: &Connection) -> Result<Vec<ActualsYear>> {
     collect(
         conn,
@@ -569,6 +575,118 @@ fn actuals_by_year(conn: &Connection) -> Result<Vec<ActualsYear>> {
             })
         },
     )
+}
+
+/// The actuals as the views use them, from one pass over the table (it can hold millions of
+/// lines): the totals of every year by kind, the plan year's sums by person, customer,
+/// product line, month and kind, and the plan year's contracts by person and month.
+struct ActualsSummary {
+    by_year: Vec<ActualsYear>,
+    cells: Vec<crate::domain::variance::ActualCell>,
+    signed: Vec<(NodeId, [Money; 12])>,
+}
+
+fn actuals_summary(
+    conn: &Connection,
+    fy: &FiscalYear,
+    products: &[Product],
+) -> Result<ActualsSummary> {
+    use std::collections::{BTreeMap, HashMap};
+    let line_of: HashMap<i64, i64> = products.iter().map(|p| (p.id.0, p.line.0)).collect();
+    let (start, end) = (fy.start_date().to_string(), fy.end_date().to_string());
+    // The fiscal month of each calendar month ("YYYY-MM") met, worked out once.
+    let mut months: HashMap<[u8; 7], Option<u8>> = HashMap::new();
+    let mut by_year: BTreeMap<(i64, &'static str), (u64, i64, i64)> = BTreeMap::new();
+    type CellKey = ([u8; 7], Option<i64>, Option<i64>, Option<i64>, &'static str);
+    let mut cells: HashMap<CellKey, (i64, i64)> = HashMap::new();
+    let mut signed: BTreeMap<i64, [Money; 12]> = BTreeMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT node_id, customer_id, line_id, product_id, date, kind, amount, count FROM actuals",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let node: Option<i64> = r.get(0)?;
+        let customer: Option<i64> = r.get(1)?;
+        let line: Option<i64> = r.get(2)?;
+        let product: Option<i64> = r.get(3)?;
+        let date = r.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?;
+        let kind_text = r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?;
+        let kind =
+            ActualKind::from_code(kind_text).ok_or_else(|| bad("actuals.kind", kind_text))?;
+        let code = kind.code();
+        let amount: Option<i64> = r.get(6)?;
+        let count: i64 = r.get(7)?;
+        // Like SQLite's CAST(substr(date, 1, 4) AS INTEGER).
+        let year = date
+            .get(..4)
+            .and_then(|y| y.parse::<i64>().ok())
+            .unwrap_or(0);
+        let e = by_year.entry((year, code)).or_insert((0, 0, 0));
+        e.0 += 1;
+        e.1 = e.1.saturating_add(amount.unwrap_or(0));
+        e.2 = e.2.saturating_add(count);
+        if date < start.as_str() || date > end.as_str() {
+            continue;
+        }
+        let Some(month_text) = date
+            .as_bytes()
+            .get(..7)
+            .and_then(|m| <[u8; 7]>::try_from(m).ok())
+        else {
+            continue;
+        };
+        let month = *months.entry(month_text).or_insert_with(|| {
+            let text = std::str::from_utf8(&month_text).unwrap_or("");
+            crate::domain::period::parse_date(&format!("{text}-01"))
+                .ok()
+                .and_then(|first| fy.fiscal_month_of(first))
+        });
+        let line = line.or_else(|| product.and_then(|p| line_of.get(&p).copied()));
+        let c = cells
+            .entry((month_text, node, customer, line, code))
+            .or_insert((0, 0));
+        c.0 = c.0.saturating_add(amount.unwrap_or(0));
+        c.1 = c.1.saturating_add(count);
+        if let (Some(m), Some(n), ActualKind::Contract) = (month, node, kind) {
+            let cell = &mut signed.entry(n).or_insert([Money::ZERO; 12])[usize::from(m - 1)];
+            *cell = cell
+                .checked_add(Money::from_fen(amount.unwrap_or(0)))
+                .unwrap_or(*cell);
+        }
+    }
+    let mut cells: Vec<_> = cells.into_iter().collect();
+    cells.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(ActualsSummary {
+        by_year: by_year
+            .into_iter()
+            .filter_map(|((year, code), (rows, amount, count))| {
+                Some(ActualsYear {
+                    year: i32::try_from(year).ok()?,
+                    kind: ActualKind::from_code(code)?,
+                    rows,
+                    amount: Money::from_fen(amount),
+                    count: count.max(0) as u64,
+                })
+            })
+            .collect(),
+        cells: cells
+            .into_iter()
+            .filter_map(
+                |((month_text, node, customer, line, code), (amount, count))| {
+                    Some(crate::domain::variance::ActualCell {
+                        node: node.map(NodeId),
+                        customer: customer.map(crate::domain::model::CustomerId),
+                        line: line.map(LineId),
+                        month: (*months.get(&month_text)?)?,
+                        kind: ActualKind::from_code(code)?,
+                        amount: Money::from_fen(amount),
+                        count,
+                    })
+                },
+            )
+            .collect(),
+        signed: signed.into_iter().map(|(n, m)| (NodeId(n), m)).collect(),
+    })
 }
 
 fn derivations(
@@ -639,11 +757,13 @@ impl Store {
         let tx = self.conn.unchecked_transaction()?;
         let plan = plan_info(&tx)?;
         let (calendar, calendar_days) = calendar(&tx)?;
+        let products = products(&tx)?;
+        let actuals = actuals_summary(&tx, &plan.fiscal_year, &products)?;
         let snapshot = PlanSnapshot {
             versions: versions(&tx)?,
             nodes: nodes(&tx)?,
             lines: lines(&tx)?,
-            products: products(&tx)?,
+            products,
             channels: channels(&tx)?,
             customers: customers(&tx)?,
             targets: snapshot_targets(&tx, plan.current_version)?,
@@ -654,9 +774,9 @@ impl Store {
             stages: stages(&tx)?,
             opportunities: opportunities(&tx)?,
             stage_events: stage_events(&tx)?,
-            actuals: actuals_by_year(&tx)?,
-            actual_cells: actual_cells(&tx, &plan.fiscal_year)?,
-            signed: signed_by_person(&tx, &plan.fiscal_year)?,
+            actuals: actuals.by_year,
+            actual_cells: actuals.cells,
+            signed: actuals.signed,
             aliases: super::import::aliases(&tx)?,
             rounds: super::negotiation::rounds(&tx)?,
             derivations: derivations(&tx, plan.current_version)?,
@@ -676,5 +796,42 @@ impl Store {
         };
         tx.finish()?;
         Ok(snapshot)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one-pass summary of the actuals gives exactly what the GROUP BY queries give.
+    #[test]
+    fn actuals_summary_agrees_with_the_queries() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("large.salesplan");
+        let shape = crate::demo::large::Shape {
+            regions: 1,
+            branches: 2,
+            per_branch: 2,
+        };
+        let store = crate::demo::large::create_large(&path, shape, &|_| {}).unwrap();
+        // Lines of other years, without a person or line, with a product only, of an odd kind
+        // of date: all must come out the same both ways.
+        store
+            .conn
+            .execute_batch(
+                "INSERT INTO actuals (date, kind, node_id, customer_id, product_id, line_id, amount, count)
+                 VALUES ('2025-12-31', 'contract', 5, NULL, 1, NULL, 100, 1),
+                        ('2026-03-05', 'contract', NULL, NULL, 2, NULL, 7, 2),
+                        ('2026-03-05', 'visit', 5, NULL, NULL, NULL, NULL, 3),
+                        ('2027-01-01', 'collection', 5, NULL, NULL, 1, 9, 1);",
+            )
+            .unwrap();
+        let fy = plan_info(&store.conn).unwrap().fiscal_year;
+        let summary = actuals_summary(&store.conn, &fy, &products(&store.conn).unwrap()).unwrap();
+        assert_eq!(summary.by_year, actuals_by_year(&store.conn).unwrap());
+        assert_eq!(summary.cells, actual_cells(&store.conn, &fy).unwrap());
+        assert_eq!(summary.signed, signed_by_person(&store.conn, &fy).unwrap());
+        assert!(summary.cells.len() > 100);
+        assert_eq!(summary.by_year.len(), 5 + 1 + 1);
     }
 }
