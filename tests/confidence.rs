@@ -107,3 +107,35 @@ fn a_target_already_signed_is_certain() {
     assert_eq!(c.chance, Ratio::ONE);
     assert_eq!(c.leads_for_80, Some(0));
 }
+
+#[test]
+fn many_people_at_once_give_what_one_by_one_gives_in_order() {
+    use salesplan::domain::confidence::simulate_all;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let sims: Vec<(u32, SimInputs)> = (0..6u32)
+        .map(|k| {
+            (
+                k,
+                SimInputs {
+                    seed: u64::from(k) + 1,
+                    leads: 60 + i64::from(k) * 10,
+                    runs: 2_000,
+                    ..article()
+                },
+            )
+        })
+        .collect();
+    let done = AtomicUsize::new(0);
+    let all = simulate_all(&sims, &AtomicBool::new(false), &|n| {
+        done.fetch_max(n, Ordering::Relaxed);
+    })
+    .unwrap();
+    assert_eq!(done.load(Ordering::Relaxed), 6);
+    assert_eq!(all.len(), 6);
+    for ((id, c), (k, inputs)) in all.iter().zip(&sims) {
+        assert_eq!(id, k);
+        assert_eq!(c, &simulate(inputs));
+    }
+    // Cancelled before it starts: nothing.
+    assert!(simulate_all(&sims, &AtomicBool::new(true), &|_| {}).is_none());
+}

@@ -342,6 +342,48 @@ pub fn simulate(i: &SimInputs) -> Confidence {
     })
 }
 
+/// [`simulate_cancellable`] for many people at once, on every core: the results come back in
+/// the order of `sims`, the same as one by one (each simulation has its own seed).
+/// `progress` is told how many are done; None once `cancel` is raised.
+pub fn simulate_all<T: Copy + Send + Sync>(
+    sims: &[(T, SimInputs)],
+    cancel: &AtomicBool,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Option<Vec<(T, Confidence)>> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Confidence>>> = Mutex::new(vec![None; sims.len()]);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(sims.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((_, inputs)) = sims.get(k) else {
+                        return;
+                    };
+                    let Some(c) = simulate_cancellable(inputs, cancel) else {
+                        return;
+                    };
+                    if let Ok(mut r) = results.lock() {
+                        r[k] = Some(c);
+                    }
+                    progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+                }
+            });
+        }
+    });
+    let results = results.into_inner().ok()?;
+    sims.iter()
+        .zip(results)
+        .map(|((id, _), c)| c.map(|c| (*id, c)))
+        .collect()
+}
+
 /// [`simulate`], stopping early (None) once `cancel` is raised.
 pub fn simulate_cancellable(i: &SimInputs, cancel: &AtomicBool) -> Option<Confidence> {
     let mut o = outcomes_cancellable(i, i.leads.max(0), cancel)?;

@@ -95,15 +95,13 @@ impl ConfidenceJob {
             let total = sims.len();
             let (worker_cancel, worker_done) = (cancel.clone(), done.clone());
             std::thread::spawn(move || {
-                let mut results = Vec::with_capacity(sims.len());
-                for (id, i) in &sims {
-                    match confidence::simulate_cancellable(i, &worker_cancel) {
-                        Some(c) => results.push((*id, c)),
-                        None => return,
-                    }
-                    worker_done.fetch_add(1, Ordering::Relaxed);
-                    repaint.request_repaint();
-                }
+                let progress = |n: usize| {
+                    worker_done.fetch_max(n, Ordering::Relaxed);
+                };
+                let Some(results) = confidence::simulate_all(&sims, &worker_cancel, &progress)
+                else {
+                    return;
+                };
                 let _ = tx.send(results);
                 repaint.request_repaint();
             });

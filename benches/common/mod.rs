@@ -1,0 +1,35 @@
+//! The large demo plan the benchmarks run on, written once into Cargo's temporary folder for
+//! benchmarks (`target/tmp`) and reused by later runs; written again when the generator
+//! changes (the file name carries its version).
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use salesplan::demo::large::{Shape, create_large};
+
+/// Bump when the large demo's content changes, so stale copies are not measured.
+const GENERATION: u32 = 2;
+
+/// The large plan (2,000 people, 1,000,000 lines of actuals); writes it on first use, which
+/// takes a minute or two.
+pub fn large_plan() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let path = dir.join(format!("large-{GENERATION}.salesplan"));
+    if !path.exists() {
+        eprintln!(
+            "writing the large demo plan to {} (once; a minute or two)…",
+            path.display()
+        );
+        let _ = std::fs::create_dir_all(&dir);
+        create_large(&path, Shape::FULL, &|_| {}).expect("the large demo plan is written");
+    }
+    path
+}
+
+/// A copy of the large plan in `dir`, for benchmarks that change it.
+pub fn large_plan_copy(dir: &std::path::Path) -> PathBuf {
+    let to = dir.join("large-copy.salesplan");
+    std::fs::copy(large_plan(), &to).expect("the large plan is copied");
+    to
+}

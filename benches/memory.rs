@@ -1,0 +1,62 @@
+//! Peak memory with the large demo plan open (docs/performance.md; target: under 300 MB):
+//! the app is created on the plan headless (egui_kittest), every view is shown once, and the
+//! process's peak resident size (VmHWM in /proc/self/status, Linux) is printed.
+//!
+//! Run with `cargo bench --bench memory`.
+
+mod common;
+
+use std::time::Duration;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use salesplan::i18n::Lang;
+use salesplan::ui::SalesPlanApp;
+use salesplan::ui::prefs::Prefs;
+use salesplan::ui::views::View;
+
+/// A line of /proc/self/status, in MB.
+fn status_mb(key: &str) -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn main() {
+    // `cargo bench` passes --bench; nothing else is understood.
+    let path = common::large_plan();
+    let before = status_mb("VmHWM:").unwrap_or(0.0);
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_context_setup(salesplan::ui::fonts::install)
+        .build_eframe(|cc| {
+            let prefs = Prefs {
+                lang: Lang::Zh,
+                ..Prefs::default()
+            };
+            SalesPlanApp::with_prefs(&cc.egui_ctx, prefs, Some(path.clone()))
+        });
+    h.run();
+    let opened = status_mb("VmHWM:").unwrap_or(0.0);
+    for view in View::ALL {
+        let label = salesplan::i18n::tr(Lang::Zh, view.label_key()).into_owned();
+        h.get_all_by_label(&label)
+            .next()
+            .unwrap_or_else(|| panic!("no {label}"))
+            .click();
+        for _ in 0..1200 {
+            if h.try_run_realtime().is_ok() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    let peak = status_mb("VmHWM:").unwrap_or(0.0);
+    println!("peak memory before opening: {before:.0} MB");
+    println!("peak memory after opening the large plan: {opened:.0} MB");
+    println!("peak memory after showing every view: {peak:.0} MB (target: under 300 MB)");
+    if peak >= 300.0 {
+        println!("MISSES the 300 MB target");
+    }
+}
