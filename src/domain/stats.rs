@@ -77,6 +77,12 @@ fn furthest_stage(
         .collect()
 }
 
+/// Whole days from `from` to `to` (negative when `to` is earlier): civil dates are whole days
+/// apart, and this is much cheaper than a calendar span (it runs for every stage move).
+fn days_between(from: jiff::civil::Date, to: jiff::civil::Date) -> i64 {
+    to.duration_since(from).as_secs() / 86_400
+}
+
 fn cycle_days(o: &Opportunity, events: &HashMap<OpportunityId, Vec<&StageEvent>>) -> Option<i64> {
     let close = o.close_date?;
     let first_event = events
@@ -86,8 +92,8 @@ fn cycle_days(o: &Opportunity, events: &HashMap<OpportunityId, Vec<&StageEvent>>
         (Some(a), Some(b)) => a.min(b),
         (a, b) => a.or(b)?,
     };
-    let days = close.since(start).ok()?.get_days();
-    (days >= 0).then_some(i64::from(days))
+    let days = days_between(start, close);
+    (days >= 0).then_some(days)
 }
 
 fn median(sorted: &[i64]) -> Option<Ratio> {
@@ -215,10 +221,7 @@ pub fn stage_durations(
             if stage >= won_stage {
                 continue;
             }
-            let Ok(span) = left.since(entered) else {
-                continue;
-            };
-            let days = i128::from(span.get_days());
+            let days = i128::from(days_between(entered, left));
             if days < 0 {
                 continue;
             }
@@ -301,6 +304,13 @@ mod tests {
             close_date: None,
             value: fen.map(Money::from_fen),
         }
+    }
+
+    #[test]
+    fn days_between_counts_whole_days_across_years_and_leap_days() {
+        assert_eq!(days_between(date(2024, 2, 28), date(2024, 3, 1)), 2);
+        assert_eq!(days_between(date(2023, 12, 31), date(2026, 1, 1)), 732);
+        assert_eq!(days_between(date(2026, 1, 1), date(2025, 12, 31)), -1);
     }
 
     #[test]
