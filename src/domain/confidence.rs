@@ -96,6 +96,8 @@ struct Bernoulli {
     num: u64,
     /// 0: use the general path.
     den: u64,
+    /// The largest draw `Rng::below_u64(den)` accepts (worked out once).
+    zone: u64,
     p: Ratio,
 }
 
@@ -109,8 +111,18 @@ impl Bernoulli {
             p
         };
         match (u64::try_from(p.num()), u64::try_from(p.den())) {
-            (Ok(num), Ok(den)) => Bernoulli { num, den, p },
-            _ => Bernoulli { num: 0, den: 0, p },
+            (Ok(num), Ok(den)) if den > 0 => Bernoulli {
+                num,
+                den,
+                zone: u64::MAX - (u64::MAX % den) - 1,
+                p,
+            },
+            _ => Bernoulli {
+                num: 0,
+                den: 0,
+                zone: 0,
+                p,
+            },
         }
     }
 
@@ -118,7 +130,23 @@ impl Bernoulli {
         if self.den == 0 {
             return rng.chance(self.p);
         }
-        self.num == self.den || (self.num != 0 && rng.below_u64(self.den) < self.num)
+        if self.num == self.den {
+            return true;
+        }
+        if self.num == 0 {
+            return false;
+        }
+        if self.den == 1 {
+            // `below_u64(1)` draws nothing.
+            return false;
+        }
+        // `rng.below_u64(self.den) < self.num`, with the zone worked out once.
+        loop {
+            let x = rng.next_u64();
+            if x <= self.zone {
+                return x % self.den < self.num;
+            }
+        }
     }
 }
 
@@ -160,15 +188,15 @@ pub struct Confidence {
 }
 
 /// Draws won deal values: history values scaled so their mean is the deal size.
-struct DealDraw<'a> {
-    values: &'a [Money],
-    /// deal size / mean of the values.
-    scale: Option<Ratio>,
-    deal_size: Money,
+struct DealDraw {
+    /// Each history value × deal size / mean of the values, rounded to the fen (worked out
+    /// once: a simulation draws millions of them); empty = every deal is the deal size.
+    scaled: Vec<i128>,
+    deal_size: i128,
 }
 
-impl DealDraw<'_> {
-    fn new(values: &[Money], deal_size: Money) -> DealDraw<'_> {
+impl DealDraw {
+    fn new(values: &[Money], deal_size: Money) -> DealDraw {
         let positive = values.iter().all(|v| v.fen() > 0);
         let sum: i128 = values.iter().map(|v| i128::from(v.fen())).sum();
         let scale = if positive && !values.is_empty() {
@@ -179,24 +207,27 @@ impl DealDraw<'_> {
         } else {
             None
         };
-        DealDraw {
-            values: if scale.is_some() { values } else { &[] },
-            scale,
-            deal_size,
-        }
+        let deal_size = i128::from(deal_size.fen());
+        let scaled = match scale {
+            Some(scale) => values
+                .iter()
+                .map(|v| {
+                    Ratio::from_integer(i128::from(v.fen()))
+                        .checked_mul(scale)
+                        .map(|r| r.round_half_away())
+                        .unwrap_or(deal_size)
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        DealDraw { scaled, deal_size }
     }
 
     fn draw(&self, rng: &mut Rng) -> i128 {
-        match self.scale {
-            Some(scale) if !self.values.is_empty() => {
-                let v = self.values[rng.below(self.values.len() as u128) as usize];
-                Ratio::from_integer(i128::from(v.fen()))
-                    .checked_mul(scale)
-                    .map(|r| r.round_half_away())
-                    .unwrap_or(i128::from(self.deal_size.fen()))
-            }
-            _ => i128::from(self.deal_size.fen()),
+        if self.scaled.is_empty() {
+            return self.deal_size;
         }
+        self.scaled[rng.below(self.scaled.len() as u128) as usize]
     }
 }
 
