@@ -147,3 +147,21 @@ fn the_same_file_every_time() {
         b.people().map(|p| &p.name).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn customers_and_opportunities_are_found_by_id_in_any_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = write(dir.path(), "find.salesplan");
+    let (c, o) = (s.customers[37].clone(), s.opportunities[401].clone());
+    assert_eq!(s.customer(c.id), Some(&c));
+    assert_eq!(s.opportunity(o.id), Some(&o));
+    // Not sorted by id: still found.
+    s.customers.reverse();
+    s.opportunities.swap(0, 900);
+    assert_eq!(s.customer(c.id), Some(&c));
+    assert_eq!(s.opportunity(o.id), Some(&o));
+    assert_eq!(
+        s.customer(salesplan::domain::model::CustomerId(999_999)),
+        None
+    );
+}

@@ -106,8 +106,7 @@ pub fn signed(o: &Opportunity, won_stage: u8) -> bool {
 }
 
 fn opportunity_of<'a>(snap: &'a PlanSnapshot, cell: &MatrixCell) -> Option<&'a Opportunity> {
-    let id = cell.opportunity?;
-    snap.opportunities.iter().find(|o| o.id == id)
+    snap.opportunity(cell.opportunity?)
 }
 
 /// The figures of one cell.
@@ -187,7 +186,7 @@ pub struct MatrixFilter {
 
 impl MatrixFilter {
     pub fn customer_matches(&self, snap: &PlanSnapshot, customer: CustomerId) -> bool {
-        let Some(c) = snap.customers.iter().find(|c| c.id == customer) else {
+        let Some(c) = snap.customer(customer) else {
             return false;
         };
         self.person.is_none_or(|p| c.owner == Some(p))

@@ -655,6 +655,14 @@ pub struct TargetLock {
     pub metric: Metric,
 }
 
+/// The item with `id` in a list usually sorted by id.
+fn by_id<T, K: Ord + Copy>(items: &[T], id: K, key: impl Fn(&T) -> K) -> Option<&T> {
+    match items.binary_search_by_key(&id, &key) {
+        Ok(i) => items.get(i),
+        Err(_) => items.iter().find(|t| key(t) == id),
+    }
+}
+
 impl PlanSnapshot {
     pub fn current_version(&self) -> Option<&Version> {
         self.versions
@@ -668,6 +676,17 @@ impl PlanSnapshot {
 
     pub fn line(&self, id: LineId) -> Option<&ProductLine> {
         self.lines.iter().find(|l| l.id == id)
+    }
+
+    /// A customer by id: a binary search, as the store lists customers by id (a linear search
+    /// when the list is in another order).
+    pub fn customer(&self, id: CustomerId) -> Option<&Customer> {
+        by_id(&self.customers, id, |c| c.id)
+    }
+
+    /// An opportunity by id (see [`PlanSnapshot::customer`]).
+    pub fn opportunity(&self, id: OpportunityId) -> Option<&Opportunity> {
+        by_id(&self.opportunities, id, |o| o.id)
     }
 
     /// The round the plan is in, when its current version is a negotiation round.

@@ -283,7 +283,7 @@ fn accounts(snap: &PlanSnapshot, lang: Lang, unit: AmountUnit) -> Table {
         .iter()
         .map(|cell| {
             let f = battle::cell_figures(snap, cell);
-            let customer = snap.customers.iter().find(|c| c.id == cell.customer);
+            let customer = snap.customer(cell.customer);
             vec![
                 Value::Text(customer.map(|c| c.name.clone()).unwrap_or_default()),
                 Value::Text(

@@ -174,7 +174,7 @@ pub fn customers_ui(
     }
 
     if let Some(id) = state.selected
-        && let Some(c) = snap.customers.iter().find(|c| c.id == id)
+        && let Some(c) = snap.customer(id)
     {
         ui.add_space(theme::SECTION_GAP);
         widgets::subheading(
