@@ -37,7 +37,11 @@ fn main() {
             };
             SalesPlanApp::with_prefs(&cc.egui_ctx, prefs, Some(path.clone()))
         });
-    h.run();
+    // The large plan opens on a worker thread; wait until it is shown and the app is idle.
+    while h.state().is_opening() || h.try_run_realtime().is_err() {
+        std::thread::sleep(Duration::from_millis(50));
+        h.step();
+    }
     let opened = status_mb("VmHWM:").unwrap_or(0.0);
     for view in View::ALL {
         let label = salesplan::i18n::tr(Lang::Zh, view.label_key()).into_owned();
@@ -51,6 +55,9 @@ fn main() {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
+        let now = status_mb("VmRSS:").unwrap_or(0.0);
+        let peak = status_mb("VmHWM:").unwrap_or(0.0);
+        println!("after {label}: resident {now:.0} MB, peak so far {peak:.0} MB");
     }
     let peak = status_mb("VmHWM:").unwrap_or(0.0);
     println!("peak memory before opening: {before:.0} MB");

@@ -1016,3 +1016,46 @@ fn the_month_grid_fills_leads_from_the_re_phased_funnel() {
     assert_eq!(months, 110);
     assert_eq!(leads(Period::Year), Some(110));
 }
+
+/// A large plan opens on a worker thread: the window shows at once, then the plan; a file that
+/// cannot be opened says why, as when it opens directly.
+#[test]
+fn a_plan_opened_in_the_background_appears_when_read() {
+    let (_dir, path) = demo_file();
+    let start = path.clone();
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_context_setup(salesplan::ui::fonts::install)
+        .build_eframe(move |cc| {
+            let prefs = Prefs {
+                lang: Lang::Zh,
+                ..Prefs::default()
+            };
+            SalesPlanApp::opening_in_background(&cc.egui_ctx, prefs, start)
+        });
+    if h.state().is_opening() {
+        assert!(h.state().doc.is_none());
+        h.get_by_label_contains("正在打开");
+    }
+    settle(&mut h);
+    assert!(!h.state().is_opening());
+    let doc = h.state().doc.as_ref().expect("the plan is open");
+    assert_eq!(doc.store.path(), path.as_path());
+    h.get_all_by_label("月度计划").next().unwrap().click();
+    settle(&mut h);
+    assert_eq!(h.state().view, View::Monthly);
+
+    // Not a plan file: the empty screen says so.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("notes.salesplan");
+    std::fs::write(&bad, "not a plan").unwrap();
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_context_setup(salesplan::ui::fonts::install)
+        .build_eframe(move |cc| {
+            SalesPlanApp::opening_in_background(&cc.egui_ctx, Prefs::default(), bad)
+        });
+    settle(&mut h);
+    assert!(h.state().doc.is_none());
+    assert!(!h.state().is_opening());
+}

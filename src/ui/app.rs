@@ -115,7 +115,19 @@ enum FileTask {
     Submissions(Receiver<Option<Vec<PathBuf>>>),
 }
 
+/// Plan files above this size open on a worker thread at start (see `SalesPlanApp::with_prefs`).
+const LARGE_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+fn is_large_file(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.len() > LARGE_FILE_BYTES)
+}
+
+/// The result of opening a plan (and whether the demo was created for it).
+type Opened = Result<(Document, bool), StoreError>;
+
 pub struct SalesPlanApp {
+    /// The plan being opened on a worker thread at start.
+    opening: Option<(PathBuf, Receiver<Opened>)>,
     pub prefs: Prefs,
     pub doc: Option<Document>,
     pub view: View,
@@ -158,6 +170,21 @@ impl SalesPlanApp {
 
     /// The app with the given preferences, opening `start` (or the default plan file).
     pub fn with_prefs(ctx: &egui::Context, prefs: Prefs, start: Option<PathBuf>) -> Self {
+        Self::starting(ctx, prefs, start, false)
+    }
+
+    /// [`SalesPlanApp::with_prefs`], opening the plan on a worker thread whatever its size (as
+    /// it does for large files).
+    pub fn opening_in_background(ctx: &egui::Context, prefs: Prefs, start: PathBuf) -> Self {
+        Self::starting(ctx, prefs, Some(start), true)
+    }
+
+    fn starting(
+        ctx: &egui::Context,
+        prefs: Prefs,
+        start: Option<PathBuf>,
+        background: bool,
+    ) -> Self {
         crate::ui::fonts::install(ctx);
         ctx.set_theme(prefs.theme.preference());
         let mut app = SalesPlanApp {
@@ -179,26 +206,74 @@ impl SalesPlanApp {
             last_backup: None,
             backup_result: None,
             exchange_password: None,
+            opening: None,
         };
         let path = start.or_else(default_plan_path);
         match path {
-            Some(path) => match open_or_create_demo(&path) {
-                Ok((doc, created)) => {
-                    if created {
-                        app.toast(app.tr("toast.demo_created").into_owned(), 6.0);
-                    }
-                    app.set_document(doc);
-                }
-                Err(e) => {
-                    app.open_error = Some(e.localize(app.prefs.lang));
-                    if let StoreError::Locked { .. } = e {
-                        app.open_failed(&path, e);
-                    }
-                }
-            },
+            // A large plan opens on a worker thread: the window shows at once, saying which
+            // file it is opening, and the plan appears when it is read.
+            Some(path) if background || is_large_file(&path) => {
+                let (tx, rx) = channel();
+                let repaint = ctx.clone();
+                let worker_path = path.clone();
+                std::thread::spawn(move || {
+                    let _ = tx.send(open_or_create_demo(&worker_path));
+                    repaint.request_repaint();
+                });
+                app.opening = Some((path, rx));
+            }
+            Some(path) => {
+                let opened = open_or_create_demo(&path);
+                app.opened(&path, opened);
+            }
             None => app.open_error = Some(app.tr("err.no_data_folder").into_owned()),
         }
         app
+    }
+
+    /// Shows the plan opened at start, or why it could not be opened.
+    fn opened(&mut self, path: &Path, opened: Result<(Document, bool), StoreError>) {
+        match opened {
+            Ok((doc, created)) => {
+                if created {
+                    self.toast(self.tr("toast.demo_created").into_owned(), 6.0);
+                }
+                self.set_document(doc);
+            }
+            Err(e) => {
+                self.open_error = Some(e.localize(self.prefs.lang));
+                if let StoreError::Locked { .. } = e {
+                    self.open_failed(path, e);
+                }
+            }
+        }
+    }
+
+    /// Whether the plan opened at start has been read (always, unless it is a large file
+    /// still being read on its worker thread).
+    pub fn is_opening(&self) -> bool {
+        self.opening.is_some()
+    }
+
+    /// Takes the plan the worker thread has read, if it is ready.
+    fn poll_opening(&mut self) {
+        let Some((path, rx)) = &self.opening else {
+            return;
+        };
+        let opened = match rx.try_recv() {
+            Ok(opened) => opened,
+            Err(std::sync::mpsc::TryRecvError::Empty) => return,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => Err(StoreError::Io {
+                path: path.clone(),
+                detail: "the plan could not be read".to_owned(),
+            }),
+        };
+        let path = path.clone();
+        self.opening = None;
+        // Another plan opened meanwhile (File → Open): it stays; this one is closed again.
+        if self.doc.is_none() {
+            self.opened(&path, opened);
+        }
     }
 
     fn tr(&self, key: &str) -> std::borrow::Cow<'static, str> {
@@ -1464,6 +1539,18 @@ impl SalesPlanApp {
     fn no_document_ui(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) -> Vec<Command> {
         let mut out = Vec::new();
         ui.add_space(40.0);
+        if let Some((path, _)) = &self.opening {
+            ui.vertical_centered(|ui| {
+                ui.spinner();
+                ui.add_space(8.0);
+                ui.label(i18n::trf(
+                    self.prefs.lang,
+                    "nofile.opening",
+                    &[("file", path.display().to_string())],
+                ));
+            });
+            return out;
+        }
         ui.vertical_centered(|ui| {
             crate::ui::widgets::heading(ui, &self.tr("nofile.title"));
             if let Some(e) = &self.open_error {
@@ -1548,6 +1635,7 @@ impl eframe::App for SalesPlanApp {
         // A focused grid cell is not typing: Ctrl+Z there undoes the plan.
         self.typing =
             ctx.egui_wants_keyboard_input() && !crate::ui::views::grid::cell_has_focus(&ctx);
+        self.poll_opening();
         self.poll_file_task();
         self.poll_backup();
         self.handle_shortcuts(&ctx);
