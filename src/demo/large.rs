@@ -133,7 +133,7 @@ const CITIES: [[&str; BRANCHES]; REGIONS] = [
         "丹东",
     ],
     [
-        "香港", "澳门", "九龙", "新界", "沙田", "荃湾", "屯门", "元朗", "氹仔", "路环",
+        "香港", "澳门", "九龙", "新界", "沙田", "荃湾", "屯门", "元朗", "大埔", "西贡",
     ],
 ];
 
@@ -181,8 +181,27 @@ const STRATEGIES: [&str; 5] = [
     "回顾上线价值，提出续约条件",
 ];
 
+/// Where the large demo's lines of actuals go.
+pub enum Actuals<'a> {
+    /// Into the plan (the large demo).
+    Plan,
+    /// Not into the plan: each person's lines are handed to the function instead (the import
+    /// benchmark writes them to a file to import). The rest of the plan is the same.
+    Elsewhere(&'a mut dyn FnMut(&[ActualRow]) -> Result<()>),
+}
+
 /// Writes a large plan of the given shape to a new file; progress goes to `progress` (0 to 1).
 pub fn create_large(path: &std::path::Path, shape: Shape, progress: &dyn Fn(f32)) -> Result<Store> {
+    create_large_with(path, shape, Actuals::Plan, progress)
+}
+
+/// [`create_large`], with the lines of actuals going where `actuals` says.
+pub fn create_large_with(
+    path: &std::path::Path,
+    shape: Shape,
+    mut actuals: Actuals,
+    progress: &dyn Fn(f32),
+) -> Result<Store> {
     if shape.regions > REGIONS || shape.branches > BRANCHES || shape.per_branch > 25 {
         return Err(internal(
             "the largest shape is 8 regions × 10 branches × 25 people",
@@ -192,7 +211,9 @@ pub fn create_large(path: &std::path::Path, shape: Shape, progress: &dyn Fn(f32)
     plan.name = format!("{DEMO_YEAR} 年度销售计划（集团）");
     plan.organisation = "云帆软件集团".to_owned();
     plan.company = "云帆软件集团".to_owned();
-    Store::create_with(path, &plan, |b| fill_large(b, shape, progress))
+    Store::create_with(path, &plan, |b| {
+        fill_large(b, shape, &mut actuals, progress)
+    })
 }
 
 struct Person {
@@ -212,7 +233,7 @@ fn pattern_day(dice: &mut Dice, year: i16, months: usize) -> Result<Date> {
     date(year, month, dice.between(1, 28) as i8)
 }
 
-fn fill_large(b: &Bulk, shape: Shape, progress: &dyn Fn(f32)) -> Result<()> {
+fn fill_large(b: &Bulk, shape: Shape, actuals: &mut Actuals, progress: &dyn Fn(f32)) -> Result<()> {
     let mut dice = Dice(20_261_203);
     let root = b.root()?;
 
@@ -558,7 +579,10 @@ fn fill_large(b: &Bulk, shape: Shape, progress: &dyn Fn(f32)) -> Result<()> {
             }
         }
         rows.sort_by_key(|r| r.date);
-        b.add_actual_rows(&rows)?;
+        match actuals {
+            Actuals::Plan => b.add_actual_rows(&rows)?,
+            Actuals::Elsewhere(f) => f(&rows)?,
+        }
         if n % 100 == 99 {
             progress(0.45 + 0.4 * (n + 1) as f32 / people.len() as f32);
         }
