@@ -12,9 +12,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use proptest::prelude::*;
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
 use salesplan::exchange::source::{
-    Cell, CellKind, MAX_CELLS, MAX_FILE_BYTES, MAX_UNCOMPRESSED_BYTES, ReadOptions, Row,
-    SourceError, SourceFormat, Table, TextEncoding, detect_encoding, detect_format, number_text,
-    read_bytes, read_pasted, read_path, sniff_delimiter,
+    Cell, CellKind, MAX_CELLS, MAX_FILE_BYTES, MAX_TEXT_CELLS, MAX_UNCOMPRESSED_BYTES, ReadOptions,
+    Row, SourceError, SourceFormat, Table, TextEncoding, detect_encoding, detect_format,
+    number_text, read_bytes, read_pasted, read_path, sniff_delimiter,
 };
 use salesplan::i18n::{Lang, Localized, tables};
 
@@ -944,14 +944,15 @@ fn file_over_the_limit_is_refused_before_reading() {
 
 #[test]
 fn table_over_the_cell_limit_is_refused() {
-    // One row of MAX_CELLS + 1 cells is refused before it is stored.
-    let mut csv = "1,".repeat(MAX_CELLS as usize);
+    // One row of MAX_TEXT_CELLS + 1 cells is refused before it is stored (a CSV file may hold
+    // more cells than a workbook's sheet, MAX_CELLS: a million lines of actuals).
+    let mut csv = "1,".repeat(MAX_TEXT_CELLS as usize);
     csv.push_str("1\n");
     assert_eq!(
         read("wide.csv", csv.as_bytes()),
         Err(SourceError::TooManyCells {
-            cells: MAX_CELLS + 1,
-            max: MAX_CELLS
+            cells: MAX_TEXT_CELLS + 1,
+            max: MAX_TEXT_CELLS
         })
     );
 }

@@ -187,7 +187,12 @@ pub struct Row {
 }
 
 pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
+/// Cells of a workbook's sheet (where a small file can describe a huge sheet).
 pub const MAX_CELLS: u64 = 5_000_000;
+/// Cells of a CSV or text file: a million lines of 12 columns. A text file cannot describe
+/// more cells than it has bytes, and its size is limited by [`MAX_FILE_BYTES`]; this keeps a
+/// file of empty fields (`,,,,`) from taking gigabytes of memory.
+pub const MAX_TEXT_CELLS: u64 = 12_000_000;
 /// All entries of a zip-based workbook together.
 pub const MAX_UNCOMPRESSED_BYTES: u64 = 150 * 1024 * 1024;
 
@@ -1237,27 +1242,38 @@ fn read_text(
     // with its line, never turned into a replacement character that would be imported as
     // part of a name (a file mixing UTF-8 and GBK lines is the usual cause).
     let labelled = body.len() < bytes.len();
-    let text = decode(body, encoding, true, &ctl.part(0.0, 0.3)).map_err(|e| match e {
-        // The very first line is not in the encoding its byte-order mark declares: the whole
-        // file is in another one (an editor put a UTF-8 mark in front of GBK text).
-        SourceError::BadEncoding { encoding, line: 1 }
-            if chosen.is_none()
-                && labelled
-                && encoding == TextEncoding::Utf8
-                && encoding_rs::GB18030
-                    .decode_without_bom_handling_and_without_replacement(body)
-                    .is_some() =>
-        {
-            SourceError::MislabeledEncoding {
-                declared: encoding,
-                actual: TextEncoding::Gb18030,
-            }
-        }
-        SourceError::BadEncoding { encoding, line } if chosen.is_none() && line > 1 => {
-            SourceError::MixedEncoding { encoding, line }
-        }
-        e => e,
-    })?;
+    // Valid UTF-8 (most files) is used as it is: decoding it would only copy it.
+    let valid_utf8 = match encoding {
+        TextEncoding::Utf8 => std::str::from_utf8(body).ok(),
+        _ => None,
+    };
+    let text: std::borrow::Cow<str> = match valid_utf8 {
+        Some(text) => std::borrow::Cow::Borrowed(text),
+        None => std::borrow::Cow::Owned(
+            decode(body, encoding, true, &ctl.part(0.0, 0.3)).map_err(|e| match e {
+                // The very first line is not in the encoding its byte-order mark declares:
+                // the whole file is in another one (an editor put a UTF-8 mark in front of GBK
+                // text).
+                SourceError::BadEncoding { encoding, line: 1 }
+                    if chosen.is_none()
+                        && labelled
+                        && encoding == TextEncoding::Utf8
+                        && encoding_rs::GB18030
+                            .decode_without_bom_handling_and_without_replacement(body)
+                            .is_some() =>
+                {
+                    SourceError::MislabeledEncoding {
+                        declared: encoding,
+                        actual: TextEncoding::Gb18030,
+                    }
+                }
+                SourceError::BadEncoding { encoding, line } if chosen.is_none() && line > 1 => {
+                    SourceError::MixedEncoding { encoding, line }
+                }
+                e => e,
+            })?,
+        ),
+    };
     if looks_binary(&text) {
         return Err(not_spreadsheet(""));
     }
@@ -1306,7 +1322,7 @@ fn parse_delimited(text: &str, delimiter: u8, ctl: &Ctl<'_>) -> Result<Table, So
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let mut lines = LineCounter::new(text);
-    let mut builder = TableBuilder::default();
+    let mut builder = TableBuilder::with_max(MAX_TEXT_CELLS);
     let mut record = csv::StringRecord::new();
     let mut records = 0_usize;
     let mut next_report = PROGRESS_BYTES;
@@ -1349,23 +1365,38 @@ fn parse_delimited(text: &str, delimiter: u8, ctl: &Ctl<'_>) -> Result<Table, So
 // Rows to table
 
 /// Collects the header (the first row with any non-blank cell) and the non-blank rows after
-/// it, counting cells against [`MAX_CELLS`].
-#[derive(Default)]
+/// it, counting cells against [`MAX_CELLS`] (workbooks) or [`MAX_TEXT_CELLS`] (text).
 struct TableBuilder {
     headers: Option<Vec<String>>,
     rows: Vec<Row>,
     cells: u64,
+    max: u64,
+}
+
+impl Default for TableBuilder {
+    fn default() -> Self {
+        TableBuilder::with_max(MAX_CELLS)
+    }
 }
 
 impl TableBuilder {
+    fn with_max(max: u64) -> Self {
+        TableBuilder {
+            headers: None,
+            rows: Vec::new(),
+            cells: 0,
+            max,
+        }
+    }
+
     /// Refuses a row of `count` cells that would take the table over the limit, before the
     /// row is built.
     fn check_cells(&self, count: usize) -> Result<(), SourceError> {
         let cells = self.cells.saturating_add(count as u64);
-        if cells > MAX_CELLS {
+        if cells > self.max {
             return Err(SourceError::TooManyCells {
                 cells,
-                max: MAX_CELLS,
+                max: self.max,
             });
         }
         Ok(())
