@@ -301,21 +301,44 @@ impl Prepared {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cancelled;
 
+/// Which column holds each field, by the field's place in [`Field::ALL`].
+#[derive(Clone, Copy)]
+struct Columns([Option<usize>; Field::ALL.len()]);
+
+impl Columns {
+    fn get(&self, field: Field) -> Option<usize> {
+        self.0.get(field as usize).copied().flatten()
+    }
+
+    fn contains_key(&self, field: &Field) -> bool {
+        self.get(*field).is_some()
+    }
+}
+
 struct Cells<'a> {
     table: &'a Table,
-    by_field: HashMap<Field, usize>,
+    by_field: Columns,
+    /// Dates already read, by field and text: a large file has the same few hundred dates on
+    /// every row. (Reading a date depends only on its text, the column's day order and the
+    /// workbook's date system.)
+    dates: std::cell::RefCell<HashMap<Field, DatesRead>>,
 }
+
+/// The dates of a column already read, by their text.
+type DatesRead = HashMap<String, Result<Date, values::ValueError>>;
+
+/// How many distinct dates [`Cells::dates`] keeps.
+const DATES_KEPT: usize = 100_000;
 
 impl<'a> Cells<'a> {
     fn get(&self, cells: &'a [Cell], field: Field) -> Option<&'a Cell> {
-        let i = *self.by_field.get(&field)?;
-        cells.get(i)
+        cells.get(self.by_field.get(field)?)
     }
 
     fn header(&self, field: Field) -> String {
         self.by_field
-            .get(&field)
-            .and_then(|&i| self.table.headers.get(i))
+            .get(field)
+            .and_then(|i| self.table.headers.get(i))
             .cloned()
             .unwrap_or_default()
     }
@@ -378,12 +401,21 @@ impl<'a, 'b> RowCheck<'a, 'b> {
     where
         'a: 'b,
     {
-        let cell = self.cell(field);
-        if blank(cell) {
+        self.name_ref(field).map(std::borrow::Cow::into_owned)
+    }
+
+    /// [`Self::name`] without copying a name that is already normal.
+    fn name_ref(&self, field: Field) -> Option<std::borrow::Cow<'b, str>>
+    where
+        'a: 'b,
+    {
+        let cell = self.cell(field)?;
+        if cell.kind == CellKind::Empty {
             return None;
         }
-        cell.map(|c| normalize_name(&c.text))
-            .filter(|n| !n.is_empty())
+        // Blank (nothing left once normalised) is no name.
+        let name = values::normalized(&cell.text);
+        (!name.is_empty()).then_some(name)
     }
 
     fn required_name(&mut self, field: Field) -> Option<String>
@@ -461,7 +493,23 @@ impl<'a, 'b> RowCheck<'a, 'b> {
             return None;
         }
         let c = cell?;
-        match values::parse_date_cell(c.kind, &c.text, order, date_1904) {
+        let parsed = if c.kind == CellKind::Text {
+            let mut dates = self.ctx.dates.borrow_mut();
+            let dates = dates.entry(field).or_default();
+            match dates.get(c.text.as_str()) {
+                Some(parsed) => parsed.clone(),
+                None => {
+                    let parsed = values::parse_date_cell(c.kind, &c.text, order, date_1904);
+                    if dates.len() < DATES_KEPT {
+                        dates.insert(c.text.clone(), parsed.clone());
+                    }
+                    parsed
+                }
+            }
+        } else {
+            values::parse_date_cell(c.kind, &c.text, order, date_1904)
+        };
+        match parsed {
             Ok(d) => Some(d),
             Err(e) => {
                 self.problem(field, Reason::Value(e));
@@ -482,16 +530,19 @@ fn date_orders(
     let mut orders = HashMap::new();
     let mut problems = Vec::new();
     for &field in fields {
-        let Some(&col) = ctx.by_field.get(&field) else {
+        let Some(col) = ctx.by_field.get(field) else {
             continue;
         };
+        // Each text once, where it first appears: what decides the column is the first line
+        // with a text that settles it, and the first few examples.
+        let mut seen = std::collections::HashSet::new();
         let texts: Vec<(usize, &str)> = table
             .rows
             .iter()
             .filter_map(|r| {
                 r.cells
                     .get(col)
-                    .filter(|c| c.kind == CellKind::Text)
+                    .filter(|c| c.kind == CellKind::Text && seen.insert(c.text.as_str()))
                     .map(|c| (r.line, c.text.as_str()))
             })
             .collect();
@@ -560,20 +611,25 @@ pub fn prepare(
     progress: &dyn Fn(f32),
     cancel: &AtomicBool,
 ) -> Result<Prepared, Cancelled> {
-    let mut by_field = HashMap::new();
+    let mut by_field = Columns([None; Field::ALL.len()]);
     for (i, f) in settings.columns.iter().enumerate() {
         if let Some(f) = f
             && kind.has_field(*f)
             && i < table.headers.len().max(settings.columns.len())
+            && let Some(slot) = by_field.0.get_mut(*f as usize)
         {
-            by_field.entry(*f).or_insert(i);
+            slot.get_or_insert(i);
         }
     }
-    let ctx = Cells { table, by_field };
+    let ctx = Cells {
+        table,
+        by_field,
+        dates: Default::default(),
+    };
     let mut prepared = Prepared {
         kind,
         rows_read: table.rows.len(),
-        records: Vec::new(),
+        records: Vec::with_capacity(table.rows.len()),
         problems: Vec::new(),
         stage_values: BTreeMap::new(),
         actual_kind_values: BTreeMap::new(),
@@ -630,8 +686,15 @@ pub fn prepare(
     }
     let order = |f: Field| orders.get(&f).copied().flatten();
 
-    let mut seen_keys: HashMap<String, usize> = HashMap::new();
+    // Room for every row's id at once (growing a table of a million ids rehashes them all).
+    let ids = [Field::SourceId, Field::OpportunityId]
+        .iter()
+        .any(|f| ctx.by_field.contains_key(f));
+    let mut seen_keys: HashMap<String, usize> =
+        HashMap::with_capacity(if ids { table.rows.len() } else { 0 });
     let mut occurrences: HashMap<u64, usize> = HashMap::new();
+    // A large file names the same few products over and over.
+    let mut products_known: HashMap<String, bool> = HashMap::new();
     let total = table.rows.len().max(1);
     for (n, row) in table.rows.iter().enumerate() {
         if n % 4096 == 0 {
@@ -722,9 +785,17 @@ pub fn prepare(
             }
         };
         if kind != ImportKind::Products
-            && let Some(product) = check.name(Field::Product)
-            && !product_known(&product)
+            && let Some(product) = check.name_ref(Field::Product)
+            && !match products_known.get(product.as_ref()) {
+                Some(&known) => known,
+                None => {
+                    let known = product_known(&product);
+                    products_known.insert(product.to_string(), known);
+                    known
+                }
+            }
         {
+            let product = product.into_owned();
             check.problem(Field::Product, Reason::UnknownProduct { name: product });
         }
         let record = record.and_then(|r| keyed(r, &mut check, &mut seen_keys, &mut occurrences));
@@ -867,14 +938,20 @@ fn keyed(
         .filter(|c| !values::is_blank(c.kind, &c.text))
         .map(|c| normalize_name(&c.text));
     let key = match (source_id, id_field) {
-        (Some(id), Some(field)) => {
-            if let Some(&first) = seen.get(&id) {
-                check.problem(field, Reason::DuplicateId { first_line: first });
+        (Some(id), Some(field)) => match seen.entry(id) {
+            std::collections::hash_map::Entry::Occupied(first) => {
+                let first_line = *first.get();
+                check.problem(field, Reason::DuplicateId { first_line });
                 return None;
             }
-            seen.insert(id.clone(), check.line);
-            format!("id:{id}")
-        }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                let mut key = String::with_capacity(3 + slot.key().len());
+                key.push_str("id:");
+                key.push_str(slot.key());
+                slot.insert(check.line);
+                key
+            }
+        },
         _ => {
             let h = fnv1a(&content_text(&record));
             let n = occurrences.entry(h).or_insert(0);
@@ -1009,20 +1086,34 @@ fn actual_record(
     date_1904: bool,
 ) -> Option<Record> {
     let date = c.date(Field::Date, true, order(Field::Date), date_1904);
-    let kind_text = c.required_name(Field::ActualKind);
+    let kind_text = c.name_ref(Field::ActualKind);
+    if kind_text.is_none() {
+        c.problem(
+            Field::ActualKind,
+            Reason::MissingValue {
+                field: Field::ActualKind,
+            },
+        );
+    }
     let kind = kind_text.and_then(|text| {
-        let key = match_key(&text);
-        let meaning = settings
-            .actual_kinds
-            .get(&key)
-            .copied()
-            .or_else(|| default_actual_kind(&text));
-        prepared
-            .actual_kind_values
-            .entry(text.clone())
-            .or_insert(meaning);
+        // The same few values on every row: what a value means is found once.
+        let meaning = match prepared.actual_kind_values.get(text.as_ref()) {
+            Some(&meaning) => meaning,
+            None => {
+                let meaning = settings
+                    .actual_kinds
+                    .get(&match_key(&text))
+                    .copied()
+                    .or_else(|| default_actual_kind(&text));
+                prepared
+                    .actual_kind_values
+                    .insert(text.to_string(), meaning);
+                meaning
+            }
+        };
         if meaning.is_none() {
-            c.problem(Field::ActualKind, Reason::UnknownActualKind { value: text });
+            let value = text.into_owned();
+            c.problem(Field::ActualKind, Reason::UnknownActualKind { value });
         }
         meaning
     });

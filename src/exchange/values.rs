@@ -15,6 +15,7 @@
 //! text is first rounded, as decimal text, to the 15 significant digits spreadsheets show; no
 //! floating-point arithmetic is involved.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use jiff::Span;
@@ -307,6 +308,58 @@ fn half_width(c: char) -> char {
 ///
 /// Idempotent: `normalize_name(&normalize_name(x)) == normalize_name(x)`.
 pub fn normalize_name(text: &str) -> String {
+    normalized(text).into_owned()
+}
+
+/// [`normalize_name`], without copying a text that is already normal (most are: an import
+/// reads millions of cells).
+pub fn normalized(text: &str) -> Cow<'_, str> {
+    if is_normal(text) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(normalize_slow(text))
+    }
+}
+
+/// Whether [`normalize_name`] would leave the text as it is: no invisible or full-width
+/// characters, and spaces only single ordinary ones between other characters.
+fn is_normal(text: &str) -> bool {
+    // Plain ASCII (dates, amounts, ids): only the spaces and control characters can change.
+    if text.is_ascii() {
+        let bytes = text.as_bytes();
+        let mut after_space = true;
+        for &b in bytes {
+            if b == b' ' {
+                if after_space {
+                    return false;
+                }
+                after_space = true;
+            } else if b.is_ascii_whitespace() || b.is_ascii_control() {
+                return false;
+            } else {
+                after_space = false;
+            }
+        }
+        return !after_space || bytes.is_empty();
+    }
+    let mut after_space = true;
+    for c in text.chars() {
+        if is_invisible(c) || half_width(c) != c {
+            return false;
+        }
+        if c.is_whitespace() {
+            if c != ' ' || after_space {
+                return false;
+            }
+            after_space = true;
+        } else {
+            after_space = false;
+        }
+    }
+    !after_space
+}
+
+fn normalize_slow(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
     for c in text.chars() {
@@ -336,17 +389,26 @@ fn is_hyphen_like(c: char) -> bool {
 /// letters lower-cased and all spaces, hyphens (also dashes such as `–`) and underscores
 /// removed. `GTX Pro`, `GTXPro` and `gtx-pro` have the same key.
 pub fn match_key(text: &str) -> String {
-    normalize_name(text)
-        .chars()
-        .filter(|&c| c != ' ' && c != '_' && !is_hyphen_like(c))
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+    // In one pass: what normalize_name keeps (its spaces are all dropped here), made half-width
+    // and lower-cased, without underscores and hyphens.
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_invisible(c) {
+            continue;
+        }
+        let c = half_width(c);
+        if c.is_whitespace() || c == '_' || is_hyphen_like(c) {
+            continue;
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
 }
 
 /// Whether a cell holds nothing: an empty cell, or text of only spaces and invisible
 /// characters.
 pub fn is_blank(kind: CellKind, text: &str) -> bool {
-    kind == CellKind::Empty || normalize_name(text).is_empty()
+    kind == CellKind::Empty || text.chars().all(|c| is_invisible(c) || c.is_whitespace())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -527,7 +589,7 @@ impl Decimal {
 /// A Number cell's text as the spreadsheet shows it (15 significant digits), or None if it is
 /// not a number.
 fn number_cell_value(text: &str) -> Option<Decimal> {
-    let mut decimal = Decimal::parse(&normalize_name(text))?;
+    let mut decimal = Decimal::parse(&normalized(text))?;
     decimal.round_significant(SPREADSHEET_DIGITS);
     Some(decimal)
 }
@@ -583,9 +645,12 @@ pub fn parse_amount(kind: CellKind, text: &str) -> Result<Money, ValueError> {
     if let Some(error) = wrong_cell(kind, text, ValueKind::Amount) {
         return Err(error);
     }
-    let cleaned = match (kind, number_cell_value(text)) {
-        (CellKind::Number, Some(value)) => value.to_plain(),
-        _ => normalize_name(text),
+    let number = (kind == CellKind::Number)
+        .then(|| number_cell_value(text))
+        .flatten();
+    let cleaned = match number {
+        Some(value) => Cow::Owned(value.to_plain()),
+        None => normalized(text),
     };
     Money::parse(&cleaned).map_err(|e| ValueError::new(text, ValueReason::NotAnAmount(e)))
 }
@@ -597,9 +662,12 @@ pub fn parse_amount_rounding(kind: CellKind, text: &str) -> Result<(Money, bool)
     if let Some(error) = wrong_cell(kind, text, ValueKind::Amount) {
         return Err(error);
     }
-    let cleaned = match (kind, number_cell_value(text)) {
-        (CellKind::Number, Some(value)) => value.to_plain(),
-        _ => normalize_name(text),
+    let number = (kind == CellKind::Number)
+        .then(|| number_cell_value(text))
+        .flatten();
+    let cleaned = match number {
+        Some(value) => Cow::Owned(value.to_plain()),
+        None => normalized(text),
     };
     Money::parse_rounding(&cleaned).map_err(|e| ValueError::new(text, ValueReason::NotAnAmount(e)))
 }
@@ -608,15 +676,21 @@ pub fn parse_amount_rounding(kind: CellKind, text: &str) -> Result<(Money, bool)
 /// carry a fraction of zeros (`3.0`, as some exports write whole numbers), but not `1.000`
 /// (which means one thousand in some countries).
 pub fn parse_count(kind: CellKind, text: &str) -> Result<u64, ValueError> {
+    // Plain digits, as most files write counts.
+    if kind == CellKind::Text
+        && !text.is_empty()
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(n) = text.parse::<u64>()
+    {
+        return Ok(n);
+    }
     if let Some(error) = wrong_cell(kind, text, ValueKind::Count) {
         return Err(error);
     }
     let value = match kind {
         // A reader that groups thousands in a Number cell's text still gives a count.
-        CellKind::Number => {
-            number_cell_value(text).or_else(|| count_text_value(&normalize_name(text)))
-        }
-        _ => count_text_value(&normalize_name(text)),
+        CellKind::Number => number_cell_value(text).or_else(|| count_text_value(&normalized(text))),
+        _ => count_text_value(&normalized(text)),
     };
     let Some(value) = value else {
         return Err(ValueError::new(text, ValueReason::NotACount));
@@ -925,7 +999,7 @@ fn date_shape(date: &str) -> DateShape<'_> {
 
 /// The year-last date part of a cell text, if it is one (for column classification).
 fn year_last_of(text: &str) -> Option<YearLast> {
-    let cleaned = normalize_name(text);
+    let cleaned = normalized(text);
     match date_shape(strip_time(&cleaned)?) {
         DateShape::YearLast(parts) => Some(parts),
         _ => None,
@@ -1033,7 +1107,7 @@ pub fn parse_date_cell(
     if is_spreadsheet_error(text) {
         return Err(ValueError::new(text, ValueReason::FormulaError));
     }
-    let cleaned = normalize_name(text);
+    let cleaned = normalized(text);
     let Some(date_part) = strip_time(&cleaned) else {
         return Err(ValueError::new(text, ValueReason::NotADate));
     };
