@@ -39,6 +39,16 @@ enum Change {
     Unchanged,
 }
 
+impl ImportOutcome {
+    fn count(&mut self, change: Change) {
+        match change {
+            Change::Inserted => self.inserted += 1,
+            Change::Updated => self.updated += 1,
+            Change::Unchanged => self.unchanged += 1,
+        }
+    }
+}
+
 /// Names already in the plan, by match key, and the aliases.
 struct Resolver {
     root: NodeId,
@@ -111,6 +121,9 @@ impl Resolver {
     /// The match key of a name after the alias table.
     fn key(&self, kind: &str, name: &str) -> String {
         let key = match_key(name);
+        if self.aliases.is_empty() {
+            return key;
+        }
         match self.aliases.get(&(kind.to_owned(), key.clone())) {
             Some(canonical) => match_key(canonical),
             None => key,
@@ -602,40 +615,117 @@ fn history_record(
     }
 }
 
+/// A line of actuals with its names resolved, as stored.
+struct ActualValues<'a> {
+    source_key: &'a str,
+    date: jiff::civil::Date,
+    kind: &'static str,
+    node: Option<i64>,
+    customer: Option<i64>,
+    product: Option<i64>,
+    line: Option<i64>,
+    amount: Option<i64>,
+    count: i64,
+}
+
+/// The ids of the names an import's rows give, by the name as written in the file: a file of a
+/// million lines names the same few thousand people and customers over and over.
+#[derive(Default)]
+struct NameIds {
+    people: HashMap<String, NodeId>,
+    customers: HashMap<String, CustomerId>,
+    products: HashMap<String, ProductId>,
+    lines: HashMap<String, LineId>,
+}
+
+fn memo<T: Copy>(
+    ids: &mut HashMap<String, T>,
+    name: &Option<String>,
+    resolve: impl FnOnce(&str) -> Result<T>,
+) -> Result<Option<T>> {
+    let Some(name) = name else {
+        return Ok(None);
+    };
+    if let Some(&id) = ids.get(name.as_str()) {
+        return Ok(Some(id));
+    }
+    let id = resolve(name)?;
+    ids.insert(name.clone(), id);
+    Ok(Some(id))
+}
+
+/// Resolves the names of a line of actuals (creating people, customers and product lines that
+/// are missing; a product must exist).
 #[allow(clippy::too_many_arguments)]
-fn actual_record(
+fn actual_values<'a>(
     tx: &Transaction,
     res: &mut Resolver,
-    key: &str,
+    ids: &mut NameIds,
+    key: &'a str,
     date: jiff::civil::Date,
     kind: crate::domain::model::ActualKind,
     amount: Option<Money>,
     count: u64,
     names: [&Option<String>; 4],
-) -> Result<Change> {
+) -> Result<ActualValues<'a>> {
     let [person, customer, product, line] = names;
-    let person = res.opt(tx, person, |r, tx, n| r.person(tx, n))?;
-    let customer = res.opt(tx, customer, |r, tx, n| r.customer(tx, n))?;
-    let line = res.opt(tx, line, |r, tx, n| r.line(tx, n))?;
-    let product = match product {
-        Some(p) => Some(res.product(p)?),
-        None => None,
-    };
+    let person = memo(&mut ids.people, person, |n| res.person(tx, n))?;
+    let customer = memo(&mut ids.customers, customer, |n| res.customer(tx, n))?;
+    let line = memo(&mut ids.lines, line, |n| res.line(tx, n))?;
+    let product = memo(&mut ids.products, product, |n| res.product(n))?;
     let count = i64::try_from(count).map_err(|_| StoreError::InvalidValue {
         field: "count",
         value: count.to_string(),
     })?;
-    let row = (
-        date.to_string(),
-        kind.code().to_owned(),
-        person.map(|p| p.0),
-        customer.map(|c| c.0),
-        product.map(|p| p.0),
-        line.map(|l| l.0),
-        amount.map(Money::fen),
+    Ok(ActualValues {
+        source_key: stored_key(key),
+        date,
+        kind: kind.code(),
+        node: person.map(|p| p.0),
+        customer: customer.map(|c| c.0),
+        product: product.map(|p| p.0),
+        line: line.map(|l| l.0),
+        amount: amount.map(Money::fen),
         count,
-    );
-    let source_key = stored_key(key);
+    })
+}
+
+/// Writes a line of actuals: inserted when its key is new (recorded for undo by `inserted`),
+/// else updated when it differs, else unchanged.
+fn write_actual(
+    tx: &Transaction,
+    a: &ActualValues,
+    date: &str,
+    inserted: &mut super::undo::BulkInserts,
+) -> Result<Change> {
+    let added = tx
+        .prepare_cached(
+            "INSERT INTO actuals (date, kind, node_id, customer_id, product_id, line_id, amount,
+                    count, source_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT (source_key) DO NOTHING",
+        )?
+        .execute(params![
+            date,
+            a.kind,
+            a.node,
+            a.customer,
+            a.product,
+            a.line,
+            a.amount,
+            a.count,
+            a.source_key
+        ])?;
+    if added == 1 {
+        inserted.push(tx.last_insert_rowid());
+        return Ok(Change::Inserted);
+    }
+    update_actual(tx, a, date)
+}
+
+/// A line of actuals whose key is already there: unchanged, or updated (recorded for undo by
+/// the trigger) when it differs.
+fn update_actual(tx: &Transaction, a: &ActualValues, date: &str) -> Result<Change> {
     type Row = (
         String,
         String,
@@ -646,50 +736,306 @@ fn actual_record(
         Option<i64>,
         i64,
     );
-    let existing: Option<(i64, Row)> = tx
-        .query_row(
+    let (id, old): (i64, Row) = tx
+        .prepare_cached(
             "SELECT id, date, kind, node_id, customer_id, product_id, line_id, amount, count
              FROM actuals WHERE source_key = ?1",
-            [source_key],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    (
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                        r.get(6)?,
-                        r.get(7)?,
-                        r.get(8)?,
-                    ),
-                ))
-            },
-        )
-        .optional()?;
-    match existing {
-        Some((_, old)) if old == row => Ok(Change::Unchanged),
-        Some((id, _)) => {
-            tx.execute(
-                "UPDATE actuals SET date = ?2, kind = ?3, node_id = ?4, customer_id = ?5,
-                        product_id = ?6, line_id = ?7, amount = ?8, count = ?9
-                 WHERE id = ?1",
-                params![id, row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7],
-            )?;
-            Ok(Change::Updated)
+        )?
+        .query_row([a.source_key], |r| {
+            Ok((
+                r.get(0)?,
+                (
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                ),
+            ))
+        })?;
+    let same = old.0 == date
+        && old.1 == a.kind
+        && (old.2, old.3, old.4, old.5, old.6, old.7)
+            == (a.node, a.customer, a.product, a.line, a.amount, a.count);
+    if same {
+        return Ok(Change::Unchanged);
+    }
+    tx.prepare_cached(
+        "UPDATE actuals SET date = ?2, kind = ?3, node_id = ?4, customer_id = ?5,
+                product_id = ?6, line_id = ?7, amount = ?8, count = ?9
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        id, date, a.kind, a.node, a.customer, a.product, a.line, a.amount, a.count
+    ])?;
+    Ok(Change::Updated)
+}
+
+/// How many lines of actuals one INSERT statement writes (a statement costs about as much
+/// to start and finish as to insert a few lines).
+const BATCH: usize = 100;
+
+/// The statement inserting `rows` lines of actuals, leaving out those whose key is there.
+fn insert_actuals_sql(rows: usize) -> String {
+    let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?)"; rows].join(", ");
+    format!(
+        "INSERT INTO actuals (date, kind, node_id, customer_id, product_id, line_id, amount,
+                count, source_key)
+         VALUES {values}
+         ON CONFLICT (source_key) DO NOTHING"
+    )
+}
+
+/// Writes a batch of lines of actuals with one statement, the lines already there compared
+/// and updated one by one; `newest` is the largest rowid of the table (new rows get larger
+/// ones). When the statement fails (it is undone as a whole), the lines are written one by
+/// one to find the line at fault.
+fn write_actual_batch(
+    tx: &Transaction,
+    batch: &[(usize, ActualValues)],
+    dates: &[String],
+    inserted: &mut super::undo::BulkInserts,
+    newest: &mut i64,
+    changes: &mut Vec<Change>,
+) -> Result<()> {
+    changes.clear();
+    let attempt = (|| -> rusqlite::Result<usize> {
+        let sql = insert_actuals_sql(batch.len());
+        let mut stmt = tx.prepare_cached(&sql)?;
+        let mut i = 0;
+        for ((_, a), date) in batch.iter().zip(dates) {
+            stmt.raw_bind_parameter(i + 1, date.as_str())?;
+            stmt.raw_bind_parameter(i + 2, a.kind)?;
+            stmt.raw_bind_parameter(i + 3, a.node)?;
+            stmt.raw_bind_parameter(i + 4, a.customer)?;
+            stmt.raw_bind_parameter(i + 5, a.product)?;
+            stmt.raw_bind_parameter(i + 6, a.line)?;
+            stmt.raw_bind_parameter(i + 7, a.amount)?;
+            stmt.raw_bind_parameter(i + 8, a.count)?;
+            stmt.raw_bind_parameter(i + 9, a.source_key)?;
+            i += 9;
         }
-        None => {
-            tx.execute(
-                "INSERT INTO actuals (date, kind, node_id, customer_id, product_id, line_id,
-                        amount, count, source_key)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, source_key
-                ],
-            )?;
-            Ok(Change::Inserted)
+        stmt.raw_execute()
+    })();
+    let added = match attempt {
+        Ok(added) => added,
+        // A line breaks a rule of the table (the statement is undone as a whole): written one
+        // by one, the line at fault is named.
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
+            return write_one_by_one(tx, batch, dates, inserted, newest, changes);
         }
+        Err(e) => return Err(e.into()),
+    };
+    let last = tx.last_insert_rowid();
+    if added == batch.len() && i64::try_from(added).ok() == last.checked_sub(*newest) {
+        // All new: their rowids follow the table's largest, in order.
+        inserted.push_run(*newest + 1, last);
+        changes.extend(batch.iter().map(|_| Change::Inserted));
+        *newest = last;
+        return Ok(());
+    }
+    // Some are there already: the new ones are those above the largest rowid before.
+    let mut new: HashMap<String, i64> = if added > 0 {
+        let mut stmt =
+            tx.prepare_cached("SELECT source_key, id FROM actuals WHERE id > ?1 ORDER BY id")?;
+        let rows = stmt.query_map([*newest], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    } else {
+        HashMap::new()
+    };
+    if new.len() != added {
+        return Err(StoreError::Sqlite {
+            detail: format!(
+                "{added} lines of actuals inserted, {} found above rowid {newest}",
+                new.len()
+            ),
+        });
+    }
+    for ((line, a), date) in batch.iter().zip(dates) {
+        // (A key twice in one file: the second line updates the first, as one by one.)
+        let change = match new.remove(a.source_key) {
+            Some(id) => {
+                inserted.push(id);
+                *newest = (*newest).max(id);
+                Change::Inserted
+            }
+            None => update_actual(tx, a, date).map_err(|e| StoreError::ImportRow {
+                line: *line,
+                detail: Box::new(e),
+            })?,
+        };
+        changes.push(change);
+    }
+    Ok(())
+}
+
+/// Writes a batch of lines of actuals one by one.
+fn write_one_by_one(
+    tx: &Transaction,
+    batch: &[(usize, ActualValues)],
+    dates: &[String],
+    inserted: &mut super::undo::BulkInserts,
+    newest: &mut i64,
+    changes: &mut Vec<Change>,
+) -> Result<()> {
+    for ((line, a), date) in batch.iter().zip(dates) {
+        let change = write_actual(tx, a, date, inserted).map_err(|e| StoreError::ImportRow {
+            line: *line,
+            detail: Box::new(e),
+        })?;
+        if let Change::Inserted = change {
+            *newest = (*newest).max(tx.last_insert_rowid());
+        }
+        changes.push(change);
+    }
+    Ok(())
+}
+
+/// Writes the records of an actuals import in two passes: first every row's names are resolved
+/// (creating what is missing, recorded for undo row by row), then the lines are written, the
+/// new ones recorded for undo as runs of rowids (see [`super::undo::BulkInserts`]).
+fn write_actuals(
+    tx: &Transaction,
+    res: &mut Resolver,
+    won: u8,
+    records: &[(usize, Record)],
+    outcome: &mut ImportOutcome,
+    progress: &dyn Fn(f32),
+    cancel: &AtomicBool,
+) -> Result<()> {
+    let total = records.len().max(1) as f32;
+    let mut ids = NameIds::default();
+    let mut rows = Vec::with_capacity(records.len());
+    for (n, (line, record)) in records.iter().enumerate() {
+        if n % 8192 == 0 {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(StoreError::Cancelled);
+            }
+            progress(0.1 * n as f32 / total);
+        }
+        let at_line = |e| StoreError::ImportRow {
+            line: *line,
+            detail: Box::new(e),
+        };
+        match record {
+            Record::Actual {
+                key,
+                date,
+                kind,
+                person,
+                amount,
+                count,
+                customer,
+                product,
+                line: product_line,
+            } => {
+                let values = actual_values(
+                    tx,
+                    res,
+                    &mut ids,
+                    key,
+                    *date,
+                    *kind,
+                    *amount,
+                    *count,
+                    [person, customer, product, product_line],
+                )
+                .map_err(at_line)?;
+                rows.push((*line, values));
+            }
+            // Not expected in an actuals import; written as any other record.
+            other => {
+                let change = write_record(tx, res, won, other).map_err(at_line)?;
+                outcome.count(change);
+            }
+        }
+    }
+    let mut inserted = super::undo::BulkInserts::start(tx, "actuals")?;
+    // Many new lines for the table's size: its read-only indexes are built again at the end.
+    let existing: i64 = if rows.len() >= BULK_ROWS {
+        tx.query_row("SELECT COUNT(*) FROM actuals", [], |r| r.get(0))?
+    } else {
+        i64::MAX
+    };
+    let mut set_aside: Option<IndexesSetAside> = None;
+    let mut newest: i64 =
+        tx.query_row("SELECT IFNULL(MAX(id), 0) FROM actuals", [], |r| r.get(0))?;
+    let mut dates: Vec<String> = Vec::with_capacity(BATCH);
+    let mut changes = Vec::with_capacity(BATCH);
+    for (n, batch) in rows.chunks(BATCH).enumerate() {
+        if n % 64 == 0 {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(StoreError::Cancelled);
+            }
+            progress(0.1 + 0.85 * (n * BATCH) as f32 / total);
+        }
+        dates.clear();
+        dates.extend(batch.iter().map(|(_, a)| a.date.to_string()));
+        write_actual_batch(tx, batch, &dates, &mut inserted, &mut newest, &mut changes)?;
+        let left = rows.len() - n * BATCH;
+        if set_aside.is_none()
+            && left >= BULK_ROWS
+            && left as i64 >= existing
+            && changes.iter().any(|c| matches!(c, Change::Inserted))
+        {
+            set_aside = Some(IndexesSetAside::drop(tx, "actuals")?);
+        }
+        for change in changes.drain(..) {
+            outcome.count(change);
+        }
+    }
+    progress(0.95);
+    if let Some(indexes) = set_aside {
+        indexes.build(tx)?;
+    }
+    inserted.finish(tx)?;
+    Ok(())
+}
+
+/// From how many new rows a bulk insert sets a table's read-only indexes aside (when the
+/// table has no more rows than that already).
+const BULK_ROWS: usize = 50_000;
+
+/// A table's indexes that only speed up reads (not those that keep values unique), dropped
+/// while many rows are inserted and built again at the end: SQLite builds an index over a
+/// million rows by sorting them several times faster than it updates it row by row. Both
+/// happen inside the change's transaction: a failed change gets the indexes back with the rest.
+struct IndexesSetAside {
+    /// The statements that create them, as the schema holds them.
+    create: Vec<String>,
+}
+
+impl IndexesSetAside {
+    fn drop(tx: &Transaction, table: &str) -> Result<IndexesSetAside> {
+        let indexes: Vec<(String, String)> = {
+            let mut stmt = tx.prepare(
+                "SELECT m.name, m.sql FROM main.sqlite_master AS m
+                 JOIN pragma_index_list(?1, 'main') AS l ON l.name = m.name
+                 WHERE m.type = 'index' AND m.sql IS NOT NULL AND l.\"unique\" = 0
+                 ORDER BY m.name",
+            )?;
+            let rows = stmt.query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for (name, _) in &indexes {
+            tx.execute_batch(&format!(
+                "DROP INDEX main.\"{}\"",
+                name.replace('"', "\"\"")
+            ))?;
+        }
+        Ok(IndexesSetAside {
+            create: indexes.into_iter().map(|(_, sql)| sql).collect(),
+        })
+    }
+
+    fn build(self, tx: &Transaction) -> Result<()> {
+        for sql in &self.create {
+            tx.execute_batch(sql)?;
+        }
+        Ok(())
     }
 }
 
@@ -1006,16 +1352,23 @@ fn write_record(
             customer,
             product,
             line,
-        } => actual_record(
-            tx,
-            res,
-            key,
-            *date,
-            *kind,
-            *amount,
-            *count,
-            [person, customer, product, line],
-        ),
+        } => {
+            let values = actual_values(
+                tx,
+                res,
+                &mut NameIds::default(),
+                key,
+                *date,
+                *kind,
+                *amount,
+                *count,
+                [person, customer, product, line],
+            )?;
+            let mut inserted = super::undo::BulkInserts::start(tx, "actuals")?;
+            let change = write_actual(tx, &values, &date.to_string(), &mut inserted)?;
+            inserted.finish(tx)?;
+            Ok(change)
+        }
         Record::Expense {
             key,
             date,
@@ -1052,6 +1405,33 @@ fn write_record(
     }
 }
 
+/// Writes the records of an import one by one.
+fn write_records(
+    tx: &Transaction,
+    res: &mut Resolver,
+    won: u8,
+    records: &[(usize, Record)],
+    outcome: &mut ImportOutcome,
+    progress: &dyn Fn(f32),
+    cancel: &AtomicBool,
+) -> Result<()> {
+    let total = records.len().max(1);
+    for (n, (line, record)) in records.iter().enumerate() {
+        if n % 2048 == 0 {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(StoreError::Cancelled);
+            }
+            progress(n as f32 / total as f32);
+        }
+        let change = write_record(tx, res, won, record).map_err(|e| StoreError::ImportRow {
+            line: *line,
+            detail: Box::new(e),
+        })?;
+        outcome.count(change);
+    }
+    Ok(())
+}
+
 impl Store {
     /// Writes a prepared import as one undoable change. With problems in the file, nothing is
     /// written unless `skip_invalid` (the user chose to import the valid rows and skip the
@@ -1077,24 +1457,26 @@ impl Store {
                 skipped: prepared.rows_refused,
                 ..Default::default()
             };
-            let total = prepared.records.len().max(1);
-            for (n, (line, record)) in prepared.records.iter().enumerate() {
-                if n % 2048 == 0 {
-                    if cancel.load(Ordering::Relaxed) {
-                        return Err(StoreError::Cancelled);
-                    }
-                    progress(n as f32 / total as f32);
-                }
-                let change =
-                    write_record(tx, &mut res, won, record).map_err(|e| StoreError::ImportRow {
-                        line: *line,
-                        detail: Box::new(e),
-                    })?;
-                match change {
-                    Change::Inserted => outcome.inserted += 1,
-                    Change::Updated => outcome.updated += 1,
-                    Change::Unchanged => outcome.unchanged += 1,
-                }
+            if prepared.kind == ImportKind::Actuals {
+                write_actuals(
+                    tx,
+                    &mut res,
+                    won,
+                    &prepared.records,
+                    &mut outcome,
+                    progress,
+                    cancel,
+                )?;
+            } else {
+                write_records(
+                    tx,
+                    &mut res,
+                    won,
+                    &prepared.records,
+                    &mut outcome,
+                    progress,
+                    cancel,
+                )?;
             }
             if let Some((signature, settings)) = remember {
                 let json = serde_json::to_string(settings).map_err(|e| StoreError::Sqlite {
@@ -1102,7 +1484,8 @@ impl Store {
                 })?;
                 tx.execute(
                     "INSERT INTO import_mappings (kind, signature, mapping) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (kind, signature) DO UPDATE SET mapping = excluded.mapping",
+                     ON CONFLICT (kind, signature) DO UPDATE SET mapping = excluded.mapping
+                     WHERE mapping IS NOT excluded.mapping",
                     params![prepared.kind.code(), signature, json],
                 )?;
             }

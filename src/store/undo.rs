@@ -50,6 +50,27 @@ fn columns(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {
     names.collect()
 }
 
+const LOG: &str =
+    "INSERT INTO main.undo_log (step, sql) VALUES ((SELECT step FROM temp.undo_ctl), ";
+const WHEN: &str = "WHEN (SELECT recording FROM temp.undo_ctl)";
+
+/// The name of a table's insert trigger, quoted.
+fn insert_trigger_name(table: &str) -> String {
+    format!("\"undo_{}_ins\"", table.replace('"', ""))
+}
+
+/// The statement creating a table's insert trigger: it records the `DELETE` of each new row.
+fn insert_trigger(table: &str) -> String {
+    let t = quote_ident(table);
+    let t_lit = t.replace('\'', "''");
+    format!(
+        "CREATE TEMP TRIGGER {name} AFTER INSERT ON main.{t} {WHEN} BEGIN
+           {LOG} 'DELETE FROM main.{t_lit} WHERE rowid = ' || new.rowid);
+         END;",
+        name = insert_trigger_name(table)
+    )
+}
+
 /// Creates the recording switch and the triggers on this connection.
 pub(crate) fn install(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
@@ -60,9 +81,6 @@ pub(crate) fn install(conn: &Connection) -> rusqlite::Result<()> {
     for table in plan_tables(conn)? {
         let cols = columns(conn, &table)?;
         let t = quote_ident(&table);
-        let log =
-            "INSERT INTO main.undo_log (step, sql) VALUES ((SELECT step FROM temp.undo_ctl), ";
-        let when = "WHEN (SELECT recording FROM temp.undo_ctl)";
         // The text of each reversing statement is built by SQL at trigger time; quote() turns
         // every value into an exact literal (text, integer, NULL or blob).
         let set_old = cols
@@ -88,18 +106,17 @@ pub(crate) fn install(conn: &Connection) -> rusqlite::Result<()> {
             .join(" || ', ' || ");
         let name = table.replace('"', "");
         let t_lit = t.replace('\'', "''");
+        let insert = insert_trigger(&table);
         conn.execute_batch(&format!(
             "DROP TRIGGER IF EXISTS temp.\"undo_{name}_ins\";
              DROP TRIGGER IF EXISTS temp.\"undo_{name}_upd\";
              DROP TRIGGER IF EXISTS temp.\"undo_{name}_del\";
-             CREATE TEMP TRIGGER \"undo_{name}_ins\" AFTER INSERT ON main.{t} {when} BEGIN
-               {log} 'DELETE FROM main.{t_lit} WHERE rowid = ' || new.rowid);
+             {insert}
+             CREATE TEMP TRIGGER \"undo_{name}_upd\" AFTER UPDATE ON main.{t} {WHEN} BEGIN
+               {LOG} 'UPDATE main.{t_lit} SET ' || {set_old} || ' WHERE rowid = ' || old.rowid);
              END;
-             CREATE TEMP TRIGGER \"undo_{name}_upd\" AFTER UPDATE ON main.{t} {when} BEGIN
-               {log} 'UPDATE main.{t_lit} SET ' || {set_old} || ' WHERE rowid = ' || old.rowid);
-             END;
-             CREATE TEMP TRIGGER \"undo_{name}_del\" AFTER DELETE ON main.{t} {when} BEGIN
-               {log} 'INSERT INTO main.{t_lit} (rowid, {col_list}) VALUES (' || old.rowid || ', ' || {old_values} || ')');
+             CREATE TEMP TRIGGER \"undo_{name}_del\" AFTER DELETE ON main.{t} {WHEN} BEGIN
+               {LOG} 'INSERT INTO main.{t_lit} (rowid, {col_list}) VALUES (' || old.rowid || ', ' || {old_values} || ')');
              END;"
         ))?;
     }
@@ -172,6 +189,64 @@ pub(crate) fn end_change(
         tx.execute("DELETE FROM main.undo_steps WHERE step < ?1", [oldest])?;
     }
     Ok(true)
+}
+
+/// Rows a change inserts into one table in bulk (an import of a million lines), recorded for
+/// undo as runs of consecutive rowids — one `DELETE … WHERE rowid BETWEEN a AND b` per run —
+/// instead of one statement per row.
+///
+/// While it is open, the table's insert trigger is dropped (inside the change's transaction,
+/// so a failed change gets it back with everything else): the rows inserted must be pushed
+/// here, and nothing else may insert into the table. Updates and deletes are recorded by their
+/// triggers as usual. Without a trigger, an insert also needs no statement journal (SQLite
+/// copies every page a statement that fires a trigger changes, to undo just that statement).
+/// [`BulkInserts::finish`] puts the trigger back and writes the runs last in the step, so
+/// undoing deletes these rows before it reverses the rest of the step (such as the people they
+/// refer to, created by the same change). Redo is recorded by the delete trigger as usual.
+pub(crate) struct BulkInserts {
+    table: String,
+    runs: Vec<(i64, i64)>,
+}
+
+impl BulkInserts {
+    pub(crate) fn start(tx: &Transaction, table: &str) -> rusqlite::Result<Self> {
+        tx.execute_batch(&format!("DROP TRIGGER temp.{}", insert_trigger_name(table)))?;
+        Ok(BulkInserts {
+            table: table.to_owned(),
+            runs: Vec::new(),
+        })
+    }
+
+    /// A row inserted.
+    pub(crate) fn push(&mut self, rowid: i64) {
+        match self.runs.last_mut() {
+            Some((_, last)) if rowid.checked_sub(1) == Some(*last) => *last = rowid,
+            _ => self.runs.push((rowid, rowid)),
+        }
+    }
+
+    /// Rows `first..=last` inserted.
+    pub(crate) fn push_run(&mut self, first: i64, last: i64) {
+        match self.runs.last_mut() {
+            Some((_, end)) if first.checked_sub(1) == Some(*end) => *end = last,
+            _ => self.runs.push((first, last)),
+        }
+    }
+
+    /// Puts the insert trigger back and records the runs in the running step.
+    pub(crate) fn finish(self, tx: &Transaction) -> rusqlite::Result<()> {
+        tx.execute_batch(&insert_trigger(&self.table))?;
+        let t = quote_ident(&self.table);
+        let mut log = tx.prepare(
+            "INSERT INTO main.undo_log (step, sql) VALUES ((SELECT step FROM temp.undo_ctl), ?1)",
+        )?;
+        for (first, last) in &self.runs {
+            log.execute([format!(
+                "DELETE FROM main.{t} WHERE rowid BETWEEN {first} AND {last}"
+            )])?;
+        }
+        Ok(())
+    }
 }
 
 /// Which stack a step is on.
