@@ -261,6 +261,17 @@ fn contract_sizes(dice: &mut Dice, count: usize) -> Vec<i64> {
     sizes
 }
 
+/// The article's funnel assumptions and the 2026 working-day calendar (both demos).
+fn funnel_and_calendar(b: &Bulk) -> Result<FunnelDefaults> {
+    let funnel = FunnelDefaults::default();
+    b.set_funnel_defaults(&funnel)?;
+    for (date, holiday, name) in HOLIDAYS_2026 {
+        let d: jiff::civil::Date = date.parse().map_err(|_| internal(date))?;
+        b.set_calendar_day(d, holiday, name)?;
+    }
+    Ok(funnel)
+}
+
 fn fill_demo(b: &Bulk) -> Result<()> {
     let mut dice = Dice(20_260_101);
     let root = b.root()?;
@@ -375,15 +386,7 @@ fn fill_demo(b: &Bulk) -> Result<()> {
     sales.sort_by_key(|s| s.date);
     b.add_history(&sales)?;
 
-    // Funnel assumptions of the article.
-    let funnel = FunnelDefaults::default();
-    b.set_funnel_defaults(&funnel)?;
-
-    // Working-day calendar.
-    for (date, holiday, name) in HOLIDAYS_2026 {
-        let d: jiff::civil::Date = date.parse().map_err(|_| internal(date))?;
-        b.set_calendar_day(d, holiday, name)?;
-    }
+    let funnel = funnel_and_calendar(b)?;
 
     // Targets of the draft version.
     let amount = Metric::ContractAmount;

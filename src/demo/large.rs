@@ -11,14 +11,15 @@ use std::collections::HashSet;
 use jiff::civil::Date;
 
 use super::{
-    DEMO_YEAR, Dice, HOLIDAYS_2026, LINES, MONTH_PATTERN, WAN, demo_derivation, demo_plan, internal,
+    DEMO_YEAR, Dice, LINES, MONTH_PATTERN, WAN, demo_derivation, demo_plan, funnel_and_calendar,
+    internal,
 };
 use crate::domain::actions::{ActionFields, ActionKind, ActionStatus, SupportKind};
 use crate::domain::battle::{CellFields, ContactFields, GoalKind};
 use crate::domain::derivation::{HistoryInputs, HistoryMethod, Override};
 use crate::domain::funnel::reverse_funnel;
 use crate::domain::model::{
-    ActualKind, CustomerId, DealStatus, FunnelDefaults, LineId, Metric, NodeId, ProductId, UnitKind,
+    ActualKind, CustomerId, DealStatus, LineId, Metric, NodeId, ProductId, UnitKind,
 };
 use crate::domain::money::Money;
 use crate::domain::period::Period;
@@ -371,13 +372,7 @@ fn fill_large(b: &Bulk, shape: Shape, actuals: &mut Actuals, progress: &dyn Fn(f
     }
     progress(0.15);
 
-    // Funnel assumptions, calendar.
-    let funnel = FunnelDefaults::default();
-    b.set_funnel_defaults(&funnel)?;
-    for (d, holiday, name) in HOLIDAYS_2026 {
-        let d: Date = d.parse().map_err(|_| internal(d))?;
-        b.set_calendar_day(d, holiday, name)?;
-    }
+    let funnel = funnel_and_calendar(b)?;
 
     // Targets: people by line and month, funnels; branches, regions and the company as the
     // sums of their people.
