@@ -8,11 +8,8 @@ mod common;
 
 use std::time::Duration;
 
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use salesplan::i18n::Lang;
-use salesplan::ui::SalesPlanApp;
-use salesplan::ui::prefs::Prefs;
 use salesplan::ui::views::View;
 
 /// A line of /proc/self/status, in MB.
@@ -27,16 +24,7 @@ fn main() {
     // `cargo bench` passes --bench; nothing else is understood.
     let path = common::large_plan();
     let before = status_mb("VmHWM:").unwrap_or(0.0);
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .with_context_setup(salesplan::ui::fonts::install)
-        .build_eframe(|cc| {
-            let prefs = Prefs {
-                lang: Lang::Zh,
-                ..Prefs::default()
-            };
-            SalesPlanApp::with_prefs(&cc.egui_ctx, prefs, Some(path.clone()))
-        });
+    let mut h = common::app_harness(&path);
     // The large plan opens on a worker thread; wait until it is shown and the app is idle.
     while h.state().is_opening() || h.try_run_realtime().is_err() {
         std::thread::sleep(Duration::from_millis(50));

@@ -14,22 +14,10 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use salesplan::i18n::Lang;
 use salesplan::ui::SalesPlanApp;
-use salesplan::ui::prefs::Prefs;
 
 fn harness(path: &std::path::Path) -> Harness<'static, SalesPlanApp> {
-    let path = path.to_owned();
-    Harness::builder()
-        .with_size([1400.0, 900.0])
-        .with_context_setup(salesplan::ui::fonts::install)
-        .build_eframe(move |cc| {
-            let prefs = Prefs {
-                lang: Lang::Zh,
-                ..Prefs::default()
-            };
-            SalesPlanApp::with_prefs(&cc.egui_ctx, prefs, Some(path.clone()))
-        })
+    common::app_harness(path)
 }
 
 fn click(h: &mut Harness<'_, SalesPlanApp>, label: &str) {

@@ -33,3 +33,20 @@ pub fn large_plan_copy(dir: &std::path::Path) -> PathBuf {
     std::fs::copy(large_plan(), &to).expect("the large plan is copied");
     to
 }
+
+/// The app on `path` in Chinese, headless (egui_kittest), at the window size the tests use.
+pub fn app_harness(
+    path: &std::path::Path,
+) -> egui_kittest::Harness<'static, salesplan::ui::SalesPlanApp> {
+    let path = path.to_owned();
+    egui_kittest::Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_context_setup(salesplan::ui::fonts::install)
+        .build_eframe(move |cc| {
+            let prefs = salesplan::ui::prefs::Prefs {
+                lang: salesplan::i18n::Lang::Zh,
+                ..salesplan::ui::prefs::Prefs::default()
+            };
+            salesplan::ui::SalesPlanApp::with_prefs(&cc.egui_ctx, prefs, Some(path.clone()))
+        })
+}
