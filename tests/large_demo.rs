@@ -165,3 +165,29 @@ fn customers_and_opportunities_are_found_by_id_in_any_order() {
         None
     );
 }
+
+#[test]
+fn an_opportunitys_stage_moves_are_found_by_binary_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write(dir.path(), "moves.salesplan");
+    let mut checked = 0;
+    for o in &s.opportunities {
+        let linear: Vec<_> = s
+            .stage_events
+            .iter()
+            .filter(|e| e.opportunity == o.id)
+            .cloned()
+            .collect();
+        assert_eq!(s.stage_events_of(o.id), &linear[..], "{:?}", o.id);
+        checked += usize::from(!linear.is_empty());
+    }
+    assert!(checked > 100, "opportunities with moves: {checked}");
+    assert!(
+        s.stage_events_of(salesplan::domain::model::OpportunityId(-5))
+            .is_empty()
+    );
+    assert!(
+        s.stage_events_of(salesplan::domain::model::OpportunityId(i64::MAX))
+            .is_empty()
+    );
+}

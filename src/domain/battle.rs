@@ -375,9 +375,9 @@ pub fn pipeline_by_stage(snap: &PlanSnapshot, person: Option<NodeId>) -> Vec<Sta
 
 /// When an opportunity entered its current stage, from its recorded moves.
 pub fn entered_current_stage(snap: &PlanSnapshot, o: &Opportunity) -> Option<Date> {
-    snap.stage_events
+    snap.stage_events_of(o.id)
         .iter()
-        .filter(|e| e.opportunity == o.id && e.stage == o.stage)
+        .filter(|e| e.stage == o.stage)
         .map(|e| e.date)
         .max()
         .or(o.engage_date)

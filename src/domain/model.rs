@@ -613,6 +613,8 @@ pub struct PlanSnapshot {
     pub history: Vec<HistoryYear>,
     pub stages: Vec<PipelineStage>,
     pub opportunities: Vec<Opportunity>,
+    /// Every recorded stage move, in the order the store reads them: by opportunity, then
+    /// stage (see [`PlanSnapshot::stage_events_of`]).
     pub stage_events: Vec<StageEvent>,
     pub actuals: Vec<ActualsYear>,
     /// The actuals of the plan year by person, customer, line, month and kind.
@@ -687,6 +689,14 @@ impl PlanSnapshot {
     /// An opportunity by id (see [`PlanSnapshot::customer`]).
     pub fn opportunity(&self, id: OpportunityId) -> Option<&Opportunity> {
         by_id(&self.opportunities, id, |o| o.id)
+    }
+
+    /// The stage moves of one opportunity: a binary search, as `stage_events` is ordered by
+    /// opportunity.
+    pub fn stage_events_of(&self, id: OpportunityId) -> &[StageEvent] {
+        let start = self.stage_events.partition_point(|e| e.opportunity < id);
+        let len = self.stage_events[start..].partition_point(|e| e.opportunity == id);
+        &self.stage_events[start..start + len]
     }
 
     /// The round the plan is in, when its current version is a negotiation round.

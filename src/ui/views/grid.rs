@@ -17,7 +17,7 @@ use crate::domain::model::{Metric, NodeId, TargetLock};
 use crate::domain::period::Period;
 use crate::domain::targets::TargetTable;
 use crate::ui::theme;
-use crate::ui::views::{Action, ViewCtx};
+use crate::ui::views::{Action, Memo, ViewCtx};
 use crate::ui::widgets;
 
 /// The metrics the grid edits.
@@ -45,6 +45,8 @@ pub struct State {
     pub problems: Vec<String>,
     /// Show the four quarter columns too.
     pub quarters: bool,
+    /// The rows and their figures, for a generation and metric.
+    figures: Memo<(u64, Metric), Figures>,
 }
 
 impl Default for State {
@@ -57,6 +59,7 @@ impl Default for State {
             moved: false,
             problems: Vec::new(),
             quarters: false,
+            figures: Memo::default(),
         }
     }
 }
@@ -64,12 +67,84 @@ impl Default for State {
 /// What a row shows: its name, depth, 12 months, and for a person their index and id.
 type RowData = (String, usize, [Option<i64>; 12], Option<(usize, NodeId)>);
 
+/// What the grid shows of one metric: computed once per change of the plan (an organisation's
+/// plan has thousands of rows; only those in view are drawn).
+struct Figures {
+    rows: Vec<Row>,
+    /// The people in row order, and their months.
+    people: Vec<NodeId>,
+    values: Vec<[Option<i64>; 12]>,
+    /// The latest confirmed version's targets, to mark the cells changed since.
+    baseline: Option<TargetTable>,
+}
+
+impl Figures {
+    fn new(ctx: &ViewCtx, metric: Metric) -> Figures {
+        // The rows: units as headings, people under them.
+        let mut rows: Vec<Row> = Vec::new();
+        let mut people: Vec<NodeId> = Vec::new();
+        for (id, depth) in ctx.tree.walk() {
+            let Some(node) = ctx.tree.get(id) else {
+                continue;
+            };
+            if node.kind.is_person() {
+                rows.push(Row::Person {
+                    id,
+                    depth,
+                    index: people.len(),
+                });
+                people.push(id);
+            } else {
+                rows.push(Row::Unit {
+                    id,
+                    depth,
+                    sums: [None; 12],
+                });
+            }
+        }
+        let values: Vec<[Option<i64>; 12]> = people
+            .iter()
+            .map(|&p| ctx.table.months(p, None, metric))
+            .collect();
+        // Each unit sums the people below it (each person counted once per ancestor).
+        let mut sums: std::collections::HashMap<NodeId, [Option<i64>; 12]> =
+            std::collections::HashMap::new();
+        for (&p, months) in people.iter().zip(&values) {
+            for a in ctx.tree.ancestors(p) {
+                let unit = sums.entry(a).or_insert([None; 12]);
+                for (sum, v) in unit.iter_mut().zip(months) {
+                    if let Some(v) = v {
+                        *sum = Some(sum.unwrap_or(0).saturating_add(*v));
+                    }
+                }
+            }
+        }
+        for row in rows.iter_mut() {
+            if let Row::Unit { id, sums: s, .. } = row {
+                *s = sums.remove(id).unwrap_or([None; 12]);
+            }
+        }
+        let baseline = ctx
+            .snap
+            .baseline
+            .as_ref()
+            .map(|(_, cells)| TargetTable::new(cells));
+        Figures {
+            rows,
+            people,
+            values,
+            baseline,
+        }
+    }
+}
+
 /// A row of the grid: a unit heading (sums) or a person (editable).
 enum Row {
     Unit {
         id: NodeId,
         depth: usize,
-        people: Vec<usize>,
+        /// The months of the people below it added up.
+        sums: [Option<i64>; 12],
     },
     Person {
         id: NodeId,
@@ -154,59 +229,19 @@ pub fn grid_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<
     let metric = state.metric;
     let unit = ctx.unit();
     let editable = ctx.snap.current_version().is_some_and(|v| !v.locked);
-    // The rows: units as headings, people under them.
-    let mut rows: Vec<Row> = Vec::new();
-    let mut people: Vec<NodeId> = Vec::new();
-    let walk = ctx.tree.walk();
-    for &(id, depth) in &walk {
-        let Some(node) = ctx.tree.get(id) else {
-            continue;
-        };
-        if node.kind.is_person() {
-            rows.push(Row::Person {
-                id,
-                depth,
-                index: people.len(),
-            });
-            people.push(id);
-        } else {
-            rows.push(Row::Unit {
-                id,
-                depth,
-                people: Vec::new(),
-            });
-        }
-    }
-    // Each unit sums the people below it (each person counted once per ancestor).
-    let mut below_of: std::collections::HashMap<NodeId, Vec<usize>> =
-        std::collections::HashMap::new();
-    for (i, &p) in people.iter().enumerate() {
-        for a in ctx.tree.ancestors(p) {
-            below_of.entry(a).or_default().push(i);
-        }
-    }
-    for row in rows.iter_mut() {
-        if let Row::Unit {
-            id, people: below, ..
-        } = row
-        {
-            *below = below_of.remove(id).unwrap_or_default();
-        }
-    }
+    let figures = state
+        .figures
+        .get((ctx.generation, metric), |_| Figures::new(ctx, metric));
+    let Figures {
+        rows,
+        people,
+        values,
+        baseline,
+    } = &*figures;
     if people.is_empty() {
         widgets::note(ui, &ctx.tr("grid.no_people"));
         return;
     }
-    let table: &TargetTable = ctx.table;
-    let values: Vec<[Option<i64>; 12]> = people
-        .iter()
-        .map(|&p| table.months(p, None, metric))
-        .collect();
-    let baseline: Option<TargetTable> = ctx
-        .snap
-        .baseline
-        .as_ref()
-        .map(|(_, cells)| TargetTable::new(cells));
     let locked = |node: NodeId, month: u8| {
         ctx.snap.locks.contains(&TargetLock {
             node,
@@ -227,7 +262,7 @@ pub fn grid_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<
         && state.editing.is_none()
         && ui.memory(|mem| mem.has_focus(cell_id(people[r], m)))
     {
-        keyboard(ui, ctx, state, &people, &values, editable, actions, &locked);
+        keyboard(ui, ctx, state, people, values, editable, actions, &locked);
     }
     // A paste arrives as an event.
     if state.cursor.is_some() && state.editing.is_none() {
@@ -243,7 +278,7 @@ pub fn grid_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<
             });
             if focused && editable {
                 let block = grid::parse_block(&text);
-                match grid::paste(&block, &people, r0, m0, metric, unit, &locked) {
+                match grid::paste(&block, people, r0, m0, metric, unit, &locked) {
                     Ok(edits) if !edits.is_empty() => {
                         state.problems.clear();
                         let n = edits.len().to_string();
@@ -327,18 +362,8 @@ pub fn grid_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<
                     body.rows(row_height, rows.len(), |mut row_ui| {
                         let row = &rows[row_ui.index()];
                         let (name, depth, months, person): RowData = match row {
-                            Row::Unit {
-                                id,
-                                depth,
-                                people: below,
-                            } => {
-                                let sums: [Option<i64>; 12] = std::array::from_fn(|m| {
-                                    let set: Vec<i64> =
-                                        below.iter().filter_map(|&i| values[i][m]).collect();
-                                    (!set.is_empty())
-                                        .then(|| set.iter().fold(0i64, |a, &b| a.saturating_add(b)))
-                                });
-                                (ctx.node_name(*id), *depth, sums, None)
+                            Row::Unit { id, depth, sums } => {
+                                (ctx.node_name(*id), *depth, *sums, None)
                             }
                             Row::Person { id, depth, index } => (
                                 ctx.node_name(*id),
@@ -525,7 +550,7 @@ pub fn grid_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<
                                 egui::Layout::right_to_left(egui::Align::Center),
                                 |ui| {
                                     let stored = person.and_then(|(_, node)| {
-                                        table.get(node, None, Period::Year, metric)
+                                        ctx.table.get(node, None, Period::Year, metric)
                                     });
                                     let text = RichText::new(fmt(year)).monospace().strong();
                                     match stored {

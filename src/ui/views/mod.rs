@@ -310,6 +310,80 @@ pub fn version_label(lang: Lang, v: &crate::domain::model::Version) -> String {
     }
 }
 
+/// Figures a view computes from the plan once per key (a key holds the document's generation,
+/// so any change to the plan recomputes them) and draws every frame: a large plan has too many
+/// opportunities, customers and people to go through on each frame.
+///
+/// A cache, not state: any two memos compare equal.
+pub struct Memo<K, V>(Option<(K, std::sync::Arc<V>)>);
+
+impl<K: PartialEq, V> Memo<K, V> {
+    /// The value for `key`: the one kept when computed for an equal key, else `compute`'s.
+    pub fn get(&mut self, key: K, compute: impl FnOnce(&K) -> V) -> std::sync::Arc<V> {
+        match &self.0 {
+            Some((k, v)) if *k == key => v.clone(),
+            _ => {
+                let v = std::sync::Arc::new(compute(&key));
+                self.0 = Some((key, v.clone()));
+                v
+            }
+        }
+    }
+}
+
+impl<K, V> Default for Memo<K, V> {
+    fn default() -> Self {
+        Memo(None)
+    }
+}
+
+impl<K: Clone, V> Clone for Memo<K, V> {
+    fn clone(&self) -> Self {
+        Memo(self.0.clone())
+    }
+}
+
+impl<K, V> std::fmt::Debug for Memo<K, V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Memo(kept)"
+        } else {
+            "Memo(empty)"
+        })
+    }
+}
+
+impl<K, V> PartialEq for Memo<K, V> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl<K, V> Eq for Memo<K, V> {}
+
+#[cfg(test)]
+mod memo_tests {
+    use super::Memo;
+
+    #[test]
+    fn a_memo_computes_once_per_key() {
+        let mut memo: Memo<(u64, u8), String> = Memo::default();
+        let mut computed = 0;
+        let mut get = |memo: &mut Memo<(u64, u8), String>, key| {
+            memo.get(key, |k| {
+                computed += 1;
+                format!("{k:?}")
+            })
+        };
+        assert_eq!(*get(&mut memo, (1, 2)), "(1, 2)");
+        assert_eq!(*get(&mut memo, (1, 2)), "(1, 2)");
+        assert_eq!(*get(&mut memo, (2, 2)), "(2, 2)");
+        assert_eq!(*get(&mut memo, (1, 2)), "(1, 2)");
+        assert_eq!(computed, 3);
+        assert_eq!(memo.clone(), Memo::default());
+    }
+}
+
 /// What every view draws from: the plan as loaded, indexed, and the user's display choices.
 pub struct ViewCtx<'a> {
     pub snap: &'a PlanSnapshot,

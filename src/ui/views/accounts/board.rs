@@ -11,7 +11,7 @@ use crate::domain::model::{CustomerId, DealStatus, NodeId, Opportunity, Opportun
 use crate::domain::ratio::Ratio;
 use crate::store::accounts::AccountChange;
 use crate::store::pipeline::NewOpportunity;
-use crate::ui::views::ViewCtx;
+use crate::ui::views::{Memo, ViewCtx};
 
 const COLUMN_WIDTH: f32 = 180.0;
 /// Cards shown in one column.
@@ -41,12 +41,55 @@ pub struct State {
     stages: Option<(u64, Vec<StageDraft>)>,
     stage_error: Option<String>,
     new: Option<NewDraft>,
+    /// The board as last computed, for a generation and person.
+    board: Memo<(u64, Option<NodeId>), Board>,
+}
+
+/// A card on the board: the opportunity and the day it entered its stage.
+type Card = (OpportunityId, Option<jiff::civil::Date>);
+
+/// What the board shows for one person (or everyone): computed once per change of the plan, as
+/// a plan can hold hundreds of thousands of opportunities and moves.
+struct Board {
+    columns: Vec<battle::StageColumn>,
+    /// Per column: the cards it shows (the biggest deals first) with the day each entered
+    /// its stage, and how many more the column holds.
+    cards: Vec<(Vec<Card>, usize)>,
+}
+
+impl Board {
+    fn new(snap: &crate::domain::model::PlanSnapshot, person: Option<NodeId>) -> Board {
+        let columns = battle::pipeline_by_stage(snap, person);
+        let mut here: Vec<Vec<&Opportunity>> = vec![Vec::new(); columns.len()];
+        for o in battle::on_board(snap, person) {
+            if let Some(i) = columns.iter().position(|c| c.stage == o.stage) {
+                here[i].push(o);
+            }
+        }
+        let cards = here
+            .into_iter()
+            .map(|mut list| {
+                // A column shows at most MAX_CARDS (a CRM import can put thousands in a
+                // stage).
+                list.sort_by_key(|o| std::cmp::Reverse(o.value.map(|v| v.fen()).unwrap_or(0)));
+                let more = list.len().saturating_sub(MAX_CARDS);
+                let shown = list
+                    .iter()
+                    .take(MAX_CARDS)
+                    .map(|o| (o.id, battle::entered_current_stage(snap, o)))
+                    .collect();
+                (shown, more)
+            })
+            .collect();
+        Board { columns, cards }
+    }
 }
 
 fn card(
     ui: &mut Ui,
     ctx: &ViewCtx,
     o: &Opportunity,
+    entered: Option<jiff::civil::Date>,
     date: jiff::civil::Date,
     last_stage: u8,
     out: &mut Out,
@@ -64,7 +107,7 @@ fn card(
             o.source_id.as_deref().unwrap_or("")
         )
     };
-    let days = battle::entered_current_stage(snap, o)
+    let days = entered
         .and_then(|d| date.since(d).ok())
         .map(|s| s.get_days());
     egui::Frame::new()
@@ -169,15 +212,16 @@ pub fn board_ui(
 ) {
     let snap = ctx.snap;
     ui.label(RichText::new(ctx.tr("board.intro")).weak());
-    let columns = battle::pipeline_by_stage(snap, person);
-    let cards = battle::on_board(snap, person);
+    let board = state
+        .board
+        .get((ctx.generation, person), |_| Board::new(snap, person));
     let last_stage = snap.stages.last().map(|s| s.position).unwrap_or(1);
     let mut moved: Option<(OpportunityId, u8)> = None;
     egui::ScrollArea::horizontal()
         .id_salt("board_scroll")
         .show(ui, |ui| {
             ui.horizontal_top(|ui| {
-                for col in &columns {
+                for (col, (cards, more)) in board.columns.iter().zip(&board.cards) {
                     let frame = egui::Frame::group(ui.style()).inner_margin(6.0);
                     let (_, dropped) = ui.dnd_drop_zone::<OpportunityId, ()>(frame, |ui| {
                         // A column: its texts wrap at the column's width.
@@ -212,22 +256,16 @@ pub fn board_ui(
                                 ui.label(RichText::new(playbook).small().weak());
                             }
                             ui.separator();
-                            // The biggest deals first; a column shows at most MAX_CARDS (a
-                            // CRM import can put thousands in a stage).
-                            let mut here: Vec<&&Opportunity> =
-                                cards.iter().filter(|o| o.stage == col.stage).collect();
-                            here.sort_by_key(|o| {
-                                std::cmp::Reverse(o.value.map(|v| v.fen()).unwrap_or(0))
-                            });
-                            for o in here.iter().take(MAX_CARDS) {
-                                card(ui, ctx, o, date, last_stage, out);
+                            for (id, entered) in cards {
+                                if let Some(o) = snap.opportunity(*id) {
+                                    card(ui, ctx, o, *entered, date, last_stage, out);
+                                }
                             }
-                            if here.len() > MAX_CARDS {
+                            if *more > 0 {
                                 ui.label(
-                                    RichText::new(ctx.trf(
-                                        "board.more",
-                                        &[("n", (here.len() - MAX_CARDS).to_string())],
-                                    ))
+                                    RichText::new(
+                                        ctx.trf("board.more", &[("n", more.to_string())]),
+                                    )
                                     .small()
                                     .weak(),
                                 );
@@ -241,10 +279,7 @@ pub fn board_ui(
             });
         });
     if let Some((id, stage)) = moved
-        && snap
-            .opportunities
-            .iter()
-            .any(|o| o.id == id && o.stage != stage)
+        && snap.opportunity(id).is_some_and(|o| o.stage != stage)
     {
         out.push(AccountChange::MoveOpportunity { id, stage, date });
     }

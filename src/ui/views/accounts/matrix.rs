@@ -2,14 +2,17 @@
 //! colour), the strategy, the resources, the potential, the close month and the probability.
 //! Click a cell to fill or edit it in place.
 
+use std::collections::HashMap;
+
 use egui::{RichText, Ui};
+use egui_extras::{Column, TableBuilder};
 
 use super::{Out, amount_text, error_line, field, parse_amount, stage_color, stage_name};
 use crate::domain::battle::{self, CellFields, MatrixCell, MatrixFilter};
 use crate::domain::model::{CustomerId, DealStatus, NodeId, ProductId};
 use crate::domain::ratio::Ratio;
 use crate::store::accounts::AccountChange;
-use crate::ui::views::ViewCtx;
+use crate::ui::views::{Memo, ViewCtx};
 
 /// A cell being edited, with its typed text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,6 +35,80 @@ pub struct State {
     pub industry: Option<String>,
     pub stage: Option<u8>,
     draft: Option<Draft>,
+    /// The rows as last computed.
+    rows: Memo<RowsKey, Vec<Row>>,
+}
+
+/// What the rows were computed for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct RowsKey {
+    generation: u64,
+    person: Option<NodeId>,
+    industry: Option<String>,
+    stage: Option<u8>,
+}
+
+/// A customer's row (computed once per key, as a plan can hold tens of thousands of customers
+/// and cells; only the rows in view are drawn): what its cells bring to the plan year, and per product (in the order of
+/// the plan's products) its cell (an index into the snapshot's matrix) with the figures.
+struct Row {
+    customer: CustomerId,
+    planned: crate::domain::money::Money,
+    cells: Vec<Option<(usize, battle::CellFigures)>>,
+}
+
+impl Row {
+    fn all(snap: &crate::domain::model::PlanSnapshot, key: &RowsKey) -> Vec<Row> {
+        let filter = MatrixFilter {
+            person: key.person,
+            industry: key.industry.clone(),
+            stage: None,
+        };
+        let mut by_customer: HashMap<CustomerId, Vec<usize>> = HashMap::new();
+        for (i, m) in snap.matrix.iter().enumerate() {
+            by_customer.entry(m.customer).or_default().push(i);
+        }
+        let column: HashMap<ProductId, usize> = snap
+            .products
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id, i))
+            .collect();
+        let mut rows = Vec::new();
+        for c in &snap.customers {
+            if !filter.customer_matches(snap, c.id) {
+                continue;
+            }
+            let mine = by_customer.get(&c.id).map(Vec::as_slice).unwrap_or(&[]);
+            let figures: Vec<(usize, battle::CellFigures)> = mine
+                .iter()
+                .map(|&i| (i, battle::cell_figures(snap, &snap.matrix[i])))
+                .collect();
+            // With a stage chosen, only customers with a cell at that stage.
+            if key
+                .stage
+                .is_some_and(|s| !figures.iter().any(|(_, f)| f.stage == s))
+            {
+                continue;
+            }
+            let planned = figures.iter().map(|(_, f)| f.planned).sum();
+            let mut cells = vec![None; snap.products.len()];
+            for (i, f) in figures {
+                // The first cell of a customer and product, as the list is read.
+                if let Some(&col) = column.get(&snap.matrix[i].product)
+                    && cells[col].is_none()
+                {
+                    cells[col] = Some((i, f));
+                }
+            }
+            rows.push(Row {
+                customer: c.id,
+                planned,
+                cells,
+            });
+        }
+        rows
+    }
 }
 
 fn draft_of(ctx: &ViewCtx, customer: CustomerId, product: ProductId) -> Draft {
@@ -276,121 +353,127 @@ pub fn matrix_ui(
         ui.add_space(6.0);
     }
 
-    let filter = MatrixFilter {
+    let key = RowsKey {
+        generation: ctx.generation,
         person,
         industry: state.industry.clone(),
-        stage: None,
+        stage: state.stage,
     };
-    let customers: Vec<_> = snap
-        .customers
-        .iter()
-        .filter(|c| filter.customer_matches(snap, c.id))
-        .filter(|c| {
-            // With a stage chosen, only customers with a cell at that stage.
-            state.stage.is_none_or(|s| {
-                snap.matrix
-                    .iter()
-                    .filter(|m| m.customer == c.id)
-                    .any(|m| battle::cell_figures(snap, m).stage == s)
-            })
-        })
-        .collect();
-    if snap.products.is_empty() || customers.is_empty() {
+    let rows = state.rows.get(key, |key| Row::all(snap, key));
+    if snap.products.is_empty() || rows.is_empty() {
         widgets_note(ui, ctx, "matrix.empty");
         return;
     }
     let selected = state.draft.as_ref().map(|d| (d.customer, d.product));
     let mut open: Option<(CustomerId, ProductId)> = None;
-    egui::ScrollArea::both()
+    egui::ScrollArea::horizontal()
         .id_salt("matrix_scroll")
-        .auto_shrink([false, true])
         .show(ui, |ui| {
-            egui::Grid::new("matrix_grid")
-                .spacing([4.0, 4.0])
-                .show(ui, |ui| {
-                    ui.label(RichText::new(ctx.tr("col.customer")).strong());
-                    // The customer's planned amount comes right after the name, so it stays in
-                    // view however many products there are.
-                    ui.label(RichText::new(ctx.with_unit("matrix.planned")).strong())
-                        .on_hover_text(ctx.tr("plans.planned.explain"));
+            let mut builder = TableBuilder::new(ui)
+                .id_salt("matrix_table")
+                .vscroll(true)
+                .max_scroll_height(MAX_HEIGHT)
+                .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+                .column(Column::exact(120.0))
+                .column(Column::exact(110.0));
+            for _ in &snap.products {
+                builder = builder.column(Column::exact(CELL_SIZE.x));
+            }
+            builder
+                .header(24.0, |mut header| {
+                    header.col(|ui| {
+                        ui.label(RichText::new(ctx.tr("col.customer")).strong());
+                    });
+                    // The customer's planned amount comes right after the name, so it stays
+                    // in view however many products there are.
+                    header.col(|ui| {
+                        ui.label(RichText::new(ctx.with_unit("matrix.planned")).strong())
+                            .on_hover_text(ctx.tr("plans.planned.explain"));
+                    });
                     for p in &snap.products {
-                        ui.label(RichText::new(&p.name).strong())
-                            .on_hover_text(ctx.line_name(p.line));
+                        header.col(|ui| {
+                            ui.add(egui::Label::new(RichText::new(&p.name).strong()).truncate())
+                                .on_hover_text(ctx.line_name(p.line));
+                        });
                     }
-                    ui.end_row();
-                    for c in &customers {
-                        ui.vertical(|ui| {
-                            ui.set_width(120.0);
-                            ui.label(&c.name);
-                            ui.label(
-                                RichText::new(format!("{} · {}", c.industry, c.region))
-                                    .small()
-                                    .weak(),
+                })
+                .body(|body| {
+                    body.rows(CELL_SIZE.y + 4.0, rows.len(), |mut row_ui| {
+                        let row = &rows[row_ui.index()];
+                        let Some(c) = snap.customer(row.customer) else {
+                            return;
+                        };
+                        row_ui.col(|ui| {
+                            ui.vertical(|ui| {
+                                ui.add(egui::Label::new(&c.name).truncate());
+                                ui.add(
+                                    egui::Label::new(
+                                        RichText::new(format!("{} · {}", c.industry, c.region))
+                                            .small()
+                                            .weak(),
+                                    )
+                                    .truncate(),
+                                );
+                            });
+                        });
+                        row_ui.col(|ui| {
+                            ui.with_layout(
+                                egui::Layout::right_to_left(egui::Align::Center),
+                                |ui| {
+                                    ui.label(
+                                        RichText::new(ctx.money(row.planned.fen())).monospace(),
+                                    );
+                                },
                             );
                         });
-                        let row_planned: crate::domain::money::Money = snap
-                            .matrix
-                            .iter()
-                            .filter(|m| m.customer == c.id)
-                            .map(|m| battle::cell_figures(snap, m).planned)
-                            .sum();
-                        ui.allocate_ui_with_layout(
-                            egui::vec2(110.0, CELL_SIZE.y),
-                            egui::Layout::right_to_left(egui::Align::Center),
-                            |ui| {
-                                ui.set_min_size(egui::vec2(110.0, CELL_SIZE.y));
-                                ui.label(RichText::new(ctx.money(row_planned.fen())).monospace());
-                            },
-                        );
-                        for p in &snap.products {
-                            let cell = snap
-                                .matrix
-                                .iter()
-                                .find(|m| m.customer == c.id && m.product == p.id);
-                            let name = format!("{} · {}", c.name, p.name);
-                            let is_selected = selected == Some((c.id, p.id));
-                            // The accessible name: the cell, then what it shows.
-                            let mut spoken = name.clone();
-                            let response = match cell {
-                                Some(cell) => {
-                                    let f = battle::cell_figures(snap, cell);
-                                    let dimmed = state.stage.is_some_and(|s| s != f.stage);
-                                    let mut fill = stage_color(f.stage, won_stage, dark);
-                                    if f.status == DealStatus::Lost || dimmed {
-                                        fill = fill.gamma_multiply(0.35);
+                        for (p, cell) in snap.products.iter().zip(&row.cells) {
+                            row_ui.col(|ui| {
+                                let name = format!("{} · {}", c.name, p.name);
+                                let is_selected = selected == Some((c.id, p.id));
+                                // The accessible name: the cell, then what it shows.
+                                let mut spoken = name.clone();
+                                let response = match cell {
+                                    Some((i, f)) => {
+                                        let cell = &snap.matrix[*i];
+                                        let dimmed = state.stage.is_some_and(|s| s != f.stage);
+                                        let mut fill = stage_color(f.stage, won_stage, dark);
+                                        if f.status == DealStatus::Lost || dimmed {
+                                            fill = fill.gamma_multiply(0.35);
+                                        }
+                                        let status = match f.status {
+                                            DealStatus::Lost => ctx.tr("matrix.lost").into_owned(),
+                                            _ => {
+                                                format!("{} {}", f.stage, stage_name(ctx, f.stage))
+                                            }
+                                        };
+                                        let weighted = format!(
+                                            "{} / {}",
+                                            ctx.money(f.weighted.fen()),
+                                            ctx.money(cell.fields.potential.fen())
+                                        );
+                                        spoken = format!("{name}: {status} {weighted}");
+                                        cell_button(ui, fill, is_selected, &status, &weighted)
+                                            .on_hover_text(format!(
+                                                "{name}\n{}",
+                                                explain(ctx, cell, f)
+                                            ))
                                     }
-                                    let status = match f.status {
-                                        DealStatus::Lost => ctx.tr("matrix.lost").into_owned(),
-                                        _ => format!("{} {}", f.stage, stage_name(ctx, f.stage)),
-                                    };
-                                    let weighted = format!(
-                                        "{} / {}",
-                                        ctx.money(f.weighted.fen()),
-                                        ctx.money(cell.fields.potential.fen())
-                                    );
-                                    spoken = format!("{name}: {status} {weighted}");
-                                    cell_button(ui, fill, is_selected, &status, &weighted)
-                                        .on_hover_text(format!(
-                                            "{name}\n{}",
-                                            explain(ctx, cell, &f)
-                                        ))
+                                    None => {
+                                        let weak = ui.visuals().widgets.inactive.weak_bg_fill;
+                                        cell_button(ui, weak, is_selected, "+", "").on_hover_text(
+                                            ctx.trf("matrix.fill", &[("name", name.clone())]),
+                                        )
+                                    }
+                                };
+                                response.widget_info(|| {
+                                    egui::WidgetInfo::labeled(egui::Role::Button, true, &spoken)
+                                });
+                                if response.clicked() {
+                                    open = Some((c.id, p.id));
                                 }
-                                None => {
-                                    let weak = ui.visuals().widgets.inactive.weak_bg_fill;
-                                    cell_button(ui, weak, is_selected, "+", "").on_hover_text(
-                                        ctx.trf("matrix.fill", &[("name", name.clone())]),
-                                    )
-                                }
-                            };
-                            response.widget_info(|| {
-                                egui::WidgetInfo::labeled(egui::Role::Button, true, &spoken)
                             });
-                            if response.clicked() {
-                                open = Some((c.id, p.id));
-                            }
                         }
-                        ui.end_row();
-                    }
+                    });
                 });
         });
     if let Some((c, p)) = open {
@@ -399,6 +482,8 @@ pub fn matrix_ui(
 }
 
 const CELL_SIZE: egui::Vec2 = egui::vec2(132.0, 40.0);
+/// The most the matrix's rows take of the window's height before they scroll.
+const MAX_HEIGHT: f32 = 560.0;
 
 /// A matrix cell: its stage colour, the stage on the first line and weighted / potential on the
 /// second, each cut to the cell's width.
