@@ -2,12 +2,14 @@
 //! re-forecast (projected landing, the at-risk flag with its escalation note, what the months
 //! to come need, and the formal revision).
 
+use std::collections::HashMap;
+
 use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart};
 
-use super::{State, window_label};
+use super::{Computed, State, long_table, window_label};
 use crate::domain::attribution::{Attribution, Method, PlanAttribution};
-use crate::domain::forecast::{Forecast, PersonForecast};
+use crate::domain::forecast::{Forecast, GroupForecast, PersonForecast};
 use crate::domain::model::NodeId;
 use crate::domain::money::{AmountUnit, Money};
 use crate::domain::ratio::Ratio;
@@ -50,22 +52,21 @@ fn effects_explain(ctx: &ViewCtx, a: &Attribution) -> String {
     )
 }
 
-pub(super) fn attribution_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, a: &PlanAttribution) {
-    widgets::subheading(
-        ui,
-        &ctx.trf(
-            "attribution.title",
-            &[("window", window_label(ctx, a.window))],
-        ),
-    );
-    ui.label(RichText::new(ctx.tr("attribution.intro")).weak());
-    if let Err(why) = &a.total {
-        widgets::note(ui, &ctx.tr(why.label_key()));
-        if a.people.iter().all(|p| p.result.is_err()) {
-            return;
-        }
-    }
-    let dark = ui.visuals().dark_mode;
+/// The attribution table as shown, formatted once.
+pub(super) struct AttributionTexts {
+    /// Everyone's row, then the total.
+    rows: Vec<Vec<Cell>>,
+    /// Nobody's gap can be attributed.
+    none: bool,
+    /// Where each person is in the attribution's people.
+    index: HashMap<NodeId, usize>,
+}
+
+pub(super) fn attribution_texts(
+    ctx: &ViewCtx,
+    a: &PlanAttribution,
+    dark: bool,
+) -> AttributionTexts {
     let signed = |fen: i64| {
         let c = Cell::num(ctx.money(fen));
         if fen < 0 {
@@ -117,10 +118,42 @@ pub(super) fn attribution_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, a: &
         c.strong = true;
     }
     rows.push(total);
+    let mut index = HashMap::new();
+    for (i, p) in a.people.iter().enumerate() {
+        index.entry(p.person).or_insert(i);
+    }
+    AttributionTexts {
+        rows,
+        none: a.people.iter().all(|p| p.result.is_err()),
+        index,
+    }
+}
+
+pub(super) fn attribution_ui(
+    ui: &mut Ui,
+    ctx: &ViewCtx,
+    state: &mut State,
+    a: &PlanAttribution,
+    t: &AttributionTexts,
+) {
+    widgets::subheading(
+        ui,
+        &ctx.trf(
+            "attribution.title",
+            &[("window", window_label(ctx, a.window))],
+        ),
+    );
+    ui.label(RichText::new(ctx.tr("attribution.intro")).weak());
+    if let Err(why) = &a.total {
+        widgets::note(ui, &ctx.tr(why.label_key()));
+        if t.none {
+            return;
+        }
+    }
     egui::ScrollArea::horizontal()
         .id_salt("attribution_scroll")
         .show(ui, |ui| {
-            widgets::table(
+            long_table(
                 ui,
                 "attribution",
                 &[
@@ -133,7 +166,7 @@ pub(super) fn attribution_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, a: &
                     Col::num(ctx.with_unit("attribution.conversion")),
                     Col::num(ctx.with_unit("attribution.size")),
                 ],
-                &rows,
+                &t.rows,
             )
         });
 
@@ -150,15 +183,25 @@ pub(super) fn attribution_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, a: &
             )
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut state.bridge, None, team);
-                for p in &a.people {
-                    ui.selectable_value(&mut state.bridge, Some(p.person), &p.name);
-                }
+                // Only the names in view are laid out.
+                let spacing = ui.spacing();
+                let h = (ui.text_style_height(&egui::TextStyle::Button)
+                    + 2.0 * spacing.button_padding.y)
+                    .max(spacing.interact_size.y);
+                egui::ScrollArea::vertical()
+                    .id_salt("bridge_people")
+                    .max_height(160.0)
+                    .show_rows(ui, h, a.people.len(), |ui, range| {
+                        for p in &a.people[range] {
+                            ui.selectable_value(&mut state.bridge, Some(p.person), &p.name);
+                        }
+                    });
             })
             .response
             .labelled_by(label.id);
     });
     let chosen = match state.bridge {
-        Some(p) => a.people.iter().find(|x| x.person == p).map(|x| &x.result),
+        Some(p) => t.index.get(&p).map(|i| &a.people[*i].result),
         None => Some(&a.total),
     };
     match chosen {
@@ -282,47 +325,35 @@ pub(crate) fn escalation_note(ctx: &ViewCtx, p: &PersonForecast, threshold: Rati
     )
 }
 
-pub(super) fn forecast_ui(
-    ui: &mut Ui,
+/// The forecast's tables as shown, formatted once.
+pub(super) struct ForecastTexts {
+    headline: String,
+    /// One row a person of the scope.
+    rows: Vec<Vec<Cell>>,
+    /// The escalation notes of those at risk.
+    notes: Vec<String>,
+    /// What is left of the target by month: one row a person, then the total.
+    spread: Vec<Vec<Cell>>,
+}
+
+/// Escalation notes up to this many are shown in full; more are listed a line each.
+const NOTES_IN_FULL: usize = 12;
+
+pub(super) fn forecast_texts(
     ctx: &ViewCtx,
-    state: &mut State,
     f: &Forecast,
-    scope: NodeId,
-    actions: &mut Vec<Action>,
-) {
-    let through_text = if f.through == 0 {
-        ctx.tr("variance.window.none_closed").into_owned()
-    } else {
-        ctx.month_name(f.through)
-    };
-    widgets::subheading(ui, &ctx.trf("forecast.title", &[("through", through_text)]));
-    ui.label(RichText::new(ctx.tr("forecast.intro")).weak());
-    let under = ctx.tree.people_under(scope);
-    let (people, group) = f.group(|p| under.contains(&p) || p == scope);
-    if people.is_empty() {
-        widgets::note(ui, &ctx.tr("forecast.nobody"));
-        return;
-    }
-    let (target, projected) = (group.target, group.projected);
-    let (attainment, at_risk) = (group.attainment, group.at_risk);
-    let dark = ui.visuals().dark_mode;
+    people: &[&PersonForecast],
+    group: &GroupForecast,
+    dark: bool,
+) -> ForecastTexts {
     let headline = ctx.trf(
         "forecast.headline",
         &[
-            ("projected", ctx.money_with_unit(projected.fen())),
-            ("attainment", rate(attainment)),
-            ("target", ctx.money_with_unit(target.fen())),
+            ("projected", ctx.money_with_unit(group.projected.fen())),
+            ("attainment", rate(group.attainment)),
+            ("target", ctx.money_with_unit(group.target.fen())),
         ],
     );
-    if at_risk {
-        ui.label(
-            RichText::new(format!("▲ {} {}", ctx.tr("forecast.at_risk"), headline))
-                .strong()
-                .color(theme::bad(dark)),
-        );
-    } else {
-        ui.label(RichText::new(&headline).strong().color(theme::good(dark)));
-    }
     let rows: Vec<Vec<Cell>> = people
         .iter()
         .map(|p| {
@@ -354,46 +385,15 @@ pub(super) fn forecast_ui(
             ]
         })
         .collect();
-    egui::ScrollArea::horizontal()
-        .id_salt("forecast_scroll")
-        .show(ui, |ui| {
-            widgets::table(
-                ui,
-                "forecast",
-                &[
-                    Col::text(ctx.tr("col.person")).width(80.0),
-                    Col::num(ctx.with_unit("forecast.target")).width(110.0),
-                    Col::num(ctx.with_unit("forecast.actual")).width(110.0),
-                    Col::num(ctx.with_unit("forecast.remaining")).width(110.0),
-                    Col::num(ctx.with_unit("forecast.pipeline")).width(110.0),
-                    Col::num(ctx.with_unit("forecast.run_rate")).width(110.0),
-                    Col::num(ctx.with_unit("forecast.projected")).width(120.0),
-                    Col::num(ctx.tr("forecast.attainment")).width(80.0),
-                    Col::text(ctx.tr("forecast.flag")).width(90.0),
-                    Col::num(ctx.tr("forecast.deals")).width(70.0),
-                    Col::num(ctx.tr("forecast.leads")).width(70.0),
-                ],
-                &rows,
-            )
-        });
-    // Escalation notes of those at risk.
-    for p in people.iter().filter(|p| p.at_risk) {
-        ui.label(RichText::new(escalation_note(ctx, p, f.threshold)).color(theme::bad(dark)));
-    }
-
-    // What is left of the target, by month.
+    let notes = people
+        .iter()
+        .filter(|p| p.at_risk)
+        .map(|p| escalation_note(ctx, p, f.threshold))
+        .collect();
+    let mut spread = Vec::new();
     if f.through < 12 {
-        ui.add_space(6.0);
-        ui.label(RichText::new(ctx.tr("forecast.spread_title")).strong());
         let months: Vec<u8> = ((f.through + 1)..=12).collect();
-        let mut cols = vec![Col::text(ctx.tr("col.person")).width(80.0)];
-        cols.extend(
-            months
-                .iter()
-                .map(|m| Col::num(ctx.month_name(*m)).width(86.0)),
-        );
-        cols.push(Col::num(ctx.tr("col.total")).width(100.0));
-        let mut rows: Vec<Vec<Cell>> = people
+        spread = people
             .iter()
             .map(|p| {
                 let mut r = vec![Cell::text(&p.name)];
@@ -427,10 +427,100 @@ pub(super) fn forecast_ui(
             total.push(Cell::num(ctx.money(v.fen())).strong());
         }
         total.push(Cell::num(ctx.money(all.fen())).strong());
-        rows.push(total);
+        spread.push(total);
+    }
+    ForecastTexts {
+        headline,
+        rows,
+        notes,
+        spread,
+    }
+}
+
+pub(super) fn forecast_ui(
+    ui: &mut Ui,
+    ctx: &ViewCtx,
+    state: &mut State,
+    c: &Computed,
+    t: &ForecastTexts,
+    actions: &mut Vec<Action>,
+) {
+    let f = &c.forecast;
+    let through_text = if f.through == 0 {
+        ctx.tr("variance.window.none_closed").into_owned()
+    } else {
+        ctx.month_name(f.through)
+    };
+    widgets::subheading(ui, &ctx.trf("forecast.title", &[("through", through_text)]));
+    ui.label(RichText::new(ctx.tr("forecast.intro")).weak());
+    if t.rows.is_empty() {
+        widgets::note(ui, &ctx.tr("forecast.nobody"));
+        return;
+    }
+    let at_risk = c.group.at_risk;
+    let dark = ui.visuals().dark_mode;
+    let headline = &t.headline;
+    if at_risk {
+        ui.label(
+            RichText::new(format!("▲ {} {}", ctx.tr("forecast.at_risk"), headline))
+                .strong()
+                .color(theme::bad(dark)),
+        );
+    } else {
+        ui.label(RichText::new(headline).strong().color(theme::good(dark)));
+    }
+    egui::ScrollArea::horizontal()
+        .id_salt("forecast_scroll")
+        .show(ui, |ui| {
+            long_table(
+                ui,
+                "forecast",
+                &[
+                    Col::text(ctx.tr("col.person")).width(80.0),
+                    Col::num(ctx.with_unit("forecast.target")).width(110.0),
+                    Col::num(ctx.with_unit("forecast.actual")).width(110.0),
+                    Col::num(ctx.with_unit("forecast.remaining")).width(110.0),
+                    Col::num(ctx.with_unit("forecast.pipeline")).width(110.0),
+                    Col::num(ctx.with_unit("forecast.run_rate")).width(110.0),
+                    Col::num(ctx.with_unit("forecast.projected")).width(120.0),
+                    Col::num(ctx.tr("forecast.attainment")).width(80.0),
+                    Col::text(ctx.tr("forecast.flag")).width(90.0),
+                    Col::num(ctx.tr("forecast.deals")).width(70.0),
+                    Col::num(ctx.tr("forecast.leads")).width(70.0),
+                ],
+                &t.rows,
+            )
+        });
+    // Escalation notes of those at risk: a few in full, many a line each (the full note on
+    // hover), only those in view laid out.
+    let bad = theme::bad(dark);
+    if t.notes.len() <= NOTES_IN_FULL {
+        for note in &t.notes {
+            ui.label(RichText::new(note).color(bad));
+        }
+    } else {
+        let h = ui.text_style_height(&egui::TextStyle::Body);
+        egui::ScrollArea::vertical()
+            .id_salt("escalation_notes")
+            .max_height(NOTES_IN_FULL as f32 * (h + ui.spacing().item_spacing.y))
+            .show_rows(ui, h, t.notes.len(), |ui, range| {
+                for note in &t.notes[range] {
+                    ui.add(egui::Label::new(RichText::new(note).color(bad)).truncate())
+                        .on_hover_text(note);
+                }
+            });
+    }
+
+    // What is left of the target, by month.
+    if f.through < 12 {
+        ui.add_space(6.0);
+        ui.label(RichText::new(ctx.tr("forecast.spread_title")).strong());
+        let mut cols = vec![Col::text(ctx.tr("col.person")).width(80.0)];
+        cols.extend(((f.through + 1)..=12).map(|m| Col::num(ctx.month_name(m)).width(86.0)));
+        cols.push(Col::num(ctx.tr("col.total")).width(100.0));
         egui::ScrollArea::horizontal()
             .id_salt("forecast_spread_scroll")
-            .show(ui, |ui| widgets::table(ui, "forecast_spread", &cols, &rows));
+            .show(ui, |ui| long_table(ui, "forecast_spread", &cols, &t.spread));
         ui.label(RichText::new(ctx.tr("forecast.spread_hint")).weak());
     }
 

@@ -1,23 +1,34 @@
 //! The actuals of past years — the sales history by year (growth, contracts, average size) and
 //! by month as a plot — and the expense budget against actual spending by month.
 
+use std::collections::HashSet;
+
 use egui::Ui;
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 
+use crate::domain::expenses::{BudgetCell, ExpenseActual};
 use crate::domain::history;
-use crate::domain::money::AmountUnit;
+use crate::domain::model::NodeId;
+use crate::domain::money::{AmountUnit, Money};
 use crate::ui::theme;
 use crate::ui::views::ViewCtx;
 use crate::ui::widgets::{self, Cell, Col};
 
-pub fn history_ui(ui: &mut Ui, ctx: &ViewCtx, cumulative: &mut bool) {
+/// The past years' and the expenses' tables as shown, formatted once per generation.
+pub(super) struct Texts {
+    /// The budget, actual and variance rows (None: no expenses at all).
+    expenses: Option<Vec<Vec<Cell>>>,
+    /// One row a year.
+    years: Vec<Vec<Cell>>,
+    /// The compound growth line.
+    cagr: Option<String>,
+    /// The line × region pivot: its region columns and rows (None: not shown).
+    pivot: Option<(Vec<String>, Vec<Vec<Cell>>)>,
+}
+
+pub(super) fn texts(ctx: &ViewCtx, dark: bool) -> Texts {
     let snap = ctx.snap;
-    if snap.history.is_empty() {
-        widgets::note(ui, &ctx.tr("variance.no_history"));
-        return;
-    }
-    widgets::subheading(ui, &ctx.tr("variance.history_by_year"));
-    let rows: Vec<Vec<Cell>> = history::summaries(&snap.history)
+    let years = history::summaries(&snap.history)
         .into_iter()
         .map(|y| {
             vec![
@@ -37,69 +48,44 @@ pub fn history_ui(ui: &mut Ui, ctx: &ViewCtx, cumulative: &mut bool) {
             ]
         })
         .collect();
-    widgets::table(
-        ui,
-        "history_years",
-        &[
-            Col::text(ctx.tr("col.calendar_year")).width(70.0),
-            Col::num(ctx.with_unit("metric.contract_amount")),
-            Col::num(ctx.tr("metric.deals")).width(70.0),
-            Col::num(ctx.with_unit("variance.average_contract")),
-            Col::num(ctx.tr("variance.growth")).width(80.0),
-        ],
-        &rows,
-    );
-
-    if let Some(cagr) = history::cagr(&snap.history) {
-        ui.label(
-            ctx.trf(
-                "variance.cagr",
-                &[
-                    (
-                        "first",
-                        snap.history
-                            .first()
-                            .map(|h| h.year)
-                            .unwrap_or_default()
-                            .to_string(),
-                    ),
-                    (
-                        "last",
-                        snap.history
-                            .last()
-                            .map(|h| h.year)
-                            .unwrap_or_default()
-                            .to_string(),
-                    ),
-                    ("rate", cagr.format_percent(2)),
-                ],
-            ),
+    let cagr = history::cagr(&snap.history).map(|cagr| {
+        ctx.trf(
+            "variance.cagr",
+            &[
+                (
+                    "first",
+                    snap.history
+                        .first()
+                        .map(|h| h.year)
+                        .unwrap_or_default()
+                        .to_string(),
+                ),
+                (
+                    "last",
+                    snap.history
+                        .last()
+                        .map(|h| h.year)
+                        .unwrap_or_default()
+                        .to_string(),
+                ),
+                ("rate", cagr.format_percent(2)),
+            ],
         )
-        .on_hover_text(ctx.tr("variance.cagr_explain"));
-    }
+    });
     let pivot = history::line_region_pivot(&snap.history);
-    if pivot.regions.iter().any(|r| !r.is_empty()) || snap.lines.len() > 1 {
-        ui.add_space(theme::SECTION_GAP);
-        widgets::subheading(
-            ui,
-            &ctx.trf(
-                "variance.by_line_region",
-                &[("unit", ctx.unit_label().into_owned())],
-            ),
-        );
-        let mut cols = vec![
-            Col::text(ctx.tr("col.calendar_year")).width(60.0),
-            Col::text(ctx.tr("col.product_line")).width(120.0),
-        ];
-        cols.extend(pivot.regions.iter().map(|r| {
-            Col::num(if r.is_empty() {
-                ctx.tr("variance.no_region").into_owned()
-            } else {
-                r.clone()
+    let pivot = (pivot.regions.iter().any(|r| !r.is_empty()) || snap.lines.len() > 1).then(|| {
+        let regions = pivot
+            .regions
+            .iter()
+            .map(|r| {
+                if r.is_empty() {
+                    ctx.tr("variance.no_region").into_owned()
+                } else {
+                    r.clone()
+                }
             })
-            .width(100.0)
-        }));
-        let rows: Vec<Vec<Cell>> = pivot
+            .collect();
+        let rows = pivot
             .rows
             .iter()
             .map(|(year, line, amounts)| {
@@ -114,9 +100,57 @@ pub fn history_ui(ui: &mut Ui, ctx: &ViewCtx, cumulative: &mut bool) {
                 row
             })
             .collect();
+        (regions, rows)
+    });
+    Texts {
+        expenses: expense_rows(ctx, dark),
+        years,
+        cagr,
+        pivot,
+    }
+}
+
+pub fn history_ui(ui: &mut Ui, ctx: &ViewCtx, t: &Texts, cumulative: &mut bool) {
+    let snap = ctx.snap;
+    if snap.history.is_empty() {
+        widgets::note(ui, &ctx.tr("variance.no_history"));
+        return;
+    }
+    widgets::subheading(ui, &ctx.tr("variance.history_by_year"));
+    widgets::table(
+        ui,
+        "history_years",
+        &[
+            Col::text(ctx.tr("col.calendar_year")).width(70.0),
+            Col::num(ctx.with_unit("metric.contract_amount")),
+            Col::num(ctx.tr("metric.deals")).width(70.0),
+            Col::num(ctx.with_unit("variance.average_contract")),
+            Col::num(ctx.tr("variance.growth")).width(80.0),
+        ],
+        &t.years,
+    );
+
+    if let Some(cagr) = &t.cagr {
+        ui.label(cagr)
+            .on_hover_text(ctx.tr("variance.cagr_explain"));
+    }
+    if let Some((regions, rows)) = &t.pivot {
+        ui.add_space(theme::SECTION_GAP);
+        widgets::subheading(
+            ui,
+            &ctx.trf(
+                "variance.by_line_region",
+                &[("unit", ctx.unit_label().into_owned())],
+            ),
+        );
+        let mut cols = vec![
+            Col::text(ctx.tr("col.calendar_year")).width(60.0),
+            Col::text(ctx.tr("col.product_line")).width(120.0),
+        ];
+        cols.extend(regions.iter().map(|r| Col::num(r.clone()).width(100.0)));
         egui::ScrollArea::horizontal()
             .id_salt("line_region_scroll")
-            .show(ui, |ui| widgets::table(ui, "line_region", &cols, &rows));
+            .show(ui, |ui| widgets::table(ui, "line_region", &cols, rows));
     }
 
     ui.add_space(theme::SECTION_GAP);
@@ -158,23 +192,36 @@ pub fn history_ui(ui: &mut Ui, ctx: &ViewCtx, cumulative: &mut bool) {
         });
 }
 
-/// The expense budget against actual spending by month, for everyone (domain §7 feeding the
-/// variance analysis).
-pub fn expenses_by_month(ui: &mut Ui, ctx: &ViewCtx) {
+/// Budget and actual of `people` by fiscal month, over every item: as
+/// [`crate::domain::expenses::by_month`] adds them up, with the people looked up in a set.
+fn by_month(
+    budget: &[BudgetCell],
+    actuals: &[ExpenseActual],
+    people: &HashSet<NodeId>,
+) -> [(Money, Money); 12] {
+    let mut out = [(Money::ZERO, Money::ZERO); 12];
+    for b in budget.iter().filter(|b| people.contains(&b.node)) {
+        if let Some(m) = out.get_mut(usize::from(b.month).wrapping_sub(1)) {
+            m.0 += b.amount;
+        }
+    }
+    for a in actuals.iter().filter(|a| people.contains(&a.node)) {
+        if let Some(m) = out.get_mut(usize::from(a.month).wrapping_sub(1)) {
+            m.1 += a.amount;
+        }
+    }
+    out
+}
+
+/// The expense table's budget, actual and variance rows, for everyone.
+fn expense_rows(ctx: &ViewCtx, dark: bool) -> Option<Vec<Vec<Cell>>> {
     let e = &ctx.snap.expenses;
     if e.budget.is_empty() && e.actuals.is_empty() {
-        return;
+        return None;
     }
-    let people: Vec<_> = ctx.snap.people().map(|p| p.id).collect();
-    let months = crate::domain::expenses::by_month(&e.budget, &e.actuals, &people);
-    let dark = ui.visuals().dark_mode;
-    widgets::subheading(ui, &ctx.tr("variance.expenses"));
-    let mut cols = vec![Col::text("").width(110.0)];
-    cols.extend((1..=12).map(|m| Col::num(ctx.month_name(m)).width(62.0)));
-    cols.push(Col::num(ctx.tr("col.year")).width(80.0));
-    let sum = |f: fn(&(crate::domain::money::Money, crate::domain::money::Money)) -> i64| {
-        months.iter().map(f).sum::<i64>()
-    };
+    let people: HashSet<NodeId> = ctx.snap.people().map(|p| p.id).collect();
+    let months = by_month(&e.budget, &e.actuals, &people);
+    let sum = |f: fn(&(Money, Money)) -> i64| months.iter().map(f).sum::<i64>();
     let mut budget = vec![Cell::text(ctx.with_unit("expenses.budget"))];
     let mut actual = vec![Cell::text(ctx.with_unit("expenses.actual"))];
     let mut variance = vec![Cell::text(ctx.with_unit("expenses.variance"))];
@@ -191,6 +238,57 @@ pub fn expenses_by_month(ui: &mut Ui, ctx: &ViewCtx) {
     budget.push(Cell::num(ctx.money(sum(|m| m.0.fen()))).strong());
     actual.push(Cell::num(ctx.money(sum(|m| m.1.fen()))).strong());
     variance.push(Cell::num(ctx.money(sum(|m| m.1.fen() - m.0.fen()))).strong());
-    widgets::table(ui, "expense_variance", &cols, &[budget, actual, variance]);
+    Some(vec![budget, actual, variance])
+}
+
+/// The expense budget against actual spending by month, for everyone (domain §7 feeding the
+/// variance analysis).
+pub fn expenses_by_month(ui: &mut Ui, ctx: &ViewCtx, t: &Texts) {
+    let Some(rows) = &t.expenses else {
+        return;
+    };
+    widgets::subheading(ui, &ctx.tr("variance.expenses"));
+    let mut cols = vec![Col::text("").width(110.0)];
+    cols.extend((1..=12).map(|m| Col::num(ctx.month_name(m)).width(62.0)));
+    cols.push(Col::num(ctx.tr("col.year")).width(80.0));
+    widgets::table(ui, "expense_variance", &cols, rows);
     ui.add_space(theme::SECTION_GAP);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expenses_add_up_as_the_domain_adds_them() {
+        let (a, b, c) = (NodeId(1), NodeId(2), NodeId(3));
+        let cell = |node, month, fen| BudgetCell {
+            node,
+            item: 1,
+            month,
+            amount: Money::from_fen(fen),
+        };
+        let spent = |node, month, fen| ExpenseActual {
+            id: 0,
+            node,
+            item: 1,
+            month,
+            amount: Money::from_fen(fen),
+            note: String::new(),
+        };
+        let budget = [
+            cell(a, 1, 100),
+            cell(b, 1, 250),
+            cell(c, 1, 7),
+            cell(a, 12, 9),
+            cell(b, 13, 5),
+            cell(a, 0, 3),
+        ];
+        let actuals = [spent(a, 1, 90), spent(c, 2, 11), spent(b, 12, 40)];
+        let people = [a, b];
+        assert_eq!(
+            by_month(&budget, &actuals, &people.iter().copied().collect()),
+            crate::domain::expenses::by_month(&budget, &actuals, &people)
+        );
+    }
 }

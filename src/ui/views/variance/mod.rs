@@ -10,22 +10,25 @@ mod plots;
 
 pub(crate) use plots::still as plots_still;
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use egui::{RichText, Ui};
+use egui::{Align, Layout, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
 use crate::domain::attribution::{self, PlanAttribution};
-use crate::domain::forecast::{self, Forecast};
-use crate::domain::model::{Metric, NodeId};
+use crate::domain::forecast::{self, Forecast, GroupForecast};
+use crate::domain::model::{CustomerId, Metric, NodeId};
+use crate::domain::money::AmountUnit;
 use crate::domain::ratio::Ratio;
 use crate::domain::variance::{
     self, Dimension, Figures, RowKey, Series, Status, VarianceTable, Window,
 };
+use crate::i18n::Lang;
 use crate::store::reviews::ReviewChange;
 use crate::ui::theme;
 use crate::ui::views::{Action, ViewCtx};
-use crate::ui::widgets;
+use crate::ui::widgets::{self, Cell, Col};
 
 /// What the figures were computed for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,7 +49,55 @@ pub(crate) struct Computed {
     /// The scope's leads, visits, bids and deals.
     stages: Vec<(Metric, Series)>,
     forecast: Forecast,
+    /// The forecast's people under the scope (indices into `forecast.people`) and their sum.
+    in_scope: Vec<usize>,
+    group: GroupForecast,
+    /// The cumulative plot's forecast to the year's end (empty: none is drawn).
+    forecast_line: Vec<(u8, i64)>,
     attribution: PlanAttribution,
+}
+
+/// How the figures are shown: their text and colours depend on these as well.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Display {
+    lang: Lang,
+    unit: AmountUnit,
+    dark: bool,
+}
+
+impl Display {
+    fn of(ui: &Ui, ctx: &ViewCtx) -> Display {
+        Display {
+            lang: ctx.lang(),
+            unit: ctx.unit(),
+            dark: ui.visuals().dark_mode,
+        }
+    }
+}
+
+/// The rows of the view's long tables as shown, formatted once per key and display, so that a
+/// frame only lays out the rows on screen.
+pub(crate) struct Texts {
+    /// The variance table's rows, then its total.
+    table: Vec<RowText>,
+    heat: Vec<plots::HeatRow>,
+    attribution: analysis::AttributionTexts,
+    forecast: analysis::ForecastTexts,
+}
+
+/// One row of the variance table as shown.
+struct RowText {
+    /// None: the total.
+    key: Option<RowKey>,
+    depth: usize,
+    name: String,
+    figures: Figures,
+    /// Plan, actual, variance, variance rate, attainment.
+    cells: [String; 5],
+    /// The status with its dot.
+    status: String,
+    /// How the figures were computed.
+    hover: String,
 }
 
 #[derive(Default)]
@@ -67,6 +118,10 @@ pub struct State {
     bands: Option<(u64, [String; 3])>,
     error: Option<String>,
     cache: Option<(Key, Arc<Computed>)>,
+    /// The tables' rows formatted from `cache`.
+    texts: Option<((Key, Display), Arc<Texts>)>,
+    /// The expenses by month and the past years, formatted once per generation.
+    past: Option<((u64, Display), Arc<history::Texts>)>,
 }
 
 fn status_color(status: Status, dark: bool) -> egui::Color32 {
@@ -102,16 +157,14 @@ pub(crate) fn window_label(ctx: &ViewCtx, w: Window) -> String {
     }
 }
 
-fn row_name(ctx: &ViewCtx, key: RowKey) -> String {
+/// `customers`: their names by id (the first of an id, as a search would find it).
+fn row_name(ctx: &ViewCtx, customers: &HashMap<CustomerId, &str>, key: RowKey) -> String {
     match key {
         RowKey::Node(n) => ctx.node_name(n),
         RowKey::Line(l) => ctx.line_name(l),
-        RowKey::Customer(c) => ctx
-            .snap
-            .customers
-            .iter()
-            .find(|x| x.id == c)
-            .map(|c| c.name.clone())
+        RowKey::Customer(c) => customers
+            .get(&c)
+            .map(|name| (*name).to_owned())
             .unwrap_or_default(),
         RowKey::Unassigned => ctx.tr("variance.unassigned").into_owned(),
         RowKey::NoLine => ctx.tr("variance.no_line").into_owned(),
@@ -161,13 +214,152 @@ fn compute(ctx: &ViewCtx, key: Key) -> Computed {
         })
         .collect();
     let at_risk = ctx.snap.reviews.at_risk;
+    let forecast = forecast::forecast(ctx.snap, ctx.stats, key.through, at_risk);
+    let under: HashSet<NodeId> = ctx.tree.people_under(key.scope).into_iter().collect();
+    let in_group = |p: NodeId| under.contains(&p) || p == key.scope;
+    let in_scope: Vec<usize> = (0..forecast.people.len())
+        .filter(|i| in_group(forecast.people[*i].person))
+        .collect();
+    let (_, group) = forecast.group(in_group);
+    let actual_to_date: i64 = table.total.actual[..usize::from(key.through)].iter().sum();
+    let forecast_line = if in_scope.is_empty() {
+        Vec::new()
+    } else {
+        plots::forecast_line(&group, key.metric, key.through, actual_to_date)
+    };
     Computed {
         table,
         people,
         stages,
-        forecast: forecast::forecast(ctx.snap, ctx.stats, key.through, at_risk),
+        forecast,
+        in_scope,
+        group,
+        forecast_line,
         attribution: attribution::plan_attribution(ctx.snap, ctx.stats, key.window),
     }
+}
+
+/// The tables' rows as shown, from the figures computed for `key`.
+fn texts(ctx: &ViewCtx, c: &Computed, key: Key, display: Display) -> Texts {
+    let people: Vec<_> = c.in_scope.iter().map(|i| &c.forecast.people[*i]).collect();
+    Texts {
+        table: table_texts(ctx, c, key.window),
+        heat: plots::heat_texts(ctx, c, key.through),
+        attribution: analysis::attribution_texts(ctx, &c.attribution, display.dark),
+        forecast: analysis::forecast_texts(ctx, &c.forecast, &people, &c.group, display.dark),
+    }
+}
+
+fn table_texts(ctx: &ViewCtx, c: &Computed, window: Window) -> Vec<RowText> {
+    let bands = ctx.snap.reviews.bands;
+    let metric = c.table.metric;
+    let v = |x: i64| value_text(ctx, metric, x);
+    let mut customers: HashMap<CustomerId, &str> = HashMap::new();
+    if c.table
+        .rows
+        .iter()
+        .any(|r| matches!(r.key, RowKey::Customer(_)))
+    {
+        for x in &ctx.snap.customers {
+            customers.entry(x.id).or_insert(&x.name);
+        }
+    }
+    let rows = c
+        .table
+        .rows
+        .iter()
+        .map(|r| (Some(r.key), r.series, r.depth));
+    let total = std::iter::once((None, c.table.total, 0));
+    rows.chain(total)
+        .map(|(key, series, depth)| {
+            let f = series.figures(window, &bands);
+            RowText {
+                key,
+                depth,
+                name: match key {
+                    Some(k) => row_name(ctx, &customers, k),
+                    None => ctx.tr("col.total").into_owned(),
+                },
+                figures: f,
+                cells: [
+                    f.plan.map(v).unwrap_or_else(|| "—".into()),
+                    v(f.actual),
+                    f.variance.map(v).unwrap_or_else(|| "—".into()),
+                    rate_text(f.variance_rate),
+                    rate_text(f.attainment),
+                ],
+                status: format!("● {}", ctx.tr(f.status.label_key())),
+                hover: explain(ctx, metric, &f, window),
+            }
+        })
+        .collect()
+}
+
+/// A striped table like [`widgets::table`] that lays out only the rows on screen.
+pub(super) fn long_table(ui: &mut Ui, id: &str, cols: &[Col], rows: &[Vec<Cell>]) {
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    let mut builder = TableBuilder::new(ui)
+        .id_salt(id)
+        .striped(true)
+        .vscroll(false)
+        .cell_layout(Layout::left_to_right(Align::Center));
+    for (i, col) in cols.iter().enumerate() {
+        // A last text column takes the rest of the width, so long text is not cut off.
+        let last_text = i + 1 == cols.len() && !col.numeric;
+        let column = match col.width {
+            _ if last_text => Column::remainder().at_least(col.width.unwrap_or(80.0)),
+            Some(w) => Column::initial(w).at_least(w * 0.6),
+            None => Column::auto().at_least(80.0),
+        };
+        builder = builder.column(column.clip(true).resizable(!last_text));
+    }
+    builder
+        .header(row_height, |mut header| {
+            for col in cols {
+                header.col(|ui| {
+                    let text = RichText::new(&col.title).strong();
+                    if col.numeric {
+                        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                            ui.label(text);
+                        });
+                    } else {
+                        ui.label(text);
+                    }
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(row_height, rows.len(), |mut r| {
+                for cell in &rows[r.index()] {
+                    r.col(|ui| show_cell(ui, cell));
+                }
+            });
+        });
+}
+
+/// A cell as [`widgets::table`] shows it.
+fn show_cell(ui: &mut Ui, cell: &Cell) {
+    let mut text = RichText::new(&cell.text);
+    if cell.strong {
+        text = text.strong();
+    }
+    if let Some(c) = cell.color {
+        text = text.color(c);
+    }
+    let layout = if cell.numeric {
+        Layout::right_to_left(Align::Center)
+    } else {
+        Layout::left_to_right(Align::Center)
+    };
+    ui.with_layout(layout, |ui| {
+        if cell.indent > 0 {
+            ui.add_space(cell.indent as f32 * 16.0);
+        }
+        let response = ui.add(egui::Label::new(text).truncate());
+        if let Some(h) = &cell.hover {
+            response.on_hover_text(h);
+        }
+    });
 }
 
 pub fn variance_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<Action>) {
@@ -208,6 +400,24 @@ pub fn variance_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
         }
     };
     let c = &*computed;
+    let display = Display::of(ui, ctx);
+    let shown = match &state.texts {
+        Some((k, t)) if *k == (key, display) => t.clone(),
+        _ => {
+            let t = Arc::new(texts(ctx, c, key, display));
+            state.texts = Some(((key, display), t.clone()));
+            t
+        }
+    };
+    let t = &*shown;
+    let past = match &state.past {
+        Some((k, p)) if *k == (ctx.generation, display) => p.clone(),
+        _ => {
+            let p = Arc::new(history::texts(ctx, display.dark));
+            state.past = Some(((ctx.generation, display), p.clone()));
+            p
+        }
+    };
     let bands = ctx.snap.reviews.bands;
     ui.label(
         RichText::new(ctx.trf(
@@ -234,21 +444,23 @@ pub fn variance_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
         window,
     );
     ui.add_space(theme::SECTION_GAP);
-    table_ui(ui, ctx, state, c, window, actions);
+    table_ui(ui, ctx, state, c, &t.table, window, actions);
 
     ui.add_space(theme::SECTION_GAP);
-    plots::plots_ui(ui, ctx, state, c, through, window);
+    plots::plots_ui(ui, ctx, state, c, &t.heat, through, window);
     ui.add_space(theme::SECTION_GAP);
-    analysis::attribution_ui(ui, ctx, state, &c.attribution);
+    analysis::attribution_ui(ui, ctx, state, &c.attribution, &t.attribution);
     ui.add_space(theme::SECTION_GAP);
-    analysis::forecast_ui(ui, ctx, state, &c.forecast, scope, actions);
+    analysis::forecast_ui(ui, ctx, state, c, &t.forecast, actions);
     ui.add_space(theme::SECTION_GAP);
-    history::expenses_by_month(ui, ctx);
+    history::expenses_by_month(ui, ctx, &past);
     bands_ui(ui, ctx, state, actions);
     ui.add_space(theme::SECTION_GAP);
     egui::CollapsingHeader::new(ctx.tr("variance.past"))
         .id_salt("variance_past")
-        .show(ui, |ui| history::history_ui(ui, ctx, &mut state.cumulative));
+        .show(ui, |ui| {
+            history::history_ui(ui, ctx, &past, &mut state.cumulative)
+        });
 }
 
 fn controls(
@@ -429,13 +641,12 @@ fn table_ui(
     ctx: &ViewCtx,
     state: &mut State,
     c: &Computed,
+    rows: &[RowText],
     window: Window,
     actions: &mut Vec<Action>,
 ) {
-    let bands = ctx.snap.reviews.bands;
     let metric = c.table.metric;
     let dark = ui.visuals().dark_mode;
-    let v = |x: i64| value_text(ctx, metric, x);
     widgets::subheading(
         ui,
         &ctx.trf(
@@ -507,111 +718,94 @@ fn table_ui(
                     });
                     h.col(|_| {});
                 })
-                .body(|mut body| {
-                    let rows = c.table.rows.iter().map(|r| (Some(r), r.series, r.depth));
-                    let total = std::iter::once((None, c.table.total, 0));
-                    for (row, series, depth) in rows.chain(total) {
-                        let f = series.figures(window, &bands);
-                        let hover = explain(ctx, metric, &f, window);
-                        body.row(row_height, |mut r| {
-                            r.col(|ui| {
-                                ui.add_space(depth as f32 * 14.0);
-                                match row {
-                                    Some(row) => {
-                                        let name = row_name(ctx, row.key);
-                                        if matches!(row.key, RowKey::Node(_)) {
-                                            if ui
-                                                .link(&name)
-                                                .on_hover_text(ctx.tr("variance.drill_hint"))
-                                                .clicked()
-                                            {
-                                                drill = Some(row.key);
-                                            }
-                                        } else {
-                                            ui.label(name);
-                                        }
+                .body(|body| {
+                    // Only the rows on screen are laid out; their text is formatted already.
+                    body.rows(row_height, rows.len(), |mut r| {
+                        let row = &rows[r.index()];
+                        let f = &row.figures;
+                        r.col(|ui| {
+                            ui.add_space(row.depth as f32 * 14.0);
+                            match row.key {
+                                Some(key @ RowKey::Node(_)) => {
+                                    if ui
+                                        .link(&row.name)
+                                        .on_hover_text(ctx.tr("variance.drill_hint"))
+                                        .clicked()
+                                    {
+                                        drill = Some(key);
                                     }
-                                    None => {
-                                        ui.strong(ctx.tr("col.total"));
+                                }
+                                Some(_) => {
+                                    ui.label(&row.name);
+                                }
+                                None => {
+                                    ui.strong(&row.name);
+                                }
+                            }
+                        });
+                        let num = |ui: &mut Ui, text: &str, color: Option<egui::Color32>| {
+                            ui.with_layout(
+                                egui::Layout::right_to_left(egui::Align::Center),
+                                |ui| {
+                                    let mut t = RichText::new(text);
+                                    if row.key.is_none() {
+                                        t = t.strong();
+                                    }
+                                    if let Some(c) = color {
+                                        t = t.color(c);
+                                    }
+                                    ui.add(egui::Label::new(t).truncate())
+                                        .on_hover_text(&row.hover);
+                                },
+                            );
+                        };
+                        let neg = f.variance.is_some_and(|x| x < 0).then(|| theme::bad(dark));
+                        let status = status_color(f.status, dark);
+                        r.col(|ui| num(ui, &row.cells[0], None));
+                        r.col(|ui| num(ui, &row.cells[1], None));
+                        r.col(|ui| num(ui, &row.cells[2], neg));
+                        r.col(|ui| num(ui, &row.cells[3], neg));
+                        r.col(|ui| num(ui, &row.cells[4], Some(status)));
+                        r.col(|ui| {
+                            ui.label(RichText::new(&row.status).color(status));
+                        });
+                        r.col(|ui| {
+                            let node = match row.key {
+                                Some(RowKey::Node(n)) => Some(n),
+                                None => Some(c.table.scope),
+                                _ => None,
+                            };
+                            let Some(node) = node else { return };
+                            ui.menu_button(ctx.tr("variance.discuss"), |ui| {
+                                if reviews.is_empty() {
+                                    ui.label(ctx.tr("variance.discuss_none"));
+                                }
+                                for rv in reviews.iter().take(8) {
+                                    let title = format!(
+                                        "{} {}",
+                                        rv.fields.held_on,
+                                        if rv.fields.title.is_empty() {
+                                            ctx.tr(rv.fields.kind.label_key()).into_owned()
+                                        } else {
+                                            rv.fields.title.clone()
+                                        }
+                                    );
+                                    if ui.button(title).clicked() {
+                                        actions.push(Action::Review(ReviewChange::AddVariance {
+                                            review: rv.id,
+                                            node: Some(node),
+                                            metric,
+                                            window,
+                                            plan: f.plan,
+                                            actual: f.actual,
+                                            note: String::new(),
+                                        }));
+                                        ui.close();
                                     }
                                 }
                             });
-                            let num = |ui: &mut Ui, text: String, color: Option<egui::Color32>| {
-                                ui.with_layout(
-                                    egui::Layout::right_to_left(egui::Align::Center),
-                                    |ui| {
-                                        let mut t = RichText::new(text);
-                                        if row.is_none() {
-                                            t = t.strong();
-                                        }
-                                        if let Some(c) = color {
-                                            t = t.color(c);
-                                        }
-                                        ui.add(egui::Label::new(t).truncate())
-                                            .on_hover_text(&hover);
-                                    },
-                                );
-                            };
-                            let neg = f.variance.is_some_and(|x| x < 0).then(|| theme::bad(dark));
-                            r.col(|ui| num(ui, f.plan.map(v).unwrap_or_else(|| "—".into()), None));
-                            r.col(|ui| num(ui, v(f.actual), None));
-                            r.col(|ui| {
-                                num(ui, f.variance.map(v).unwrap_or_else(|| "—".into()), neg)
-                            });
-                            r.col(|ui| num(ui, rate_text(f.variance_rate), neg));
-                            r.col(|ui| {
-                                num(
-                                    ui,
-                                    rate_text(f.attainment),
-                                    Some(status_color(f.status, dark)),
-                                )
-                            });
-                            r.col(|ui| {
-                                ui.label(
-                                    RichText::new(format!("● {}", ctx.tr(f.status.label_key())))
-                                        .color(status_color(f.status, dark)),
-                                );
-                            });
-                            r.col(|ui| {
-                                let node = match row.map(|r| r.key) {
-                                    Some(RowKey::Node(n)) => Some(n),
-                                    None => Some(c.table.scope),
-                                    _ => None,
-                                };
-                                let Some(node) = node else { return };
-                                ui.menu_button(ctx.tr("variance.discuss"), |ui| {
-                                    if reviews.is_empty() {
-                                        ui.label(ctx.tr("variance.discuss_none"));
-                                    }
-                                    for rv in reviews.iter().take(8) {
-                                        let title = format!(
-                                            "{} {}",
-                                            rv.fields.held_on,
-                                            if rv.fields.title.is_empty() {
-                                                ctx.tr(rv.fields.kind.label_key()).into_owned()
-                                            } else {
-                                                rv.fields.title.clone()
-                                            }
-                                        );
-                                        if ui.button(title).clicked() {
-                                            actions.push(Action::Review(
-                                                ReviewChange::AddVariance {
-                                                    review: rv.id,
-                                                    node: Some(node),
-                                                    metric,
-                                                    window,
-                                                    plan: f.plan,
-                                                    actual: f.actual,
-                                                    note: String::new(),
-                                                },
-                                            ));
-                                            ui.close();
-                                        }
-                                    }
-                                });
-                            });
                         });
-                    }
+                    });
                 });
         });
     if let Some(RowKey::Node(n)) = drill {

@@ -3,10 +3,11 @@
 //! clicking a month looks at that month, clicking a heat-map cell at that person and month.
 //! Plot coordinates are floating point; every figure shown in text stays exact.
 
-use egui::{Color32, RichText, Sense, Ui};
+use egui::{Align, Color32, Layout, Rect, RichText, Sense, Ui, UiBuilder, pos2, vec2};
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
 
 use super::{Computed, State, value_text, window_label};
+use crate::domain::forecast::GroupForecast;
 use crate::domain::model::{Metric, NodeId};
 use crate::domain::money::AmountUnit;
 use crate::domain::variance::{RowKey, Series, Status, Window};
@@ -50,6 +51,7 @@ pub(super) fn plots_ui(
     ctx: &ViewCtx,
     state: &mut State,
     c: &Computed,
+    heat: &[HeatRow],
     through: u8,
     window: Window,
 ) {
@@ -89,7 +91,7 @@ pub(super) fn plots_ui(
             cum_actual.push((m, a));
         }
     }
-    let forecast = forecast_line(ctx, c, metric, through, a);
+    let forecast = &c.forecast_line;
     let mut hover_lines: Vec<String> = Vec::new();
     for m in 1..=12u8 {
         let mut parts = vec![format!(
@@ -139,7 +141,7 @@ pub(super) fn plots_ui(
             }
             if forecast.len() > 1 {
                 pl.line(
-                    Line::new(ctx.tr("variance.forecast"), pts(&forecast))
+                    Line::new(ctx.tr("variance.forecast"), pts(forecast))
                         .color(theme::series(2))
                         .style(egui_plot::LineStyle::dashed_loose())
                         .width(2.0),
@@ -240,7 +242,7 @@ pub(super) fn plots_ui(
     }
 
     // 4. Person × month heat map.
-    heat_map(ui, ctx, state, c, through);
+    heat_map(ui, ctx, state, heat, through);
     // 5. The funnel's stages over the window.
     stages(ui, ctx, c, window);
 }
@@ -254,21 +256,15 @@ fn click_month(state: &mut State, resp: &egui_plot::PlotResponse<Option<egui_plo
 }
 
 /// The scope's forecast of contracts, cumulative from the months closed to the year's end:
-/// what is left to the projected landing, spread like the remaining target.
-fn forecast_line(
-    ctx: &ViewCtx,
-    c: &Computed,
+/// what is left to the projected landing, spread like the remaining target. `group`: the
+/// forecast of the scope's people (some).
+pub(super) fn forecast_line(
+    group: &GroupForecast,
     metric: Metric,
     through: u8,
     actual_to_date: i64,
 ) -> Vec<(u8, i64)> {
     if metric != Metric::ContractAmount || through >= 12 {
-        return Vec::new();
-    }
-    let people: Vec<NodeId> = ctx.tree.people_under(c.table.scope);
-    let scope = c.table.scope;
-    let (mine, group) = c.forecast.group(|p| people.contains(&p) || p == scope);
-    if mine.is_empty() {
         return Vec::new();
     }
     let projected = group.projected.fen();
@@ -305,18 +301,82 @@ fn heat_color(status: Status, dark: bool) -> Color32 {
     base.gamma_multiply(0.55)
 }
 
-fn heat_map(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, c: &Computed, through: u8) {
-    let rows: Vec<_> = c
-        .people
+/// One person's row of the heat map as shown.
+pub(super) struct HeatRow {
+    person: NodeId,
+    name: String,
+    /// The fiscal months.
+    cells: Vec<HeatCell>,
+}
+
+pub(super) struct HeatCell {
+    status: Status,
+    /// The attainment, or a dash.
+    text: String,
+    /// The exact figures.
+    hover: String,
+}
+
+/// The heat map's rows: every person under the scope, formatted once.
+pub(super) fn heat_texts(ctx: &ViewCtx, c: &Computed, through: u8) -> Vec<HeatRow> {
+    let metric = c.table.metric;
+    let bands = ctx.snap.reviews.bands;
+    let months: Vec<String> = (1..=12).map(|m| ctx.month_name(m)).collect();
+    let (plan, actual, attainment) = (
+        ctx.tr("variance.plan"),
+        ctx.tr("variance.actual"),
+        ctx.tr("variance.attainment"),
+    );
+    c.people
         .rows
         .iter()
-        .filter(|r| matches!(r.key, RowKey::Node(_)))
-        .collect();
+        .filter_map(|row| {
+            let RowKey::Node(person) = row.key else {
+                return None;
+            };
+            let name = ctx.node_name(person);
+            let cells = (1..=12u8)
+                .map(|m| {
+                    let f = row.series.figures(Window::Month(m), &bands);
+                    let text = match (m <= through, f.attainment) {
+                        (true, Some(a)) => a.format_percent_fixed(0),
+                        _ => "—".to_owned(),
+                    };
+                    let hover = format!(
+                        "{} · {}\n{} {}\n{} {}\n{} {}",
+                        name,
+                        months[usize::from(m - 1)],
+                        plan,
+                        f.plan
+                            .map(|x| value_text(ctx, metric, x))
+                            .unwrap_or_else(|| "—".into()),
+                        actual,
+                        value_text(ctx, metric, f.actual),
+                        attainment,
+                        f.attainment
+                            .map(|a| a.format_percent(2))
+                            .unwrap_or_else(|| "—".into()),
+                    );
+                    HeatCell {
+                        status: f.status,
+                        text,
+                        hover,
+                    }
+                })
+                .collect();
+            Some(HeatRow {
+                person,
+                name,
+                cells,
+            })
+        })
+        .collect()
+}
+
+fn heat_map(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, rows: &[HeatRow], through: u8) {
     if rows.is_empty() {
         return;
     }
-    let metric = c.table.metric;
-    let bands = ctx.snap.reviews.bands;
     let dark = ui.visuals().dark_mode;
     widgets::subheading(ui, &ctx.tr("variance.plot.heat_map"));
     ui.label(RichText::new(ctx.tr("variance.heat_hint")).weak());
@@ -334,57 +394,48 @@ fn heat_map(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, c: &Computed, through
                     );
                 }
             });
-            for row in rows {
-                let RowKey::Node(person) = row.key else {
-                    continue;
-                };
-                ui.horizontal(|ui| {
-                    ui.add_sized(
-                        [name_w, cell_h],
-                        egui::Label::new(ctx.node_name(person)).truncate(),
+            // Room for every row, one row a line as a horizontal layout would place them;
+            // only the rows on screen are laid out.
+            let spacing = ui.spacing().item_spacing;
+            let pitch = cell_h + spacing.y;
+            let width = name_w + 12.0 * (cell_w + spacing.x);
+            let (_, block) = ui.allocate_space(vec2(width, rows.len() as f32 * pitch - spacing.y));
+            let clip = ui.clip_rect();
+            let first = ((clip.top() - block.top()) / pitch).floor().max(0.0) as usize;
+            let end =
+                (((clip.bottom() - block.top()) / pitch).ceil().max(0.0) as usize).min(rows.len());
+            for (i, row) in rows.iter().enumerate().take(end).skip(first) {
+                let rect = Rect::from_min_size(
+                    pos2(block.left(), block.top() + i as f32 * pitch),
+                    vec2(width, cell_h),
+                );
+                let mut ui = ui.new_child(
+                    UiBuilder::new()
+                        .id_salt(("heat_row", i))
+                        .max_rect(rect)
+                        .layout(Layout::left_to_right(Align::Center)),
+                );
+                ui.add_sized([name_w, cell_h], egui::Label::new(&row.name).truncate());
+                for (m, cell) in (1..=12u8).zip(&row.cells) {
+                    let (rect, resp) =
+                        ui.allocate_exact_size(egui::vec2(cell_w, cell_h), Sense::click());
+                    let fill = if m <= through {
+                        heat_color(cell.status, dark)
+                    } else {
+                        ui.visuals().faint_bg_color
+                    };
+                    ui.painter().rect_filled(rect.shrink(1.0), 3.0, fill);
+                    ui.painter().text(
+                        rect.center(),
+                        egui::Align2::CENTER_CENTER,
+                        &cell.text,
+                        egui::TextStyle::Small.resolve(ui.style()),
+                        ui.visuals().text_color(),
                     );
-                    for m in 1..=12u8 {
-                        let f = row.series.figures(Window::Month(m), &bands);
-                        let (rect, resp) =
-                            ui.allocate_exact_size(egui::vec2(cell_w, cell_h), Sense::click());
-                        let closed = m <= through;
-                        let fill = if closed {
-                            heat_color(f.status, dark)
-                        } else {
-                            ui.visuals().faint_bg_color
-                        };
-                        ui.painter().rect_filled(rect.shrink(1.0), 3.0, fill);
-                        let text = match (closed, f.attainment) {
-                            (true, Some(a)) => a.format_percent_fixed(0),
-                            _ => "—".to_owned(),
-                        };
-                        ui.painter().text(
-                            rect.center(),
-                            egui::Align2::CENTER_CENTER,
-                            text,
-                            egui::TextStyle::Small.resolve(ui.style()),
-                            ui.visuals().text_color(),
-                        );
-                        let resp = resp.on_hover_text(format!(
-                            "{} · {}\n{} {}\n{} {}\n{} {}",
-                            ctx.node_name(person),
-                            ctx.month_name(m),
-                            ctx.tr("variance.plan"),
-                            f.plan
-                                .map(|x| value_text(ctx, metric, x))
-                                .unwrap_or_else(|| "—".into()),
-                            ctx.tr("variance.actual"),
-                            value_text(ctx, metric, f.actual),
-                            ctx.tr("variance.attainment"),
-                            f.attainment
-                                .map(|a| a.format_percent(2))
-                                .unwrap_or_else(|| "—".into()),
-                        ));
-                        if resp.clicked() {
-                            clicked = Some((person, m));
-                        }
+                    if resp.on_hover_text(&cell.hover).clicked() {
+                        clicked = Some((row.person, m));
                     }
-                });
+                }
             }
         });
     if let Some((person, m)) = clicked {
