@@ -10,7 +10,7 @@ use crate::domain::actions::{
 use crate::domain::model::{CustomerId, Metric, NodeId, ProductId};
 use crate::domain::money::Money;
 use crate::ui::theme;
-use crate::ui::views::{Action, ViewCtx};
+use crate::ui::views::{Action, Memo, ViewCtx};
 use crate::ui::widgets::{self, Cell, Col};
 
 /// An action being added (`id` None) or edited, with its typed text.
@@ -35,6 +35,37 @@ pub struct State {
     draft: Option<Draft>,
     support_kind: Option<SupportKind>,
     support_text: String,
+    /// The people to choose from, for a generation.
+    people: Memo<u64, Vec<(NodeId, String)>>,
+    /// The chosen person's actions, for a generation and person.
+    mine: Memo<(u64, NodeId), Mine>,
+}
+
+/// A person's actions: their months' coverage and, per fiscal month, the actions (indices into
+/// the snapshot's list), picked out once per change of the plan.
+struct Mine {
+    cover: Vec<actions::Coverage>,
+    by_month: [Vec<usize>; 12],
+}
+
+impl Mine {
+    fn new(ctx: &ViewCtx, person: NodeId) -> Mine {
+        let mut by_month: [Vec<usize>; 12] = Default::default();
+        let mut theirs = Vec::new();
+        for (i, a) in ctx.snap.actions.iter().enumerate() {
+            if a.person == person {
+                theirs.push(a.clone());
+                if let Some(list) = by_month.get_mut(usize::from(a.month).wrapping_sub(1)) {
+                    list.push(i);
+                }
+            }
+        }
+        let targets = ctx.table.months(person, None, Metric::ContractAmount);
+        Mine {
+            cover: actions::coverage(person, &targets, &theirs),
+            by_month,
+        }
+    }
 }
 
 fn draft_of(ctx: &ViewCtx, a: &MonthlyAction) -> Draft {
@@ -93,7 +124,9 @@ pub fn actions_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions_out: &m
     let snap = ctx.snap;
     widgets::subheading(ui, &ctx.tr("actions.title"));
     ui.label(RichText::new(ctx.tr("actions.intro")).weak());
-    let people: Vec<(NodeId, String)> = snap.people().map(|p| (p.id, p.name.clone())).collect();
+    let people = state.people.get(ctx.generation, |_| {
+        snap.people().map(|p| (p.id, p.name.clone())).collect()
+    });
     if people.is_empty() {
         return;
     }
@@ -122,7 +155,7 @@ pub fn actions_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions_out: &m
         egui::ComboBox::from_id_salt("actions_person")
             .selected_text(name(person))
             .show_ui(ui, |ui| {
-                for (id, n) in &people {
+                for (id, n) in people.iter() {
                     ui.selectable_value(&mut chosen, *id, n);
                 }
             })
@@ -135,15 +168,17 @@ pub fn actions_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions_out: &m
     });
 
     // The year at a glance: each month's target against its actions.
-    let targets = ctx.table.months(person, None, Metric::ContractAmount);
-    let cover = actions::coverage(person, &targets, &snap.actions);
+    let theirs = state
+        .mine
+        .get((ctx.generation, person), |_| Mine::new(ctx, person));
+    let cover = &theirs.cover;
     let dark = ui.visuals().dark_mode;
     let mut cols = vec![Col::text("").width(160.0)];
     cols.extend((1..=12).map(|m| Col::num(ctx.month_name(m)).width(62.0)));
     let mut target_row = vec![Cell::text(ctx.with_unit("actions.row.target"))];
     let mut expected_row = vec![Cell::text(ctx.with_unit("actions.row.expected"))];
     let mut count_row = vec![Cell::text(ctx.tr("actions.row.count"))];
-    for c in &cover {
+    for c in cover {
         target_row.push(Cell::num(
             c.target
                 .map(|t| ctx.money(t.fen()))
@@ -188,13 +223,12 @@ pub fn actions_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions_out: &m
             }
         }
     });
-    let mine: Vec<&MonthlyAction> = snap
-        .actions
+    let mine: Vec<&MonthlyAction> = theirs.by_month[usize::from(month - 1)]
         .iter()
-        .filter(|a| a.person == person && a.month == month)
+        .filter_map(|&i| snap.actions.get(i))
         .collect();
     let customer_name = |c: Option<CustomerId>| {
-        c.and_then(|c| snap.customers.iter().find(|x| x.id == c))
+        c.and_then(|c| snap.customer(c))
             .map(|x| x.name.clone())
             .unwrap_or_else(|| "—".into())
     };

@@ -16,6 +16,10 @@ use crate::ui::views::{Memo, ViewCtx};
 const COLUMN_WIDTH: f32 = 180.0;
 /// Cards shown in one column.
 const MAX_CARDS: usize = 30;
+/// A card's height with its margins.
+const CARD_HEIGHT: f32 = 120.0;
+/// The most a column's cards take of the window's height before they scroll.
+const COLUMN_HEIGHT: f32 = 520.0;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct StageDraft {
@@ -116,6 +120,8 @@ fn card(
         .inner_margin(6.0)
         .show(ui, |ui| {
             ui.set_width(COLUMN_WIDTH - 24.0);
+            // Every card as tall, so a column draws only the cards in view.
+            ui.set_min_height(CARD_HEIGHT - 12.0);
             let drag =
                 ui.dnd_drag_source(egui::Id::unique(("salesplan.card", o.id.0)), o.id, |ui| {
                     ui.add(egui::Label::new(RichText::new(&title).strong()).truncate());
@@ -256,20 +262,32 @@ pub fn board_ui(
                                 ui.label(RichText::new(playbook).small().weak());
                             }
                             ui.separator();
-                            for (id, entered) in cards {
-                                if let Some(o) = snap.opportunity(*id) {
-                                    card(ui, ctx, o, *entered, date, last_stage, out);
-                                }
-                            }
-                            if *more > 0 {
-                                ui.label(
-                                    RichText::new(
-                                        ctx.trf("board.more", &[("n", more.to_string())]),
-                                    )
-                                    .small()
-                                    .weak(),
-                                );
-                            }
+                            // The cards scroll within the column; only those in view are
+                            // drawn.
+                            let rows = cards.len() + usize::from(*more > 0);
+                            egui::ScrollArea::vertical()
+                                .id_salt(("board_column", col.stage))
+                                .max_height(COLUMN_HEIGHT)
+                                .show_rows(ui, CARD_HEIGHT, rows, |ui, range| {
+                                    for i in range {
+                                        if let Some((id, entered)) = cards.get(i) {
+                                            if let Some(o) = snap.opportunity(*id) {
+                                                card(ui, ctx, o, *entered, date, last_stage, out);
+                                            }
+                                        } else {
+                                            ui.label(
+                                                RichText::new(
+                                                    ctx.trf(
+                                                        "board.more",
+                                                        &[("n", more.to_string())],
+                                                    ),
+                                                )
+                                                .small()
+                                                .weak(),
+                                            );
+                                        }
+                                    }
+                                });
                         });
                     });
                     if let Some(id) = dropped {
