@@ -179,6 +179,22 @@ fn dated_moves_give_exact_rates_and_durations() {
     assert_eq!(rate(2), Ratio::new(10, 11));
     assert_eq!(s.by_person[&Some(who)].win_rate, Ratio::new(10, 11));
     assert_eq!(durations(&store, who)[0], (1, 11, Ratio::new(113, 11)));
+    // The plan's statistics carry the same durations, measured once for every funnel.
+    let measured: Vec<_> = s.durations.by_person[&Some(who)]
+        .iter()
+        .map(|d| (d.stage, d.samples, d.mean_days))
+        .collect();
+    assert_eq!(measured, durations(&store, who));
+    let mut events = std::collections::HashMap::new();
+    for e in &snap.stage_events {
+        events.entry(e.opportunity).or_insert_with(Vec::new).push(e);
+    }
+    let all: Vec<_> = snap.opportunities.iter().collect();
+    assert_eq!(s.durations.company, stage_durations(&all, &events, 6));
+    assert_eq!(
+        s.durations.company[0].samples, 16,
+        "the demo's other deals too"
+    );
     assert_eq!(
         single(&store),
         vec![(1, 2), (2, 2), (3, 1), (4, 1), (5, 0), (6, 0)]

@@ -279,15 +279,18 @@ pub fn plan_attribution(
     let no_leads = facts
         .iter()
         .any(|(m, _, s)| *m == Metric::Leads && *s == variance::ActualSource::Nothing);
-    let actual_sum = |node, metric| {
-        facts
-            .iter()
-            .filter(|(m, _, _)| *m == metric)
-            .flat_map(|(_, f, _)| f.iter())
-            .filter(|f| f.node == Some(node) && in_window(f.month))
-            .map(|f| f.value)
-            .fold(0i64, i64::saturating_add)
-    };
+    // Each person's actuals in the window, added up once for everyone.
+    let mut actuals: std::collections::HashMap<(Metric, crate::domain::model::NodeId), i64> =
+        std::collections::HashMap::new();
+    for (metric, list, _) in &facts {
+        for f in list.iter().filter(|f| in_window(f.month)) {
+            if let Some(node) = f.node {
+                let sum = actuals.entry((*metric, node)).or_insert(0);
+                *sum = sum.saturating_add(f.value);
+            }
+        }
+    }
+    let actual_sum = |node, metric| actuals.get(&(metric, node)).copied().unwrap_or(0);
     let plans = crate::domain::plan_funnels::person_plans(
         snap,
         stats,

@@ -82,6 +82,7 @@ pub fn month_weights(snap: &PlanSnapshot) -> ([Ratio; 12], WeightsSource) {
 
 /// The plan's funnels for every person with a yearly contract target.
 ///
+/// `stats` are the snapshot's own (`stats::for_plan`): its conversion rates and stage durations.
 /// `earliest_new_close` re-phases: new deals close only from that fiscal month on (1 = as
 /// the seasonality says).
 pub fn person_plans(
@@ -97,7 +98,7 @@ pub fn person_plans(
     let fy = &snap.plan.fiscal_year;
     let working_days: [u32; 12] =
         std::array::from_fn(|m| snap.calendar.working_days_in_month(fy, m as u8 + 1));
-    let stage_days = StageDays::new(snap, person_funnel::won_stage(snap));
+    let stage_days = StageDays::new(snap, stats, person_funnel::won_stage(snap));
     // Each person's opportunities and contracts, picked out once for everyone.
     let signed_by: std::collections::HashMap<NodeId, [Money; 12]> =
         snap.signed.iter().map(|(n, m)| (*n, *m)).collect();
@@ -186,23 +187,24 @@ pub fn person_plans(
 /// through it; fewer say more about the deals than about the stage.
 pub const MIN_DURATION_SAMPLES: u64 = 10;
 
-/// Measured days in each stage, computed once for a plan: by person, and for the company.
+/// Measured days in each stage (from the plan's statistics), and each person's opportunities.
 struct StageDays<'a> {
-    events: std::collections::HashMap<
-        crate::domain::model::OpportunityId,
-        Vec<&'a crate::domain::model::StageEvent>,
-    >,
+    durations: &'a crate::domain::stats::Durations,
     by_person: std::collections::HashMap<NodeId, Vec<&'a crate::domain::model::Opportunity>>,
     company: Vec<(u8, Ratio)>,
     won_stage: u8,
 }
 
+/// The stages measured over enough opportunities, with their mean days.
+fn measured(list: &[crate::domain::stats::StageDuration]) -> Vec<(u8, Ratio)> {
+    list.iter()
+        .filter(|d| d.samples >= MIN_DURATION_SAMPLES)
+        .filter_map(|d| d.mean_days.map(|m| (d.stage, m)))
+        .collect()
+}
+
 impl<'a> StageDays<'a> {
-    fn new(snap: &'a PlanSnapshot, won_stage: u8) -> StageDays<'a> {
-        let mut events: std::collections::HashMap<_, Vec<_>> = std::collections::HashMap::new();
-        for e in &snap.stage_events {
-            events.entry(e.opportunity).or_default().push(e);
-        }
+    fn new(snap: &'a PlanSnapshot, stats: &'a PipelineStats, won_stage: u8) -> StageDays<'a> {
         let mut by_person: std::collections::HashMap<NodeId, Vec<_>> =
             std::collections::HashMap::new();
         for o in &snap.opportunities {
@@ -210,37 +212,25 @@ impl<'a> StageDays<'a> {
                 by_person.entry(p).or_default().push(o);
             }
         }
-        let mut days = StageDays {
-            events,
+        StageDays {
+            durations: &stats.durations,
             by_person,
-            company: Vec::new(),
+            company: measured(&stats.durations.company),
             won_stage,
-        };
-        if !snap.stage_events.is_empty() {
-            let all: Vec<_> = snap.opportunities.iter().collect();
-            days.company = days.measured(&all);
         }
-        days
-    }
-
-    fn measured(&self, list: &[&crate::domain::model::Opportunity]) -> Vec<(u8, Ratio)> {
-        crate::domain::stats::stage_durations(list, &self.events, self.won_stage)
-            .into_iter()
-            .filter(|d| d.samples >= MIN_DURATION_SAMPLES)
-            .filter_map(|d| d.mean_days.map(|m| (d.stage, m)))
-            .collect()
     }
 
     /// The person's own when every stage before the won stage has a measurement, else the
     /// company's (possibly incomplete: the phasing then shares the cycle).
     fn of(&self, person: NodeId) -> Vec<(u8, Ratio)> {
-        if self.events.is_empty() {
+        if self.durations.company.is_empty() {
             return Vec::new();
         }
         let own = self
+            .durations
             .by_person
-            .get(&person)
-            .map(|list| self.measured(list))
+            .get(&Some(person))
+            .map(|list| measured(list))
             .unwrap_or_default();
         if own.len() + 1 >= usize::from(self.won_stage) {
             own

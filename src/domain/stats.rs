@@ -247,6 +247,18 @@ pub fn stage_durations(
 pub struct PipelineStats {
     pub company: DealStats,
     pub by_person: BTreeMap<Option<NodeId>, DealStats>,
+    /// Days spent in each stage, measured once for the plan (the phasing of every person's
+    /// funnel reads them).
+    #[serde(skip)]
+    pub durations: Durations,
+}
+
+/// Mean days in each stage before the won stage: over every opportunity, and over each
+/// person's (`None`: deals with no person). Empty when no stage move is recorded.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Durations {
+    pub company: Vec<StageDuration>,
+    pub by_person: BTreeMap<Option<NodeId>, Vec<StageDuration>>,
 }
 
 pub fn pipeline_stats(
@@ -263,12 +275,24 @@ pub fn pipeline_stats(
     for o in opportunities {
         groups.entry(o.person).or_default().push(o);
     }
+    let durations = if events.is_empty() {
+        Durations::default()
+    } else {
+        Durations {
+            company: stage_durations(&all, &by_opportunity, won_stage),
+            by_person: groups
+                .iter()
+                .map(|(p, list)| (*p, stage_durations(list, &by_opportunity, won_stage)))
+                .collect(),
+        }
+    };
     PipelineStats {
         company: deal_stats(&all, &by_opportunity, won_stage),
         by_person: groups
             .into_iter()
             .map(|(p, list)| (p, deal_stats(&list, &by_opportunity, won_stage)))
             .collect(),
+        durations,
     }
 }
 
