@@ -51,7 +51,7 @@ pub enum Rounding {
     HalfEven,
 }
 
-fn gcd(mut a: u128, mut b: u128) -> u128 {
+pub(crate) fn gcd(mut a: u128, mut b: u128) -> u128 {
     while b != 0 {
         (a, b) = (b, a % b);
     }
@@ -106,6 +106,10 @@ pub(crate) fn mul_div_rem(a: u128, b: u128, d: u128) -> Option<(u128, u128)> {
     let (high, low) = mul_wide(a, b);
     if d == 0 || high >= d {
         return None;
+    }
+    if high == 0 {
+        // The product fits in 128 bits (the usual case): the machine's division.
+        return Some((low / d, low % d));
     }
     // Binary long division of (high, low) by d; the running remainder starts below d.
     let mut rem = high;

@@ -234,8 +234,65 @@ fn split_core(
         .collect()
 }
 
+/// The unlocked weights as whole numbers over one common denominator, and their sum; None when
+/// that does not fit in 128 bits (or a weight is negative).
+fn common_numerators(weights: &[Ratio], unlocked: &[usize]) -> Option<(Vec<u128>, u128)> {
+    let mut den: u128 = 1;
+    for &i in unlocked {
+        let d = weights[i].den().unsigned_abs();
+        den = (den / crate::domain::ratio::gcd(den, d)).checked_mul(d)?;
+    }
+    let mut nums = Vec::with_capacity(unlocked.len());
+    let mut sum: u128 = 0;
+    for &i in unlocked {
+        let w = weights[i];
+        let n = u128::try_from(w.num())
+            .ok()?
+            .checked_mul(den / w.den().unsigned_abs())?;
+        sum = sum.checked_add(n)?;
+        nums.push(n);
+    }
+    Some((nums, sum))
+}
+
 /// Adds `remaining` to the `unlocked` parts by largest remainder.
 fn distribute(
+    remaining: i128,
+    weights: &[Ratio],
+    unlocked: &[usize],
+    weight_sum: Ratio,
+    parts: &mut [i128],
+) -> Result<(), SplitError> {
+    let remaining_magnitude = remaining.unsigned_abs();
+    // Over a common denominator N every quota is remaining·n/N: the remainders are whole
+    // numbers over the same N, so they order as the fractions do (the same split as below,
+    // without reducing a fraction per part).
+    if let Some((nums, sum)) = common_numerators(weights, unlocked)
+        && sum > 0
+    {
+        let mut rests: Vec<(usize, u128)> = Vec::with_capacity(unlocked.len());
+        let mut given: i128 = 0;
+        for (&i, &n) in unlocked.iter().zip(&nums) {
+            let (floor, rest) =
+                mul_div_rem(remaining_magnitude, n, sum).ok_or(SplitError::Overflow)?;
+            let floor = i128::try_from(floor).map_err(|_| SplitError::Overflow)?;
+            parts[i] = floor;
+            given += floor;
+            rests.push((i, rest));
+        }
+        let leftover = usize::try_from(remaining - given).map_err(|_| SplitError::Overflow)?;
+        rests.sort_by(|(i, a), (j, b)| b.cmp(a).then(i.cmp(j)));
+        for &(i, _) in rests.iter().take(leftover) {
+            parts[i] += 1;
+        }
+        return Ok(());
+    }
+    distribute_reduced(remaining, weights, unlocked, weight_sum, parts)
+}
+
+/// `distribute` with each part's share reduced on its own (when the weights have no common
+/// denominator within 128 bits).
+fn distribute_reduced(
     remaining: i128,
     weights: &[Ratio],
     unlocked: &[usize],
@@ -290,6 +347,44 @@ mod tests {
             remaining: SplitAmount::Fen(123_456),
         };
         assert!(money.to_string().contains("1,234.56元"));
+    }
+
+    proptest::proptest! {
+        /// The common-denominator path gives exactly the split of the reduced one wherever
+        /// that one succeeds.
+        #[test]
+        fn both_ways_of_distributing_agree(
+            remaining in 1i128..=i128::from(i64::MAX),
+            weights in proptest::collection::vec((0i128..1_000_000, 1i128..10_000), 1..14),
+        ) {
+            let weights: Vec<Ratio> = weights
+                .into_iter()
+                .map(|(n, d)| Ratio::new(n, d).unwrap())
+                .collect();
+            let unlocked: Vec<usize> = (0..weights.len()).collect();
+            let sum = weights.iter().try_fold(Ratio::ZERO, |a, w| a.checked_add(*w));
+            proptest::prop_assume!(sum.is_some_and(|s| !s.is_zero()));
+            let sum = sum.unwrap_or(Ratio::ONE);
+            let mut fast = vec![0i128; weights.len()];
+            let mut reduced = vec![0i128; weights.len()];
+            let a = distribute(remaining, &weights, &unlocked, sum, &mut fast);
+            let b = distribute_reduced(remaining, &weights, &unlocked, sum, &mut reduced);
+            // (The reduced path can overflow where the common one does not.)
+            if b.is_ok() {
+                proptest::prop_assert!(a.is_ok());
+                proptest::prop_assert_eq!(fast, reduced);
+            }
+        }
+    }
+
+    #[test]
+    fn mul_div_rem_agrees_below_and_above_128_bits() {
+        use crate::domain::ratio::mul_div_rem;
+        assert_eq!(mul_div_rem(10, 7, 3), Some((23, 1)));
+        assert_eq!(mul_div_rem(u128::MAX, 2, 4), Some((u128::MAX / 2, 2)));
+        assert_eq!(mul_div_rem(u128::MAX, 3, 3), Some((u128::MAX, 0)));
+        assert_eq!(mul_div_rem(u128::MAX, 3, 2), None);
+        assert_eq!(mul_div_rem(5, 5, 0), None);
     }
 
     #[test]
