@@ -51,11 +51,45 @@ pub enum Rounding {
     HalfEven,
 }
 
-pub(crate) fn gcd(mut a: u128, mut b: u128) -> u128 {
-    while b != 0 {
-        (a, b) = (b, a % b);
+/// The greatest common divisor (binary: shifts and subtractions, on 64 bits when both fit;
+/// gcd(0, b) = b).
+pub(crate) fn gcd(a: u128, b: u128) -> u128 {
+    if let (Ok(a), Ok(b)) = (u64::try_from(a), u64::try_from(b)) {
+        return u128::from(gcd64(a, b));
     }
-    a
+    if a == 0 || b == 0 {
+        return a | b;
+    }
+    let shift = (a | b).trailing_zeros();
+    let (mut a, mut b) = (a >> a.trailing_zeros(), b);
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a << shift;
+        }
+    }
+}
+
+fn gcd64(a: u64, b: u64) -> u64 {
+    if a == 0 || b == 0 {
+        return a | b;
+    }
+    let shift = (a | b).trailing_zeros();
+    let (mut a, mut b) = (a >> a.trailing_zeros(), b);
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a << shift;
+        }
+    }
 }
 
 /// gcd of two i128 as an i128; None only for gcd = 2^127 (both are i128::MIN or 0).
@@ -215,7 +249,12 @@ impl Ratio {
         let g2 = gcd_i128(other.num, self.den)?;
         let num = (self.num / g1).checked_mul(other.num / g2)?;
         let den = (self.den / g2).checked_mul(other.den / g1)?;
-        Ratio::new(num, den)
+        if num == 0 {
+            return Some(Ratio::ZERO);
+        }
+        // Both factors are reduced and what they share across is cancelled: the product is
+        // reduced, its denominator positive.
+        Some(Ratio { num, den })
     }
 
     /// None when dividing by zero or on overflow.
@@ -533,6 +572,36 @@ fn parse_decimal(text: &str) -> Result<Ratio, RateErrorKind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn euclid(mut a: u128, mut b: u128) -> u128 {
+        while b != 0 {
+            (a, b) = (b, a % b);
+        }
+        a
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn binary_gcd_is_euclids(a: u128, b: u128, small_a: u64, small_b: u64, k in 0u32..64) {
+            proptest::prop_assert_eq!(gcd(a, b), euclid(a, b));
+            let (sa, sb) = (u128::from(small_a), u128::from(small_b));
+            proptest::prop_assert_eq!(gcd(sa, sb), euclid(sa, sb));
+            proptest::prop_assert_eq!(gcd(sa << k, sb << k), euclid(sa << k, sb << k));
+            proptest::prop_assert_eq!(gcd(a, 0), a);
+            proptest::prop_assert_eq!(gcd(0, b), b);
+        }
+
+        #[test]
+        fn a_product_is_reduced(
+            a in -1_000_000_000_000i128..1_000_000_000_000,
+            b in 1i128..1_000_000_000_000,
+            c in -1_000_000_000_000i128..1_000_000_000_000,
+            d in 1i128..1_000_000_000_000,
+        ) {
+            let (x, y) = (Ratio::new(a, b).unwrap(), Ratio::new(c, d).unwrap());
+            proptest::prop_assert_eq!(x.checked_mul(y), Ratio::new(a * c, b * d));
+        }
+    }
 
     #[test]
     fn wide_multiplication_matches_u128_when_it_fits() {
