@@ -28,6 +28,8 @@ pub mod money;
 pub mod negotiation;
 /// The organisation tree and the rules its changes keep.
 pub mod org;
+/// Work over many people shared among the cores.
+pub mod parallel;
 /// Fiscal years, periods, working days.
 pub mod period;
 pub mod person_funnel;

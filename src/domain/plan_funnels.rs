@@ -102,85 +102,83 @@ pub fn person_plans(
     // Each person's opportunities and contracts, picked out once for everyone.
     let signed_by: std::collections::HashMap<NodeId, [Money; 12]> =
         snap.signed.iter().map(|(n, m)| (*n, *m)).collect();
-    snap.people()
-        .filter_map(|p| {
-            let committed =
-                table.node_value(&tree, p.id, None, Period::Year, Metric::ContractAmount)?;
-            let committed = Money::from_fen(committed);
-            let stretch = derivation::stretch(committed, buffer).unwrap_or(committed);
-            let target = match basis {
-                Basis::Stretch => stretch,
-                Basis::Committed => committed,
-            };
-            let signed: [Money; 12] = signed_by.get(&p.id).copied().unwrap_or([Money::ZERO; 12]);
-            let own_opportunities = stage_days.by_person.get(&p.id).map_or(&[][..], |v| v);
-            let contracted = signed
-                .iter()
-                .fold(Money::ZERO, |a, &m| a.checked_add(m).unwrap_or(a));
-            let open = person_funnel::open_deals_in(fy, own_opportunities.iter().copied());
-            let inputs =
-                person_funnel::plan_inputs_with(snap, stats, p.id, target, contracted, open)
-                    .ok()?;
-            let funnel = person_funnel::person_funnel(&inputs);
-            let own = stats.by_person.get(&Some(p.id));
-            // Like the stage durations, a cycle is measured over enough won deals or not at all.
-            let cycle = |s: &crate::domain::stats::DealStats| {
-                s.cycle_days_mean
-                    .filter(|_| s.cycles >= MIN_DURATION_SAMPLES)
-            };
-            let cycle_days = own
-                .and_then(cycle)
-                .or(cycle(&stats.company))
-                .unwrap_or(Ratio::from_integer(i128::from(DEFAULT_CYCLE_DAYS)));
-            let mut pipeline = [Ratio::ZERO; 12];
-            for d in &inputs.open {
-                let v = Ratio::from_integer(i128::from(d.value.fen()))
-                    .checked_mul(inputs.model.win_from(d.stage))
-                    .unwrap_or(Ratio::ZERO);
-                let m = usize::from(d.close_month.clamp(1, 12) - 1);
-                pipeline[m] = pipeline[m].checked_add(v).unwrap_or(pipeline[m]);
+    let people: Vec<&crate::domain::model::OrgNode> = snap.people().collect();
+    crate::domain::parallel::filter_map(&people, |p| {
+        let committed =
+            table.node_value(&tree, p.id, None, Period::Year, Metric::ContractAmount)?;
+        let committed = Money::from_fen(committed);
+        let stretch = derivation::stretch(committed, buffer).unwrap_or(committed);
+        let target = match basis {
+            Basis::Stretch => stretch,
+            Basis::Committed => committed,
+        };
+        let signed: [Money; 12] = signed_by.get(&p.id).copied().unwrap_or([Money::ZERO; 12]);
+        let own_opportunities = stage_days.by_person.get(&p.id).map_or(&[][..], |v| v);
+        let contracted = signed
+            .iter()
+            .fold(Money::ZERO, |a, &m| a.checked_add(m).unwrap_or(a));
+        let open = person_funnel::open_deals_in(fy, own_opportunities.iter().copied());
+        let inputs =
+            person_funnel::plan_inputs_with(snap, stats, p.id, target, contracted, open).ok()?;
+        let funnel = person_funnel::person_funnel(&inputs);
+        let own = stats.by_person.get(&Some(p.id));
+        // Like the stage durations, a cycle is measured over enough won deals or not at all.
+        let cycle = |s: &crate::domain::stats::DealStats| {
+            s.cycle_days_mean
+                .filter(|_| s.cycles >= MIN_DURATION_SAMPLES)
+        };
+        let cycle_days = own
+            .and_then(cycle)
+            .or(cycle(&stats.company))
+            .unwrap_or(Ratio::from_integer(i128::from(DEFAULT_CYCLE_DAYS)));
+        let mut pipeline = [Ratio::ZERO; 12];
+        for d in &inputs.open {
+            let v = Ratio::from_integer(i128::from(d.value.fen()))
+                .checked_mul(inputs.model.win_from(d.stage))
+                .unwrap_or(Ratio::ZERO);
+            let m = usize::from(d.close_month.clamp(1, 12) - 1);
+            pipeline[m] = pipeline[m].checked_add(v).unwrap_or(pipeline[m]);
+        }
+        let phasing_inputs = PhasingInputs {
+            target,
+            weights,
+            contracted: signed,
+            pipeline,
+            deal_size: inputs.deal_size,
+            model: inputs.model.clone(),
+            cycle_days,
+            stage_days: stage_days.of(p.id),
+            visits_per_opportunity: inputs.visits_per_opportunity,
+            bid_stage: inputs.bid_stage,
+            earliest_new_close,
+            working_days,
+            visits_per_week: inputs.visits_per_week,
+        };
+        let phasing = phasing::phase(&phasing_inputs);
+        let mut open_by_stage: Vec<(u8, i64)> = Vec::new();
+        for o in own_opportunities
+            .iter()
+            .filter(|o| o.status == DealStatus::Open)
+        {
+            match open_by_stage.iter_mut().find(|(s, _)| *s == o.stage) {
+                Some((_, c)) => *c += 1,
+                None => open_by_stage.push((o.stage, 1)),
             }
-            let phasing_inputs = PhasingInputs {
-                target,
-                weights,
-                contracted: signed,
-                pipeline,
-                deal_size: inputs.deal_size,
-                model: inputs.model.clone(),
-                cycle_days,
-                stage_days: stage_days.of(p.id),
-                visits_per_opportunity: inputs.visits_per_opportunity,
-                bid_stage: inputs.bid_stage,
-                earliest_new_close,
-                working_days,
-                visits_per_week: inputs.visits_per_week,
-            };
-            let phasing = phasing::phase(&phasing_inputs);
-            let mut open_by_stage: Vec<(u8, i64)> = Vec::new();
-            for o in own_opportunities
-                .iter()
-                .filter(|o| o.status == DealStatus::Open)
-            {
-                match open_by_stage.iter_mut().find(|(s, _)| *s == o.stage) {
-                    Some((_, c)) => *c += 1,
-                    None => open_by_stage.push((o.stage, 1)),
-                }
-            }
-            open_by_stage.sort_by_key(|(s, _)| *s);
-            Some(PersonPlan {
-                person: p.id,
-                name: p.name.clone(),
-                committed,
-                stretch,
-                inputs,
-                funnel,
-                cycle_days,
-                phasing_inputs,
-                phasing,
-                open_by_stage,
-            })
+        }
+        open_by_stage.sort_by_key(|(s, _)| *s);
+        Some(PersonPlan {
+            person: p.id,
+            name: p.name.clone(),
+            committed,
+            stretch,
+            inputs,
+            funnel,
+            cycle_days,
+            phasing_inputs,
+            phasing,
+            open_by_stage,
         })
-        .collect()
+    })
 }
 
 /// A stage's measured duration is used only over at least this many opportunities that went
