@@ -751,6 +751,17 @@ impl Store {
         plan_info(&self.conn)
     }
 
+    /// The plan year's actual lines added up by person, customer, product line, fiscal month and
+    /// kind, in one pass over the lines: the actual side of every plan-against-actual table (the
+    /// snapshot's `actual_cells`).
+    pub fn actual_cells(&self) -> Result<Vec<crate::domain::variance::ActualCell>> {
+        let tx = self.conn.unchecked_transaction()?;
+        let plan = plan_info(&tx)?;
+        let cells = actuals_summary(&tx, &plan.fiscal_year, &products(&tx)?)?.cells;
+        tx.finish()?;
+        Ok(cells)
+    }
+
     /// Everything the views show, in one consistent read.
     pub fn snapshot(&self) -> Result<PlanSnapshot> {
         // One read transaction, so the parts come from the same state of the file.
