@@ -173,6 +173,37 @@ impl Col {
 /// A striped table with a header row; rows are lists of cells in column order.
 pub fn table(ui: &mut Ui, id: &str, cols: &[Col], rows: &[Vec<Cell>]) {
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    table_builder(ui, id, cols, row_height).body(|mut body| {
+        for row in rows {
+            body.row(row_height, |mut r| {
+                for cell in row {
+                    r.col(|ui| cell.show(ui));
+                }
+            });
+        }
+    });
+}
+
+/// A [`table`] that lays out only the rows in view: for tables of hundreds or thousands of
+/// rows (one per person or customer).
+pub fn long_table(ui: &mut Ui, id: &str, cols: &[Col], rows: &[Vec<Cell>]) {
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    table_builder(ui, id, cols, row_height).body(|body| {
+        body.rows(row_height, rows.len(), |mut r| {
+            for cell in &rows[r.index()] {
+                r.col(|ui| cell.show(ui));
+            }
+        });
+    });
+}
+
+/// A table's columns and header row.
+fn table_builder<'a>(
+    ui: &'a mut Ui,
+    id: &str,
+    cols: &[Col],
+    row_height: f32,
+) -> egui_extras::Table<'a> {
     let mut builder = TableBuilder::new(ui)
         .id_salt(id)
         .striped(true)
@@ -188,28 +219,18 @@ pub fn table(ui: &mut Ui, id: &str, cols: &[Col], rows: &[Vec<Cell>]) {
         };
         builder = builder.column(column.clip(true).resizable(!last_text));
     }
-    builder
-        .header(row_height, |mut header| {
-            for col in cols {
-                header.col(|ui| {
-                    let text = RichText::new(&col.title).strong();
-                    if col.numeric {
-                        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-                            ui.label(text);
-                        });
-                    } else {
+    builder.header(row_height, |mut header| {
+        for col in cols {
+            header.col(|ui| {
+                let text = RichText::new(&col.title).strong();
+                if col.numeric {
+                    ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
                         ui.label(text);
-                    }
-                });
-            }
-        })
-        .body(|mut body| {
-            for row in rows {
-                body.row(row_height, |mut r| {
-                    for cell in row {
-                        r.col(|ui| cell.show(ui));
-                    }
-                });
-            }
-        });
+                    });
+                } else {
+                    ui.label(text);
+                }
+            });
+        }
+    })
 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart};
 
-use super::{Computed, State, long_table, window_label};
+use super::{Computed, State, window_label};
 use crate::domain::attribution::{Attribution, Method, PlanAttribution};
 use crate::domain::forecast::{Forecast, GroupForecast, PersonForecast};
 use crate::domain::model::NodeId;
@@ -15,6 +15,7 @@ use crate::domain::money::{AmountUnit, Money};
 use crate::domain::ratio::Ratio;
 use crate::ui::theme;
 use crate::ui::views::{Action, ViewCtx};
+use crate::ui::widgets::long_table;
 use crate::ui::widgets::{self, Cell, Col};
 
 fn rate(r: Option<Ratio>) -> String {

@@ -13,7 +13,7 @@ pub(crate) use plots::still as plots_still;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use egui::{Align, Layout, RichText, Ui};
+use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
 use crate::domain::attribution::{self, PlanAttribution};
@@ -28,7 +28,7 @@ use crate::i18n::Lang;
 use crate::store::reviews::ReviewChange;
 use crate::ui::theme;
 use crate::ui::views::{Action, ViewCtx};
-use crate::ui::widgets::{self, Cell, Col};
+use crate::ui::widgets;
 
 /// What the figures were computed for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -293,73 +293,6 @@ fn table_texts(ctx: &ViewCtx, c: &Computed, window: Window) -> Vec<RowText> {
             }
         })
         .collect()
-}
-
-/// A striped table like [`widgets::table`] that lays out only the rows on screen.
-pub(super) fn long_table(ui: &mut Ui, id: &str, cols: &[Col], rows: &[Vec<Cell>]) {
-    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-    let mut builder = TableBuilder::new(ui)
-        .id_salt(id)
-        .striped(true)
-        .vscroll(false)
-        .cell_layout(Layout::left_to_right(Align::Center));
-    for (i, col) in cols.iter().enumerate() {
-        // A last text column takes the rest of the width, so long text is not cut off.
-        let last_text = i + 1 == cols.len() && !col.numeric;
-        let column = match col.width {
-            _ if last_text => Column::remainder().at_least(col.width.unwrap_or(80.0)),
-            Some(w) => Column::initial(w).at_least(w * 0.6),
-            None => Column::auto().at_least(80.0),
-        };
-        builder = builder.column(column.clip(true).resizable(!last_text));
-    }
-    builder
-        .header(row_height, |mut header| {
-            for col in cols {
-                header.col(|ui| {
-                    let text = RichText::new(&col.title).strong();
-                    if col.numeric {
-                        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-                            ui.label(text);
-                        });
-                    } else {
-                        ui.label(text);
-                    }
-                });
-            }
-        })
-        .body(|body| {
-            body.rows(row_height, rows.len(), |mut r| {
-                for cell in &rows[r.index()] {
-                    r.col(|ui| show_cell(ui, cell));
-                }
-            });
-        });
-}
-
-/// A cell as [`widgets::table`] shows it.
-fn show_cell(ui: &mut Ui, cell: &Cell) {
-    let mut text = RichText::new(&cell.text);
-    if cell.strong {
-        text = text.strong();
-    }
-    if let Some(c) = cell.color {
-        text = text.color(c);
-    }
-    let layout = if cell.numeric {
-        Layout::right_to_left(Align::Center)
-    } else {
-        Layout::left_to_right(Align::Center)
-    };
-    ui.with_layout(layout, |ui| {
-        if cell.indent > 0 {
-            ui.add_space(cell.indent as f32 * 16.0);
-        }
-        let response = ui.add(egui::Label::new(text).truncate());
-        if let Some(h) = &cell.hover {
-            response.on_hover_text(h);
-        }
-    });
 }
 
 pub fn variance_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<Action>) {
