@@ -24,13 +24,12 @@ fn bench(c: &mut Criterion) {
         b.iter(|| plan_funnels::person_plans(&snap, &stats, Basis::Stretch, 1))
     });
 
-    let sims: Vec<_> = plans
-        .iter()
-        .filter_map(|p| {
-            plan_funnels::sim_inputs(&snap, p, confidence::DEFAULT_RUNS, confidence::DEFAULT_SEED)
-                .map(|i| (p.person, i))
-        })
-        .collect();
+    let sims = plan_funnels::all_sim_inputs(
+        &snap,
+        &plans,
+        confidence::DEFAULT_RUNS,
+        confidence::DEFAULT_SEED,
+    );
     assert_eq!(sims.len(), 2_000);
     let cancel = std::sync::atomic::AtomicBool::new(false);
     c.bench_function("confidence, 10,000 runs × 2,000 people", |b| {

@@ -191,3 +191,45 @@ fn an_opportunitys_stage_moves_are_found_by_binary_search() {
             .is_empty()
     );
 }
+
+#[test]
+fn every_persons_simulation_draws_from_their_own_won_deals_else_the_companys() {
+    use salesplan::domain::confidence::{DEFAULT_RUNS, DEFAULT_SEED};
+    use salesplan::domain::person_funnel::MIN_WON_FOR_DEAL_SIZE;
+    use salesplan::domain::plan_funnels::{self, Basis};
+    let dir = tempfile::tempdir().unwrap();
+    let s = write(dir.path(), "sims.salesplan");
+    let stats = salesplan::domain::stats::for_plan(&s);
+    let plans = plan_funnels::person_plans(&s, &stats, Basis::Stretch, 1);
+    assert_eq!(plans.len(), 12);
+    let won_stage = salesplan::domain::person_funnel::won_stage(&s);
+    let won = |person: Option<salesplan::domain::model::NodeId>| -> Vec<Money> {
+        s.opportunities
+            .iter()
+            .filter(|o| person.is_none_or(|p| o.person == Some(p)))
+            .filter(|o| salesplan::domain::battle::signed(o, won_stage))
+            .filter_map(|o| o.value)
+            .collect()
+    };
+    let all = plan_funnels::all_sim_inputs(&s, &plans, DEFAULT_RUNS, DEFAULT_SEED);
+    assert_eq!(all.len(), plans.iter().filter(|p| p.funnel.is_ok()).count());
+    for (person, inputs) in &all {
+        let own = won(Some(*person));
+        let expected = if own.len() as u64 >= MIN_WON_FOR_DEAL_SIZE {
+            own
+        } else {
+            won(None)
+        };
+        assert_eq!(inputs.history, expected, "{person:?}");
+        let plan = plans.iter().find(|p| p.person == *person).unwrap();
+        let one = plan_funnels::sim_inputs(&s, plan, DEFAULT_RUNS, DEFAULT_SEED).unwrap();
+        assert_eq!(
+            (one.history, one.leads),
+            (inputs.history.clone(), inputs.leads)
+        );
+    }
+    assert!(
+        all.iter().any(|(_, i)| !i.history.is_empty()),
+        "some spread"
+    );
+}

@@ -246,29 +246,71 @@ pub fn sim_inputs(
     runs: u32,
     seed: u64,
 ) -> Option<SimInputs> {
-    let funnel = plan.funnel.as_ref().ok()?;
-    // The spread of won deal values, the person's own else the company's, over enough deals
-    // to be a spread (the same minimum as the average deal size); else every deal is the
-    // average.
-    let won_stage = person_funnel::won_stage(snap);
-    let values = |person: Option<NodeId>| -> Vec<Money> {
-        let v: Vec<Money> = snap
-            .opportunities
-            .iter()
-            .filter(|o| person.is_none_or(|p| o.person == Some(p)))
-            .filter(|o| crate::domain::battle::signed(o, won_stage))
-            .filter_map(|o| o.value)
-            .collect();
-        if v.len() as u64 >= person_funnel::MIN_WON_FOR_DEAL_SIZE {
-            v
-        } else {
-            Vec::new()
+    let won = WonValues::new(snap);
+    sim_inputs_with(plan, won.of(plan.person), runs, seed)
+}
+
+/// [`sim_inputs`] for every plan (in their order, skipping those without a funnel), the won
+/// deal values picked out in one pass over the opportunities rather than one per person.
+pub fn all_sim_inputs(
+    snap: &PlanSnapshot,
+    plans: &[PersonPlan],
+    runs: u32,
+    seed: u64,
+) -> Vec<(NodeId, SimInputs)> {
+    let won = WonValues::new(snap);
+    plans
+        .iter()
+        .filter_map(|p| sim_inputs_with(p, won.of(p.person), runs, seed).map(|i| (p.person, i)))
+        .collect()
+}
+
+/// The values of the signed deals, by person and for the company, in the opportunities' order.
+struct WonValues {
+    by_person: std::collections::HashMap<NodeId, Vec<Money>>,
+    company: Vec<Money>,
+}
+
+impl WonValues {
+    fn new(snap: &PlanSnapshot) -> WonValues {
+        let won_stage = person_funnel::won_stage(snap);
+        let mut by_person: std::collections::HashMap<NodeId, Vec<Money>> =
+            std::collections::HashMap::new();
+        let mut company = Vec::new();
+        for o in &snap.opportunities {
+            if !crate::domain::battle::signed(o, won_stage) {
+                continue;
+            }
+            if let Some(v) = o.value {
+                company.push(v);
+                if let Some(p) = o.person {
+                    by_person.entry(p).or_default().push(v);
+                }
+            }
         }
-    };
-    let mut history = values(Some(plan.person));
-    if history.is_empty() {
-        history = values(None);
+        WonValues { by_person, company }
     }
+
+    /// The spread of won deal values a person's simulation draws from: their own, else the
+    /// company's, over enough deals to be a spread (the same minimum as the average deal size);
+    /// else none (every deal is the average).
+    fn of(&self, person: NodeId) -> Vec<Money> {
+        let enough = |v: &Vec<Money>| v.len() as u64 >= person_funnel::MIN_WON_FOR_DEAL_SIZE;
+        match self.by_person.get(&person).filter(|v| enough(v)) {
+            Some(own) => own.clone(),
+            None if enough(&self.company) => self.company.clone(),
+            None => Vec::new(),
+        }
+    }
+}
+
+fn sim_inputs_with(
+    plan: &PersonPlan,
+    history: Vec<Money>,
+    runs: u32,
+    seed: u64,
+) -> Option<SimInputs> {
+    let funnel = plan.funnel.as_ref().ok()?;
     Some(SimInputs {
         committed: plan.committed,
         contracted: plan.inputs.contracted,

@@ -314,18 +314,12 @@ pub fn funnel_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State) {
     }
     let key = ctx.generation.wrapping_mul(2) + u64::from(state.basis == Basis::Committed);
     let progress = state.job.update(ui, key, || {
-        plans
-            .iter()
-            .filter_map(|p| {
-                plan_funnels::sim_inputs(
-                    snap,
-                    p,
-                    confidence::DEFAULT_RUNS,
-                    confidence::DEFAULT_SEED,
-                )
-                .map(|i| (p.person, i))
-            })
-            .collect()
+        plan_funnels::all_sim_inputs(
+            snap,
+            &plans,
+            confidence::DEFAULT_RUNS,
+            confidence::DEFAULT_SEED,
+        )
     });
     let ready = progress.is_none();
 
