@@ -254,6 +254,40 @@ mod tests {
         let l = line(wan(10), wan(15), t);
         assert_eq!((l.variance, l.variance_pct), (wan(5), Ratio::new(1, 2)));
     }
+
+    #[test]
+    fn expenses_add_up_by_month_for_the_people_asked() {
+        let (a, b, c) = (NodeId(1), NodeId(2), NodeId(3));
+        let cell = |node, month, fen| BudgetCell {
+            node,
+            item: 1,
+            month,
+            amount: Money::from_fen(fen),
+        };
+        let spent = |node, month, fen| ExpenseActual {
+            id: 0,
+            node,
+            item: 1,
+            month,
+            amount: Money::from_fen(fen),
+            note: String::new(),
+        };
+        let budget = [
+            cell(a, 1, 100),
+            cell(b, 1, 250),
+            cell(c, 1, 7),
+            cell(a, 12, 9),
+            cell(b, 13, 5),
+            cell(a, 0, 3),
+        ];
+        let actuals = [spent(a, 1, 90), spent(c, 2, 11), spent(b, 12, 40)];
+        let people = [a, b].into_iter().collect();
+        let mut expected = [(Money::ZERO, Money::ZERO); 12];
+        // c's lines are left out; months outside 1–12 too.
+        expected[0] = (Money::from_fen(350), Money::from_fen(90));
+        expected[11] = (Money::from_fen(9), Money::from_fen(40));
+        assert_eq!(by_month(&budget, &actuals, &people), expected);
+    }
 }
 
 /// Everything of the expense budget in a plan.
@@ -283,7 +317,7 @@ impl Default for ExpensesData {
 pub fn by_month(
     budget: &[BudgetCell],
     actuals: &[ExpenseActual],
-    nodes: &[NodeId],
+    nodes: &std::collections::HashSet<NodeId>,
 ) -> [(Money, Money); 12] {
     let mut out = [(Money::ZERO, Money::ZERO); 12];
     for b in budget.iter().filter(|b| nodes.contains(&b.node)) {

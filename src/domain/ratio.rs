@@ -51,44 +51,34 @@ pub enum Rounding {
     HalfEven,
 }
 
-/// The greatest common divisor (binary: shifts and subtractions, on 64 bits when both fit;
-/// gcd(0, b) = b).
-pub(crate) fn gcd(a: u128, b: u128) -> u128 {
-    if let (Ok(a), Ok(b)) = (u64::try_from(a), u64::try_from(b)) {
-        return u128::from(gcd64(a, b));
-    }
-    if a == 0 || b == 0 {
-        return a | b;
-    }
-    let shift = (a | b).trailing_zeros();
-    let (mut a, mut b) = (a >> a.trailing_zeros(), b);
-    loop {
-        b >>= b.trailing_zeros();
-        if a > b {
-            std::mem::swap(&mut a, &mut b);
+/// Binary gcd of two unsigned integers of one type: shifts and subtractions, no division.
+macro_rules! binary_gcd {
+    ($a:expr, $b:expr) => {{
+        let (a, b) = ($a, $b);
+        if a == 0 || b == 0 {
+            a | b
+        } else {
+            let shift = (a | b).trailing_zeros();
+            let (mut a, mut b) = (a >> a.trailing_zeros(), b);
+            loop {
+                b >>= b.trailing_zeros();
+                if a > b {
+                    std::mem::swap(&mut a, &mut b);
+                }
+                b -= a;
+                if b == 0 {
+                    break a << shift;
+                }
+            }
         }
-        b -= a;
-        if b == 0 {
-            return a << shift;
-        }
-    }
+    }};
 }
 
-fn gcd64(a: u64, b: u64) -> u64 {
-    if a == 0 || b == 0 {
-        return a | b;
-    }
-    let shift = (a | b).trailing_zeros();
-    let (mut a, mut b) = (a >> a.trailing_zeros(), b);
-    loop {
-        b >>= b.trailing_zeros();
-        if a > b {
-            std::mem::swap(&mut a, &mut b);
-        }
-        b -= a;
-        if b == 0 {
-            return a << shift;
-        }
+/// The greatest common divisor (on 64 bits when both fit, much the faster; gcd(0, b) = b).
+pub(crate) fn gcd(a: u128, b: u128) -> u128 {
+    match (u64::try_from(a), u64::try_from(b)) {
+        (Ok(a), Ok(b)) => u128::from(binary_gcd!(a, b)),
+        _ => binary_gcd!(a, b),
     }
 }
 

@@ -6,7 +6,6 @@ use std::collections::HashSet;
 use egui::Ui;
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 
-use crate::domain::expenses::{BudgetCell, ExpenseActual};
 use crate::domain::history;
 use crate::domain::model::NodeId;
 use crate::domain::money::{AmountUnit, Money};
@@ -192,27 +191,6 @@ pub fn history_ui(ui: &mut Ui, ctx: &ViewCtx, t: &Texts, cumulative: &mut bool) 
         });
 }
 
-/// Budget and actual of `people` by fiscal month, over every item: as
-/// [`crate::domain::expenses::by_month`] adds them up, with the people looked up in a set.
-fn by_month(
-    budget: &[BudgetCell],
-    actuals: &[ExpenseActual],
-    people: &HashSet<NodeId>,
-) -> [(Money, Money); 12] {
-    let mut out = [(Money::ZERO, Money::ZERO); 12];
-    for b in budget.iter().filter(|b| people.contains(&b.node)) {
-        if let Some(m) = out.get_mut(usize::from(b.month).wrapping_sub(1)) {
-            m.0 += b.amount;
-        }
-    }
-    for a in actuals.iter().filter(|a| people.contains(&a.node)) {
-        if let Some(m) = out.get_mut(usize::from(a.month).wrapping_sub(1)) {
-            m.1 += a.amount;
-        }
-    }
-    out
-}
-
 /// The expense table's budget, actual and variance rows, for everyone.
 fn expense_rows(ctx: &ViewCtx, dark: bool) -> Option<Vec<Vec<Cell>>> {
     let e = &ctx.snap.expenses;
@@ -220,7 +198,7 @@ fn expense_rows(ctx: &ViewCtx, dark: bool) -> Option<Vec<Vec<Cell>>> {
         return None;
     }
     let people: HashSet<NodeId> = ctx.snap.people().map(|p| p.id).collect();
-    let months = by_month(&e.budget, &e.actuals, &people);
+    let months = crate::domain::expenses::by_month(&e.budget, &e.actuals, &people);
     let sum = |f: fn(&(Money, Money)) -> i64| months.iter().map(f).sum::<i64>();
     let mut budget = vec![Cell::text(ctx.with_unit("expenses.budget"))];
     let mut actual = vec![Cell::text(ctx.with_unit("expenses.actual"))];
@@ -253,42 +231,4 @@ pub fn expenses_by_month(ui: &mut Ui, ctx: &ViewCtx, t: &Texts) {
     cols.push(Col::num(ctx.tr("col.year")).width(80.0));
     widgets::table(ui, "expense_variance", &cols, rows);
     ui.add_space(theme::SECTION_GAP);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn expenses_add_up_as_the_domain_adds_them() {
-        let (a, b, c) = (NodeId(1), NodeId(2), NodeId(3));
-        let cell = |node, month, fen| BudgetCell {
-            node,
-            item: 1,
-            month,
-            amount: Money::from_fen(fen),
-        };
-        let spent = |node, month, fen| ExpenseActual {
-            id: 0,
-            node,
-            item: 1,
-            month,
-            amount: Money::from_fen(fen),
-            note: String::new(),
-        };
-        let budget = [
-            cell(a, 1, 100),
-            cell(b, 1, 250),
-            cell(c, 1, 7),
-            cell(a, 12, 9),
-            cell(b, 13, 5),
-            cell(a, 0, 3),
-        ];
-        let actuals = [spent(a, 1, 90), spent(c, 2, 11), spent(b, 12, 40)];
-        let people = [a, b];
-        assert_eq!(
-            by_month(&budget, &actuals, &people.iter().copied().collect()),
-            crate::domain::expenses::by_month(&budget, &actuals, &people)
-        );
-    }
 }
