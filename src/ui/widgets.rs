@@ -170,8 +170,16 @@ impl Col {
     }
 }
 
+/// Above this many rows a [`table`] lays out only the rows in view (a row per person or
+/// contract of a large organisation: laying them all out every frame costs milliseconds and
+/// memory for every text).
+const LONG_TABLE_ROWS: usize = 100;
+
 /// A striped table with a header row; rows are lists of cells in column order.
 pub fn table(ui: &mut Ui, id: &str, cols: &[Col], rows: &[Vec<Cell>]) {
+    if rows.len() > LONG_TABLE_ROWS {
+        return long_table(ui, id, cols, rows);
+    }
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     table_builder(ui, id, cols, row_height).body(|mut body| {
         for row in rows {

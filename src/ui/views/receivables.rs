@@ -14,7 +14,7 @@ use crate::ui::theme;
 use crate::ui::views::accounts::{
     credit_flag, customer_name, error_line, field, parse_amount, person_picker, today,
 };
-use crate::ui::views::{Action, ViewCtx};
+use crate::ui::views::{Action, Memo, ViewCtx};
 use crate::ui::widgets::{self, Cell, Col};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -49,7 +49,16 @@ pub struct State {
     /// Typed credit terms (prepayment, days, limit) per rating, with the generation read.
     terms: Option<(u64, Vec<TermsText>)>,
     error: Option<String>,
+    /// The contracts table's rows, for a generation, day and display language and unit.
+    contract_rows: Memo<ContractRowsKey, Vec<Vec<Cell>>>,
 }
+
+type ContractRowsKey = (
+    u64,
+    jiff::civil::Date,
+    crate::i18n::Lang,
+    crate::domain::money::AmountUnit,
+);
 
 fn tier_color(t: Tier, dark: bool) -> egui::Color32 {
     match t {
@@ -267,40 +276,8 @@ fn contracts_ui(
     let r = &snap.receivables;
     ui.add_space(theme::SECTION_GAP);
     widgets::subheading(ui, &ctx.tr("receivables.contracts"));
-    let states = receivables::states(&r.installments, &r.receipts, day);
-    let rows: Vec<Vec<Cell>> = r
-        .contracts
-        .iter()
-        .map(|c| {
-            let mine: Vec<_> = states
-                .iter()
-                .filter(|s| s.installment.contract == c.id)
-                .collect();
-            let paid: Money = mine.iter().map(|s| s.paid).sum();
-            let left: Money = mine.iter().map(|s| s.outstanding).sum();
-            let schedule = mine
-                .iter()
-                .map(|s| {
-                    format!(
-                        "{} {} {}",
-                        s.installment.label,
-                        s.installment.due,
-                        ctx.money_with_unit(s.installment.amount.fen())
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("\n");
-            vec![
-                Cell::text(&c.number).explain(schedule),
-                Cell::text(customer_name(ctx, c.customer)),
-                Cell::text(c.person.map(|p| ctx.node_name(p)).unwrap_or_default()),
-                Cell::text(c.signed.to_string()),
-                Cell::num(ctx.money(c.amount.fen())),
-                Cell::num(ctx.money(paid.fen())),
-                Cell::num(ctx.money(left.fen())),
-            ]
-        })
-        .collect();
+    let key = (ctx.generation, day, ctx.lang(), ctx.unit());
+    let rows = state.contract_rows.get(key, |_| contract_rows(ctx, day));
     widgets::table(
         ui,
         "contracts",
@@ -455,6 +432,50 @@ fn contracts_ui(
     if close {
         state.contract = None;
     }
+}
+
+/// Each contract's row: number (hover: its schedule), customer, person, signed, amount, paid
+/// and outstanding on `day`, the installments grouped by contract once.
+fn contract_rows(ctx: &ViewCtx, day: jiff::civil::Date) -> Vec<Vec<Cell>> {
+    let r = &ctx.snap.receivables;
+    let states = receivables::states(&r.installments, &r.receipts, day);
+    let mut by_contract: std::collections::HashMap<i64, Vec<&receivables::InstallmentState>> =
+        std::collections::HashMap::new();
+    for s in &states {
+        by_contract
+            .entry(s.installment.contract)
+            .or_default()
+            .push(s);
+    }
+    r.contracts
+        .iter()
+        .map(|c| {
+            let mine = by_contract.get(&c.id).map(Vec::as_slice).unwrap_or(&[]);
+            let paid: Money = mine.iter().map(|s| s.paid).sum();
+            let left: Money = mine.iter().map(|s| s.outstanding).sum();
+            let schedule = mine
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{} {} {}",
+                        s.installment.label,
+                        s.installment.due,
+                        ctx.money_with_unit(s.installment.amount.fen())
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            vec![
+                Cell::text(&c.number).explain(schedule),
+                Cell::text(customer_name(ctx, c.customer)),
+                Cell::text(c.person.map(|p| ctx.node_name(p)).unwrap_or_default()),
+                Cell::text(c.signed.to_string()),
+                Cell::num(ctx.money(c.amount.fen())),
+                Cell::num(ctx.money(paid.fen())),
+                Cell::num(ctx.money(left.fen())),
+            ]
+        })
+        .collect()
 }
 
 fn receipts_ui(
