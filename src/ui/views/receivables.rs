@@ -60,6 +60,9 @@ type ContractRowsKey = (
     crate::domain::money::AmountUnit,
 );
 
+/// The most the day's actions take of the window's height before they scroll.
+const ACTIONS_HEIGHT: f32 = 360.0;
+
 fn tier_color(t: Tier, dark: bool) -> egui::Color32 {
     match t {
         Tier::Remind | Tier::Call => theme::accent(dark),
@@ -141,51 +144,65 @@ pub fn receivables_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &m
     if list.is_empty() {
         ui.label(RichText::new(ctx.tr("receivables.nothing")).weak());
     }
-    // One entry per installment: the facts on one line, what to do (wrapped) under them.
-    for a in &list {
-        let (when, what) = a.tier.keys();
-        egui::Frame::new()
-            .inner_margin(egui::Margin::symmetric(6, 3))
-            .show(ui, |ui| {
-                ui.horizontal(|ui| {
-                    ui.label(
-                        RichText::new(ctx.tr(when))
-                            .color(tier_color(a.tier, dark))
-                            .strong(),
-                    );
-                    ui.label(if a.days < 0 {
-                        ctx.trf("receivables.due_in", &[("n", (-a.days).to_string())])
-                    } else if a.days == 0 {
-                        ctx.tr("receivables.due_today").into_owned()
-                    } else {
-                        ctx.trf("receivables.overdue_by", &[("n", a.days.to_string())])
-                    });
-                    ui.label(RichText::new(customer_name(ctx, a.customer)).strong());
-                    ui.label(format!("{} · {}", a.contract_number, a.installment.label));
-                    ui.label(RichText::new(ctx.money_with_unit(a.outstanding.fen())).monospace());
-                    ui.label(a.person.map(|p| ctx.node_name(p)).unwrap_or_default());
-                    if a.days >= 1 {
-                        let b = ui.small_button(ctx.tr("receivables.letter"));
-                        let label = format!(
-                            "{} {} {}",
-                            ctx.tr("receivables.letter"),
-                            a.contract_number,
-                            a.installment.label
-                        );
-                        b.widget_info(|| {
-                            egui::WidgetInfo::labeled(egui::Role::Button, true, &label)
-                        });
-                        if b.clicked() {
-                            actions.push(Action::WriteDemandLetter {
-                                installment: a.installment.id,
-                                day,
+    // One entry per installment: the facts on one line, what to do under them (cut to the
+    // width; hover for all of it). A large organisation has thousands: they scroll, and only
+    // those in view are drawn.
+    let entry_height = 2.0 * ui.text_style_height(&egui::TextStyle::Body) + 12.0;
+    egui::ScrollArea::vertical()
+        .id_salt("todays_actions")
+        .max_height(ACTIONS_HEIGHT)
+        .auto_shrink([false, true])
+        .show_rows(ui, entry_height, list.len(), |ui, range| {
+            for a in &list[range] {
+                let (when, what) = a.tier.keys();
+                egui::Frame::new()
+                    .inner_margin(egui::Margin::symmetric(6, 3))
+                    .show(ui, |ui| {
+                        ui.set_min_height(entry_height - 10.0);
+                        ui.horizontal(|ui| {
+                            ui.label(
+                                RichText::new(ctx.tr(when))
+                                    .color(tier_color(a.tier, dark))
+                                    .strong(),
+                            );
+                            ui.label(if a.days < 0 {
+                                ctx.trf("receivables.due_in", &[("n", (-a.days).to_string())])
+                            } else if a.days == 0 {
+                                ctx.tr("receivables.due_today").into_owned()
+                            } else {
+                                ctx.trf("receivables.overdue_by", &[("n", a.days.to_string())])
                             });
-                        }
-                    }
-                });
-                ui.add(egui::Label::new(RichText::new(ctx.tr(what)).weak()).wrap());
-            });
-    }
+                            ui.label(RichText::new(customer_name(ctx, a.customer)).strong());
+                            ui.label(format!("{} · {}", a.contract_number, a.installment.label));
+                            ui.label(
+                                RichText::new(ctx.money_with_unit(a.outstanding.fen())).monospace(),
+                            );
+                            ui.label(a.person.map(|p| ctx.node_name(p)).unwrap_or_default());
+                            if a.days >= 1 {
+                                let b = ui.small_button(ctx.tr("receivables.letter"));
+                                let label = format!(
+                                    "{} {} {}",
+                                    ctx.tr("receivables.letter"),
+                                    a.contract_number,
+                                    a.installment.label
+                                );
+                                b.widget_info(|| {
+                                    egui::WidgetInfo::labeled(egui::Role::Button, true, &label)
+                                });
+                                if b.clicked() {
+                                    actions.push(Action::WriteDemandLetter {
+                                        installment: a.installment.id,
+                                        day,
+                                    });
+                                }
+                            }
+                        });
+                        let advice = ctx.tr(what);
+                        ui.add(egui::Label::new(RichText::new(advice.as_ref()).weak()).truncate())
+                            .on_hover_text(advice.as_ref());
+                    });
+            }
+        });
 
     // Aging.
     ui.add_space(theme::SECTION_GAP);
