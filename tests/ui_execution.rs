@@ -4,15 +4,10 @@
 
 mod common;
 
-use common::{app, choose, demo, type_into, wait_for};
+use common::{app, choose, demo, import_q1_actuals, shows, type_into};
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::Queryable;
-
-/// Some widget shows exactly this text (a figure can be in a card and in a table).
-fn shows(h: &egui_kittest::Harness<'_, salesplan::ui::SalesPlanApp>, text: &str) -> bool {
-    h.query_all_by_label(text).next().is_some()
-}
 
 /// Scrolls to the widget with this label (the view is long) and clicks it.
 fn press(h: &mut egui_kittest::Harness<'_, salesplan::ui::SalesPlanApp>, label: &str) {
@@ -20,10 +15,6 @@ fn press(h: &mut egui_kittest::Harness<'_, salesplan::ui::SalesPlanApp>, label: 
     h.run();
     h.get_by_label(label).click();
     h.run();
-}
-
-fn fixture(name: &str) -> String {
-    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 #[test]
@@ -37,20 +28,7 @@ fn actuals_are_imported_the_variance_flags_the_risk_and_a_review_records_an_acti
     h.get_all_by_label("差异分析").next().unwrap().click();
     h.run();
     assert!(h.query_by_label_contains("尚无记录").is_some());
-    h.get_by_label("导入实际数据…").click();
-    h.run();
-    type_into(&mut h, "文件", &fixture("actuals_2026q1.csv"));
-    h.get_by_label("读取").click();
-    wait_for(&mut h, "the check", |h| {
-        h.query_by_label_contains("共 18 行：18 行有效，0 行有问题")
-            .is_some()
-    });
-    h.get_by_label("导入").click();
-    wait_for(&mut h, "the import", |h| {
-        h.query_by_label_contains("导入完成").is_some()
-    });
-    h.get_by_label("确定").click();
-    h.run();
+    import_q1_actuals(&mut h);
     // The overview now projects the year's landing.
     h.get_all_by_label("概览").next().unwrap().click();
     h.run();

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{app, choose, demo, type_into, wait_for};
+use common::{app, choose, demo, import_q1_actuals, shows, type_into};
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
@@ -12,20 +12,11 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use salesplan::domain::money::{AmountUnit, Money};
 use salesplan::ui::SalesPlanApp;
 
-/// Some widget shows exactly this text.
-fn shows(h: &Harness<'_, SalesPlanApp>, text: &str) -> bool {
-    h.query_all_by_label(text).next().is_some()
-}
-
 /// The labels of the heat map's cells of this person and month (each names its figures).
 fn heat_cell(h: &Harness<'_, SalesPlanApp>, person_month: &str) -> Vec<String> {
     h.query_all_by_label_contains(&format!("{person_month}\n"))
         .filter_map(|n| n.accesskit_node().label())
         .collect()
-}
-
-fn fixture(name: &str) -> String {
-    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Brings the heat map on screen (only the rows on screen are laid out).
@@ -77,20 +68,7 @@ fn the_variance_view_shows_new_figures_after_every_change() {
 
     // The first quarter's actuals, imported: the same view (the same metric, scope, months
     // and window) shows them.
-    h.get_by_label("导入实际数据…").click();
-    h.run();
-    type_into(&mut h, "文件", &fixture("actuals_2026q1.csv"));
-    h.get_by_label("读取").click();
-    wait_for(&mut h, "the check", |h| {
-        h.query_by_label_contains("共 18 行：18 行有效，0 行有问题")
-            .is_some()
-    });
-    h.get_by_label("导入").click();
-    wait_for(&mut h, "the import", |h| {
-        h.query_by_label_contains("导入完成").is_some()
-    });
-    h.get_by_label("确定").click();
-    h.run();
+    import_q1_actuals(&mut h);
     assert_eq!(h.state().view, salesplan::ui::views::View::Variance);
     to_top(&mut h);
     assert!(shows(&h, "700.00"));

@@ -127,3 +127,32 @@ pub fn type_password(h: &mut Harness<'_, SalesPlanApp>, label: &str, text: &str)
         .type_text(text);
     h.run();
 }
+
+/// Some widget shows exactly this text (a figure can be in a card and in a table).
+pub fn shows(h: &Harness<'_, SalesPlanApp>, text: &str) -> bool {
+    h.query_all_by_label(text).next().is_some()
+}
+
+/// A file in tests/fixtures.
+pub fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// From the Variance view's "导入实际数据…" button: the demo's first-quarter actuals
+/// (tests/fixtures/actuals_2026q1.csv, 18 good lines) read, imported and the dialog closed.
+pub fn import_q1_actuals(h: &mut Harness<'_, SalesPlanApp>) {
+    h.get_by_label("导入实际数据…").click();
+    h.run();
+    type_into(h, "文件", &fixture("actuals_2026q1.csv"));
+    h.get_by_label("读取").click();
+    wait_for(h, "the check", |h| {
+        h.query_by_label_contains("共 18 行：18 行有效，0 行有问题")
+            .is_some()
+    });
+    h.get_by_label("导入").click();
+    wait_for(h, "the import", |h| {
+        h.query_by_label_contains("导入完成").is_some()
+    });
+    h.get_by_label("确定").click();
+    h.run();
+}
