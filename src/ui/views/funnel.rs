@@ -18,7 +18,7 @@ use crate::domain::plan_funnels::{self, Basis, PersonPlan, WeightsSource};
 use crate::domain::stats::DealStats;
 use crate::i18n::Localized;
 use crate::ui::theme;
-use crate::ui::views::ViewCtx;
+use crate::ui::views::{Memo, ViewCtx};
 use crate::ui::widgets::{self, Cell, Col};
 
 #[derive(Default)]
@@ -30,7 +30,7 @@ pub struct State {
     pub rephase: bool,
     job: ConfidenceJob,
     /// The people's plans, computed once per document generation and basis.
-    plans: Option<(u64, Basis, std::sync::Arc<Vec<PersonPlan>>)>,
+    plans: Memo<(u64, Basis), Vec<PersonPlan>>,
 }
 
 /// A batch of simulations running on a worker thread.
@@ -296,18 +296,11 @@ pub fn funnel_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State) {
     );
     ui.add_space(theme::SECTION_GAP / 2.0);
 
-    let plans = match &state.plans {
-        Some((generation, basis, plans))
-            if *generation == ctx.generation && *basis == state.basis =>
-        {
-            plans.clone()
-        }
-        _ => {
-            let plans = Arc::new(plan_funnels::person_plans(snap, ctx.stats, state.basis, 1));
-            state.plans = Some((ctx.generation, state.basis, plans.clone()));
-            plans
-        }
-    };
+    let plans = state
+        .plans
+        .get((ctx.generation, state.basis), |(_, basis)| {
+            plan_funnels::person_plans(snap, ctx.stats, *basis, 1)
+        });
     if plans.is_empty() {
         widgets::note(ui, &ctx.tr("funnel.no_people_targets"));
         return;

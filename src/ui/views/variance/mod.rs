@@ -11,7 +11,6 @@ mod plots;
 pub(crate) use plots::still as plots_still;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
@@ -27,7 +26,7 @@ use crate::domain::variance::{
 use crate::i18n::Lang;
 use crate::store::reviews::ReviewChange;
 use crate::ui::theme;
-use crate::ui::views::{Action, ViewCtx};
+use crate::ui::views::{Action, Memo, ViewCtx};
 use crate::ui::widgets;
 
 /// What the figures were computed for.
@@ -117,11 +116,11 @@ pub struct State {
     revision_by: String,
     bands: Option<(u64, [String; 3])>,
     error: Option<String>,
-    cache: Option<(Key, Arc<Computed>)>,
+    cache: Memo<Key, Computed>,
     /// The tables' rows formatted from `cache`.
-    texts: Option<((Key, Display), Arc<Texts>)>,
+    texts: Memo<(Key, Display), Texts>,
     /// The expenses by month and the past years, formatted once per generation.
-    past: Option<((u64, Display), Arc<history::Texts>)>,
+    past: Memo<(u64, Display), history::Texts>,
 }
 
 fn status_color(status: Status, dark: bool) -> egui::Color32 {
@@ -324,33 +323,16 @@ pub fn variance_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
         through,
         window,
     };
-    let computed = match &state.cache {
-        Some((k, c)) if *k == key => c.clone(),
-        _ => {
-            let c = Arc::new(compute(ctx, key));
-            state.cache = Some((key, c.clone()));
-            c
-        }
-    };
+    let computed = state.cache.get(key, |key| compute(ctx, *key));
     let c = &*computed;
     let display = Display::of(ui, ctx);
-    let shown = match &state.texts {
-        Some((k, t)) if *k == (key, display) => t.clone(),
-        _ => {
-            let t = Arc::new(texts(ctx, c, key, display));
-            state.texts = Some(((key, display), t.clone()));
-            t
-        }
-    };
+    let shown = state
+        .texts
+        .get((key, display), |_| texts(ctx, c, key, display));
     let t = &*shown;
-    let past = match &state.past {
-        Some((k, p)) if *k == (ctx.generation, display) => p.clone(),
-        _ => {
-            let p = Arc::new(history::texts(ctx, display.dark));
-            state.past = Some(((ctx.generation, display), p.clone()));
-            p
-        }
-    };
+    let past = state.past.get((ctx.generation, display), |_| {
+        history::texts(ctx, display.dark)
+    });
     let bands = ctx.snap.reviews.bands;
     ui.label(
         RichText::new(ctx.trf(
