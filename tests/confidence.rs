@@ -139,3 +139,54 @@ fn many_people_at_once_give_what_one_by_one_gives_in_order() {
     // Cancelled before it starts: nothing.
     assert!(simulate_all(&sims, &AtomicBool::new(true), &|_| {}).is_none());
 }
+
+/// The lead count for 80% is the fewest leads whose own simulation reaches 80% (each run draws
+/// the same leads however many are simulated, so one pass finds it).
+fn assert_fewest_reaching_80(i: &SimInputs) -> i64 {
+    let needed = simulate(i).leads_for_80.expect("reachable");
+    let at = |leads: i64| simulate(&SimInputs { leads, ..i.clone() }).chance;
+    let eighty = Ratio::percent(80);
+    assert!(at(needed) >= eighty, "{needed} leads: {:?}", at(needed));
+    if needed > 0 {
+        assert!(
+            at(needed - 1) < eighty,
+            "{} leads reach 80% too",
+            needed - 1
+        );
+    }
+    needed
+}
+
+#[test]
+fn the_leads_for_80_percent_are_the_fewest_that_reach_it() {
+    assert_fewest_reaching_80(&article());
+    // Far more leads than planned: found in rounds beyond the planned count.
+    let far = SimInputs {
+        committed: wan(100),
+        leads: 10,
+        model: FunnelModel::single(6, Ratio::percent(1), Source::Plan).unwrap(),
+        deal_size: wan(1),
+        history: vec![
+            wan(1),
+            Money::from_fen(WAN / 2),
+            Money::from_fen(WAN * 3 / 2),
+        ],
+        runs: 1_000,
+        ..article()
+    };
+    let needed = assert_fewest_reaching_80(&far);
+    // About 100 wins at 1%: roughly 10,000 leads.
+    assert!((9_000..=12_000).contains(&needed), "{needed}");
+}
+
+#[test]
+fn beyond_a_million_leads_there_is_no_lead_count() {
+    let hopeless = SimInputs {
+        // A million wins of 100万 at 10%: ten million leads.
+        committed: wan(100_000_000),
+        leads: 10,
+        runs: 10,
+        ..article()
+    };
+    assert_eq!(simulate(&hopeless).leads_for_80, None);
+}
