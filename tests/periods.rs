@@ -152,6 +152,16 @@ fn every_day_of_a_fiscal_year_lies_in_the_month_that_fiscal_month_of_reports() {
     }
 }
 
+#[test]
+fn days_outside_the_fiscal_year_have_no_fiscal_month() {
+    for start_month in 1..=12 {
+        let fy = fy(2027, start_month);
+        for day in dates(date(2026, 1, 1), date(2029, 12, 31)) {
+            assert_eq!(fy.fiscal_month_of(day).is_some(), fy.contains(day), "{day}");
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Weeks
 // ---------------------------------------------------------------------------------------------

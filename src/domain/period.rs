@@ -389,11 +389,12 @@ impl FiscalYear {
 
     /// The fiscal month (1..=12) containing `d`, or `None` if `d` is outside the fiscal year.
     pub fn fiscal_month_of(&self, d: Date) -> Option<u8> {
-        if !self.contains(d) {
-            return None;
-        }
-        let month = d.month() as u8;
-        Some((month + 12 - self.start_month) % 12 + 1)
+        // Months counted from year 0: the year spans the 12 from its first (the same as
+        // `contains`, without building the first and last dates; this runs for every fact).
+        let ordinal = |year: i32, month: u8| i64::from(year) * 12 + i64::from(month) - 1;
+        let offset =
+            ordinal(i32::from(d.year()), d.month() as u8) - ordinal(self.year, self.start_month);
+        u8::try_from(offset).ok().filter(|&m| m < 12).map(|m| m + 1)
     }
 
     pub fn month_first_day(&self, fiscal_month: u8) -> Result<Date, PeriodError> {

@@ -438,13 +438,14 @@ pub fn open_deals_in<'a>(
     opportunities: impl Iterator<Item = &'a crate::domain::model::Opportunity>,
 ) -> Vec<OpenDeal> {
     use crate::domain::model::DealStatus;
+    let start = fy.start_date();
     opportunities
         .filter(|o| o.status == DealStatus::Open)
         .filter_map(|o| {
             let value = o.value.filter(|v| v.fen() > 0)?;
             let close_month = match o.close_date {
                 None => 1,
-                Some(d) if d < fy.start_date() => 1,
+                Some(d) if d < start => 1,
                 Some(d) => fy.fiscal_month_of(d)?,
             };
             Some(OpenDeal {

@@ -13,7 +13,7 @@ use crate::domain::funnel::FunnelInputError;
 use crate::domain::money::Money;
 use crate::domain::person_funnel::FunnelModel;
 use crate::domain::ratio::{Ratio, ceil_div};
-use crate::domain::split::split_by_weights;
+use crate::domain::split::{split_by_weights, split_by_whole_weights};
 
 /// The sales cycle assumed when there is no history: about three months from lead to contract.
 pub const DEFAULT_CYCLE_DAYS: i64 = 90;
@@ -154,14 +154,7 @@ fn spread(count: i64, weights: &[i64; 12]) -> Result<[i64; 12], FunnelInputError
     if count == 0 || weights.iter().all(|&w| w == 0) {
         return Ok([0; 12]);
     }
-    let w: Vec<Ratio> = weights
-        .iter()
-        .map(|&x| Ratio::from_integer(i128::from(x)))
-        .collect();
-    let parts = split_by_weights(count, &w).map_err(|_| FunnelInputError::TooLarge)?;
-    let mut out = [0i64; 12];
-    out.copy_from_slice(&parts);
-    Ok(out)
+    split_by_whole_weights(count, weights).map_err(|_| FunnelInputError::TooLarge)
 }
 
 pub fn phase(i: &PhasingInputs) -> Result<Phasing, FunnelInputError> {

@@ -92,7 +92,7 @@ pub fn person_plans(
     earliest_new_close: u8,
 ) -> Vec<PersonPlan> {
     let tree = OrgTree::new(&snap.nodes);
-    let table = TargetTable::new(&snap.targets);
+    let table = TargetTable::of_metric(&snap.targets, None, Metric::ContractAmount);
     let buffer = stretch_buffer(snap);
     let (weights, _) = month_weights(snap);
     let fy = &snap.plan.fiscal_year;

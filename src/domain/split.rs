@@ -118,6 +118,58 @@ pub fn split_by_weights(total: i64, weights: &[Ratio]) -> Result<Vec<i64>, Split
     )
 }
 
+/// [`split_by_weights`] for whole-number weights, without allocating: the same parts (largest
+/// remainder, equal remainders to the earlier part; a negative total splits like its absolute
+/// value, mirrored).
+pub fn split_by_whole_weights<const N: usize>(
+    total: i64,
+    weights: &[i64; N],
+) -> Result<[i64; N], SplitError> {
+    if let Some(index) = weights.iter().position(|&w| w < 0) {
+        return Err(SplitError::NegativeWeight { index });
+    }
+    let whole = u128::from(total.unsigned_abs());
+    let mut parts = [0i64; N];
+    if whole == 0 {
+        return Ok(parts);
+    }
+    // Each weight is below 2⁶³, so N of them fit 128 bits for any N a slice can have.
+    let sum: u128 = weights.iter().map(|&w| w.unsigned_abs() as u128).sum();
+    if sum == 0 {
+        return Err(SplitError::CannotPlace {
+            remaining: SplitAmount::Units(i128::from(total)),
+        });
+    }
+    let mut rests = [0u128; N];
+    let mut given: u128 = 0;
+    for ((part, rest), &w) in parts.iter_mut().zip(rests.iter_mut()).zip(weights) {
+        let (floor, r) =
+            mul_div_rem(whole, w.unsigned_abs() as u128, sum).ok_or(SplitError::Overflow)?;
+        // floor ≤ whole, which came from an i64.
+        *part = i64::try_from(floor).map_err(|_| SplitError::Overflow)?;
+        *rest = r;
+        given += floor;
+    }
+    // Fewer than N units are left; each goes to the largest remainder not yet given one.
+    for _ in 0..whole - given {
+        let mut best: Option<usize> = None;
+        for (i, &r) in rests.iter().enumerate() {
+            if r > 0 && best.is_none_or(|b| r > rests[b]) {
+                best = Some(i);
+            }
+        }
+        let b = best.ok_or(SplitError::Overflow)?;
+        parts[b] += 1;
+        rests[b] = 0;
+    }
+    if total < 0 {
+        for p in &mut parts {
+            *p = -*p;
+        }
+    }
+    Ok(parts)
+}
+
 /// Like `split_by_weights`, but parts with `Some(amount)` in `locked` keep that amount and the
 /// rest of the total is spread over the others.
 pub fn split_with_locks(
@@ -375,6 +427,41 @@ mod tests {
                 proptest::prop_assert_eq!(fast, reduced);
             }
         }
+    }
+
+    proptest::proptest! {
+        /// Whole-number weights split exactly as the same weights as ratios do.
+        #[test]
+        fn whole_weights_split_like_ratio_weights(
+            total in proptest::prop_oneof![i64::MIN..=i64::MAX, -1_000i64..1_000],
+            weights in proptest::array::uniform12(proptest::prop_oneof![
+                0i64..=i64::MAX, 0i64..5, proptest::strategy::Just(0i64)
+            ]),
+        ) {
+            let ratios: Vec<Ratio> = weights
+                .iter()
+                .map(|&w| Ratio::from_integer(i128::from(w)))
+                .collect();
+            let general = split_by_weights(total, &ratios);
+            let whole = split_by_whole_weights(total, &weights);
+            match general {
+                Ok(parts) => proptest::prop_assert_eq!(whole.map(|w| w.to_vec()), Ok(parts)),
+                Err(e) => proptest::prop_assert_eq!(whole.map(|w| w.to_vec()), Err(e)),
+            }
+        }
+    }
+
+    #[test]
+    fn whole_weights_give_ties_to_the_earlier_part() {
+        assert_eq!(split_by_whole_weights(5, &[1, 1, 1]), Ok([2, 2, 1]));
+        assert_eq!(split_by_whole_weights(-5, &[1, 1, 1]), Ok([-2, -2, -1]));
+        assert_eq!(split_by_whole_weights(7, &[0, 2, 1, 0]), Ok([0, 5, 2, 0]));
+        assert_eq!(split_by_whole_weights(0, &[0, 0]), Ok([0, 0]));
+        assert!(split_by_whole_weights(3, &[0, 0]).is_err());
+        assert_eq!(
+            split_by_whole_weights(3, &[1, -1]),
+            Err(SplitError::NegativeWeight { index: 1 })
+        );
     }
 
     #[test]

@@ -29,6 +29,19 @@ impl TargetTable {
         }
     }
 
+    /// Only the cells of one metric and line (`None`: all lines together): enough for
+    /// [`TargetTable::node_value`] and the other lookups of that metric and line, and much
+    /// smaller than the whole table.
+    pub fn of_metric(cells: &[TargetCell], line: Option<LineId>, metric: Metric) -> Self {
+        TargetTable {
+            cells: cells
+                .iter()
+                .filter(|c| c.metric == metric && c.line == line)
+                .map(|c| ((c.node, c.line, c.period, c.metric), c.value))
+                .collect(),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.cells.is_empty()
     }
@@ -320,6 +333,48 @@ mod tests {
             node(4, Some(2), UnitKind::Person),
             node(5, Some(2), UnitKind::Person),
         ])
+    }
+
+    #[test]
+    fn a_table_of_one_metric_and_line_answers_like_the_whole_table() {
+        let t = tree();
+        let mut cells = vec![
+            cell(4, None, Period::Year, 600),
+            cell(5, None, Period::Month(3), 40),
+            cell(5, Some(1), Period::Year, 7),
+            cell(3, None, Period::Year, 1500),
+        ];
+        cells.push(TargetCell {
+            metric: Metric::Leads,
+            ..cell(4, None, Period::Year, 99)
+        });
+        let whole = TargetTable::new(&cells);
+        let part = TargetTable::of_metric(&cells, None, Metric::ContractAmount);
+        for n in 1..=5 {
+            for period in [Period::Year, Period::Month(3)] {
+                let m = Metric::ContractAmount;
+                assert_eq!(
+                    part.node_value(&t, NodeId(n), None, period, m),
+                    whole.node_value(&t, NodeId(n), None, period, m),
+                    "{n} {period:?}"
+                );
+            }
+        }
+        assert_eq!(
+            part.node_value(&t, NodeId(1), None, Period::Year, Metric::ContractAmount),
+            Some(2140)
+        );
+        // What it left out.
+        assert_eq!(part.get(NodeId(4), None, Period::Year, Metric::Leads), None);
+        assert_eq!(
+            part.get(
+                NodeId(5),
+                Some(LineId(1)),
+                Period::Year,
+                Metric::ContractAmount
+            ),
+            None
+        );
     }
 
     #[test]
