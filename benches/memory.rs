@@ -1,6 +1,8 @@
 //! Peak memory with the large demo plan open (docs/performance.md; target: under 300 MB):
 //! the app is created on the plan headless (egui_kittest), every view is shown once, and the
-//! process's peak resident size (VmHWM in /proc/self/status, Linux) is printed.
+//! process's peak resident size (VmHWM in /proc/self/status, Linux) is printed, with the heap
+//! in use after each view and the most in use while it was shown (a counting allocator: the
+//! resident size also holds memory freed but not returned to the system).
 //!
 //! Run with `cargo bench --bench memory`.
 
@@ -11,6 +13,51 @@ use std::time::Duration;
 use egui_kittest::kittest::Queryable;
 use salesplan::i18n::Lang;
 use salesplan::ui::views::View;
+
+/// The heap in use, counted by a global allocator wrapping the system's (to tell what each
+/// view keeps; the resident size also counts freed memory the allocator has not returned).
+struct Counting;
+
+static HEAP_IN_USE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// The most in use since it was last reset.
+static HEAP_PEAK: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+// SAFETY: every call is passed on to the system allocator unchanged; only a counter is kept.
+unsafe impl std::alloc::GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        let now = HEAP_IN_USE.fetch_add(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        HEAP_PEAK.fetch_max(now + layout.size(), std::sync::atomic::Ordering::Relaxed);
+        // SAFETY: the caller's layout is passed on as it came.
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        HEAP_IN_USE.fetch_sub(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        // SAFETY: `ptr` came from `alloc` or `realloc` above with this layout.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        let now = HEAP_IN_USE.fetch_add(new_size, std::sync::atomic::Ordering::Relaxed);
+        HEAP_PEAK.fetch_max(now + new_size, std::sync::atomic::Ordering::Relaxed);
+        HEAP_IN_USE.fetch_sub(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        // SAFETY: as for `dealloc`, and `new_size` is the caller's.
+        unsafe { std::alloc::System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn heap_mb() -> f64 {
+    HEAP_IN_USE.load(std::sync::atomic::Ordering::Relaxed) as f64 / (1024.0 * 1024.0)
+}
+
+/// The most heap in use since the last call (then starts again from what is in use now).
+fn heap_peak_mb() -> f64 {
+    let now = HEAP_IN_USE.load(std::sync::atomic::Ordering::Relaxed);
+    HEAP_PEAK.swap(now, std::sync::atomic::Ordering::Relaxed) as f64 / (1024.0 * 1024.0)
+}
 
 /// A line of /proc/self/status, in MB.
 fn status_mb(key: &str) -> Option<f64> {
@@ -31,6 +78,11 @@ fn main() {
         h.step();
     }
     let opened = status_mb("VmHWM:").unwrap_or(0.0);
+    println!(
+        "opened: heap in use {:.0} MB (at most {:.0} MB while opening)",
+        heap_mb(),
+        heap_peak_mb()
+    );
     for view in View::ALL {
         let label = salesplan::i18n::tr(Lang::Zh, view.label_key()).into_owned();
         h.get_all_by_label(&label)
@@ -45,7 +97,12 @@ fn main() {
         }
         let now = status_mb("VmRSS:").unwrap_or(0.0);
         let peak = status_mb("VmHWM:").unwrap_or(0.0);
-        println!("after {label}: resident {now:.0} MB, peak so far {peak:.0} MB");
+        println!(
+            "after {label}: resident {now:.0} MB, peak so far {peak:.0} MB, heap in use {:.0} MB \
+             (at most {:.0} MB while showing it)",
+            heap_mb(),
+            heap_peak_mb()
+        );
     }
     let peak = status_mb("VmHWM:").unwrap_or(0.0);
     println!("peak memory before opening: {before:.0} MB");

@@ -248,14 +248,33 @@ pub fn plan_attribution(
     stats: &crate::domain::stats::PipelineStats,
     window: crate::domain::variance::Window,
 ) -> PlanAttribution {
-    use crate::domain::model::Metric;
-    use crate::domain::variance::{self, Planner};
     let tree = crate::domain::org::OrgTree::new(&snap.nodes);
     let table = crate::domain::targets::TargetTable::new(&snap.targets);
+    let plans = crate::domain::plan_funnels::person_plans(
+        snap,
+        stats,
+        crate::domain::plan_funnels::Basis::Committed,
+        1,
+    );
+    plan_attribution_with(snap, &plans, &tree, &table, window)
+}
+
+/// [`plan_attribution`] with every person's plan for the committed target
+/// (`plan_funnels::person_plans` with `Basis::Committed`), the organisation tree and the target
+/// table already built (the app keeps them).
+pub fn plan_attribution_with(
+    snap: &crate::domain::model::PlanSnapshot,
+    plans: &[crate::domain::plan_funnels::PersonPlan],
+    tree: &crate::domain::org::OrgTree,
+    table: &crate::domain::targets::TargetTable,
+    window: crate::domain::variance::Window,
+) -> PlanAttribution {
+    use crate::domain::model::Metric;
+    use crate::domain::variance::{self, Planner};
     let (weights, _) = crate::domain::plan_funnels::month_weights(snap);
     let planner = Planner {
-        table: &table,
-        tree: &tree,
+        table,
+        tree,
         weights,
     };
     let months = window.months();
@@ -268,35 +287,24 @@ pub fn plan_attribution(
                 .fold(0i64, i64::saturating_add)
         })
     };
-    let facts: Vec<(Metric, Vec<variance::Fact>, variance::ActualSource)> =
-        [Metric::ContractAmount, Metric::Deals, Metric::Leads]
-            .into_iter()
-            .map(|m| {
-                let (f, s) = variance::facts(snap, m);
-                (m, f, s)
-            })
-            .collect();
-    let no_leads = facts
-        .iter()
-        .any(|(m, _, s)| *m == Metric::Leads && *s == variance::ActualSource::Nothing);
-    // Each person's actuals in the window, added up once for everyone.
+    // Each person's actuals in the window, added up once for everyone (one metric's facts at
+    // a time: on a large plan each list is tens of megabytes).
+    let mut no_leads = false;
     let mut actuals: std::collections::HashMap<(Metric, crate::domain::model::NodeId), i64> =
         std::collections::HashMap::new();
-    for (metric, list, _) in &facts {
+    for metric in [Metric::ContractAmount, Metric::Deals, Metric::Leads] {
+        let (list, source) = variance::facts(snap, metric);
+        if metric == Metric::Leads && source == variance::ActualSource::Nothing {
+            no_leads = true;
+        }
         for f in list.iter().filter(|f| in_window(f.month)) {
             if let Some(node) = f.node {
-                let sum = actuals.entry((*metric, node)).or_insert(0);
+                let sum = actuals.entry((metric, node)).or_insert(0);
                 *sum = sum.saturating_add(f.value);
             }
         }
     }
     let actual_sum = |node, metric| actuals.get(&(metric, node)).copied().unwrap_or(0);
-    let plans = crate::domain::plan_funnels::person_plans(
-        snap,
-        stats,
-        crate::domain::plan_funnels::Basis::Committed,
-        1,
-    );
     let mut plan_total = FunnelPoint {
         leads: Ratio::ZERO,
         deals: Ratio::ZERO,

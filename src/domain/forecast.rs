@@ -167,28 +167,38 @@ pub fn forecast(
     through: u8,
     threshold: Ratio,
 ) -> Forecast {
-    let through = through.min(12);
-    let (contracts, _) = variance::facts(snap, Metric::ContractAmount);
-    let (leads, _) = variance::facts(snap, Metric::Leads);
     let plans = plan_funnels::person_plans(snap, stats, Basis::Committed, 1);
-    // Each person's facts, picked out once for everyone.
-    let by_person = |facts: &[variance::Fact]| {
-        let mut map: std::collections::HashMap<NodeId, Vec<variance::Fact>> =
-            std::collections::HashMap::new();
-        for f in facts {
-            if let Some(n) = f.node {
-                map.entry(n).or_default().push(*f);
-            }
-        }
-        map
+    forecast_of(snap, &plans, through, threshold)
+}
+
+/// [`forecast`] from every person's plan for the committed target
+/// (`plan_funnels::person_plans` with `Basis::Committed`), when the caller has them.
+pub fn forecast_of(
+    snap: &PlanSnapshot,
+    plans: &[PersonPlan],
+    through: u8,
+    threshold: Ratio,
+) -> Forecast {
+    let through = through.min(12);
+    // Each person's facts together, found by binary search rather than copied out: on a large
+    // plan each list is tens of megabytes. (Only sums are taken of them, so their order within
+    // a person does not matter, and an unstable sort needs no second buffer.)
+    let by_person = |metric: Metric| {
+        let (mut facts, _) = variance::facts(snap, metric);
+        facts.sort_unstable_by_key(|f| f.node);
+        facts
     };
-    let (contracts, leads) = (by_person(&contracts), by_person(&leads));
-    let none = Vec::new();
+    let (contracts, leads) = (by_person(Metric::ContractAmount), by_person(Metric::Leads));
+    let of = |facts: &'_ [variance::Fact], person: NodeId| -> std::ops::Range<usize> {
+        let start = facts.partition_point(|f| f.node < Some(person));
+        let end = facts.partition_point(|f| f.node <= Some(person));
+        start..end
+    };
     let people: Vec<PersonForecast> = plans
         .iter()
         .map(|p| {
-            let c = contracts.get(&p.person).unwrap_or(&none);
-            let l = leads.get(&p.person).unwrap_or(&none);
+            let c = &contracts[of(&contracts, p.person)];
+            let l = &leads[of(&leads, p.person)];
             person(snap, p, through, threshold, c, l)
         })
         .collect();

@@ -254,8 +254,14 @@ pub fn section(s: &PlanSnapshot, day: Date) -> ExecutionSection {
         None => Vec::new(),
     };
     let stats = crate::domain::stats::for_plan(s);
-    let a = attribution::plan_attribution(s, &stats, to_date);
-    let f = forecast::forecast(s, &stats, closed, s.reviews.at_risk);
+    let plans = crate::domain::plan_funnels::person_plans(
+        s,
+        &stats,
+        crate::domain::plan_funnels::Basis::Committed,
+        1,
+    );
+    let a = attribution::plan_attribution_with(s, &plans, &tree, &table, to_date);
+    let f = forecast::forecast_of(s, &plans, closed, s.reviews.at_risk);
     let held: std::collections::HashMap<i64, Date> = s
         .reviews
         .reviews

@@ -213,7 +213,14 @@ fn compute(ctx: &ViewCtx, key: Key) -> Computed {
         })
         .collect();
     let at_risk = ctx.snap.reviews.at_risk;
-    let forecast = forecast::forecast(ctx.snap, ctx.stats, key.through, at_risk);
+    // Every person's plan for the committed target, for the forecast and the attribution.
+    let plans = crate::domain::plan_funnels::person_plans(
+        ctx.snap,
+        ctx.stats,
+        crate::domain::plan_funnels::Basis::Committed,
+        1,
+    );
+    let forecast = forecast::forecast_of(ctx.snap, &plans, key.through, at_risk);
     let under: HashSet<NodeId> = ctx.tree.people_under(key.scope).into_iter().collect();
     let in_group = |p: NodeId| under.contains(&p) || p == key.scope;
     let in_scope: Vec<usize> = (0..forecast.people.len())
@@ -234,7 +241,9 @@ fn compute(ctx: &ViewCtx, key: Key) -> Computed {
         in_scope,
         group,
         forecast_line,
-        attribution: attribution::plan_attribution(ctx.snap, ctx.stats, key.window),
+        attribution: attribution::plan_attribution_with(
+            ctx.snap, &plans, ctx.tree, ctx.table, key.window,
+        ),
     }
 }
 
