@@ -439,3 +439,16 @@ fn the_demo_is_the_same_every_time() {
     assert_eq!(sa.history, sb.history);
     assert_eq!(sa.customers, sb.customers);
 }
+
+#[test]
+fn the_named_things_are_those_of_a_snapshot() {
+    let (_dir, path) = temp();
+    let store = demo::create_demo(&path).unwrap();
+    let snap = store.snapshot().unwrap();
+    let named = store.named().unwrap();
+    assert!(!named.nodes.is_empty() && !named.customers.is_empty());
+    assert_eq!(named.nodes, snap.nodes);
+    assert_eq!(named.customers, snap.customers);
+    assert_eq!(named.products, snap.products);
+    assert_eq!(named.lines, snap.lines);
+}

@@ -76,12 +76,18 @@ pub struct KnownNames {
 
 impl KnownNames {
     pub fn load(store: &Store) -> Result<KnownNames, StoreError> {
-        let snap = store.snapshot()?;
+        let snap = store.named()?;
         let keys = |names: &mut dyn Iterator<Item = &String>| -> HashSet<String> {
             names.map(|n| match_key(n)).collect()
         };
         Ok(KnownNames {
-            people: keys(&mut snap.people().map(|n| &n.name)),
+            people: keys(
+                &mut snap
+                    .nodes
+                    .iter()
+                    .filter(|n| n.kind.is_person())
+                    .map(|n| &n.name),
+            ),
             units: keys(
                 &mut snap
                     .nodes

@@ -30,6 +30,7 @@ use crate::domain::funnel::FunnelInputError;
 use crate::domain::org::OrgError;
 use crate::domain::period::PeriodError;
 use crate::i18n::{Lang, Localized};
+pub use read::Named;
 pub use undo::ChangeLabel;
 pub use write::{
     Bulk, CustomerFields, DeleteImpact, HistorySale, NewPlan, PersonFields, ProductFields,

@@ -746,6 +746,15 @@ fn allocations(
     Ok(out)
 }
 
+/// The named things of a plan (see [`Store::named`]), as a snapshot has them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Named {
+    pub nodes: Vec<OrgNode>,
+    pub customers: Vec<Customer>,
+    pub products: Vec<Product>,
+    pub lines: Vec<ProductLine>,
+}
+
 impl Store {
     pub fn plan_info(&self) -> Result<PlanInfo> {
         plan_info(&self.conn)
@@ -760,6 +769,21 @@ impl Store {
         let cells = actuals_summary(&tx, &plan.fiscal_year, &products(&tx)?)?.cells;
         tx.finish()?;
         Ok(cells)
+    }
+
+    /// The plan's named things — units and people, customers, products, product lines — read
+    /// in one transaction: what an import checks names against, without the rest of a
+    /// snapshot (on a large plan a snapshot reads millions of rows).
+    pub fn named(&self) -> Result<Named> {
+        let tx = self.conn.unchecked_transaction()?;
+        let named = Named {
+            nodes: nodes(&tx)?,
+            customers: customers(&tx)?,
+            products: products(&tx)?,
+            lines: lines(&tx)?,
+        };
+        tx.finish()?;
+        Ok(named)
     }
 
     /// Everything the views show, in one consistent read.
