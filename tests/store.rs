@@ -452,3 +452,31 @@ fn the_named_things_are_those_of_a_snapshot() {
     assert_eq!(named.products, snap.products);
     assert_eq!(named.lines, snap.lines);
 }
+
+#[test]
+fn opening_with_the_check_alongside_refuses_a_damaged_file_whatever_was_read() {
+    let (_dir, path) = temp();
+    drop(demo::create_demo(&path).unwrap());
+    // A good file: what the work gave.
+    let read = Store::open_checked_alongside(&path, |s| Ok(s.plan_info()?.name)).unwrap();
+    assert!(!read.is_empty());
+    // Wreck a page in the middle of the file: the work below reads nothing, only the check
+    // can find it.
+    let mut data = bytes(&path);
+    let pages = data.len() / 4096;
+    assert!(pages > 8, "{pages}");
+    let page = pages / 2;
+    for b in &mut data[page * 4096..(page + 1) * 4096] {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &data).unwrap();
+    let err = Store::open_checked_alongside(&path, |_| Ok(42))
+        .err()
+        .unwrap();
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
+    // As `open` refuses it.
+    assert!(matches!(
+        Store::open(&path).err().unwrap(),
+        StoreError::Corrupt { .. }
+    ));
+}

@@ -44,8 +44,10 @@ fn next_generation() -> u64 {
 }
 
 impl Document {
+    /// Opens a plan: its quick check runs alongside reading it (see
+    /// [`Store::open_checked_alongside`]).
     pub fn open(path: &Path) -> Result<Document, StoreError> {
-        Self::from_store(Store::open(path)?)
+        Store::open_checked_alongside(path, Self::from_store)
     }
 
     pub fn from_store(store: Store) -> Result<Document, StoreError> {
