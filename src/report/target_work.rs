@@ -551,7 +551,11 @@ pub struct ConfidenceEntry {
     pub leads_for_80: Option<i64>,
 }
 
-fn person_entry(s: &PlanSnapshot, p: &PersonPlan, with_confidence: bool) -> PersonFunnelEntry {
+fn person_entry(
+    s: &PlanSnapshot,
+    p: &PersonPlan,
+    confidence: Option<&crate::domain::confidence::Confidence>,
+) -> PersonFunnelEntry {
     let funnel = p.funnel.as_ref().ok().map(|f| FunnelEntry {
         pipeline_expected_fen: plan_funnels::fen(f.pipeline_expected).fen(),
         remaining_fen: plan_funnels::fen(f.remaining).fen(),
@@ -626,21 +630,17 @@ fn person_entry(s: &PlanSnapshot, p: &PersonPlan, with_confidence: bool) -> Pers
             })
             .collect(),
     });
-    let confidence = if with_confidence {
-        plan_funnels::confidence(s, p).map(|c| ConfidenceEntry {
-            runs: c.runs,
-            seed: c.seed,
-            chance: rate(c.chance),
-            p10_fen: c.p10.fen(),
-            p50_fen: c.p50.fen(),
-            p90_fen: c.p90.fen(),
-            mean_fen: c.mean.fen(),
-            analytic_mean_fen: c.analytic_mean.fen(),
-            leads_for_80: c.leads_for_80,
-        })
-    } else {
-        None
-    };
+    let confidence = confidence.map(|c| ConfidenceEntry {
+        runs: c.runs,
+        seed: c.seed,
+        chance: rate(c.chance),
+        p10_fen: c.p10.fen(),
+        p50_fen: c.p50.fen(),
+        p90_fen: c.p90.fen(),
+        mean_fen: c.mean.fen(),
+        analytic_mean_fen: c.analytic_mean.fen(),
+        leads_for_80: c.leads_for_80,
+    });
     PersonFunnelEntry {
         node_id: p.person.0,
         name: p.name.clone(),
@@ -731,9 +731,29 @@ fn monthly_targets(
 pub fn funnels(s: &PlanSnapshot, with_confidence: bool) -> FunnelsSection {
     let stats = crate::domain::stats::for_plan(s);
     let plans = plan_funnels::person_plans(s, &stats, Basis::Stretch, 1);
+    // Every person's standard simulation, on every core (the won deal values picked out in one
+    // pass for everyone).
+    let simulated: std::collections::HashMap<
+        crate::domain::model::NodeId,
+        crate::domain::confidence::Confidence,
+    > = if with_confidence {
+        let sims = plan_funnels::all_sim_inputs(
+            s,
+            &plans,
+            crate::domain::confidence::DEFAULT_RUNS,
+            crate::domain::confidence::DEFAULT_SEED,
+        );
+        let never = std::sync::atomic::AtomicBool::new(false);
+        crate::domain::confidence::simulate_all(&sims, &never, &|_| {})
+            .unwrap_or_default()
+            .into_iter()
+            .collect()
+    } else {
+        std::collections::HashMap::new()
+    };
     let people: Vec<PersonFunnelEntry> = plans
         .iter()
-        .map(|p| person_entry(s, p, with_confidence))
+        .map(|p| person_entry(s, p, simulated.get(&p.person)))
         .collect();
     let ok: Vec<_> = plans
         .iter()
