@@ -795,8 +795,15 @@ fn the_funnel_view_reverse_derives_each_person_and_simulates() {
     assert_eq!(h.get_all_by_label("242 / 494").count(), 4);
     assert_eq!(h.get_all_by_label("88 / 494").count(), 1);
     assert!(h.query_by_label("480").is_some());
-    // The simulations have finished: 80% confidence needs about 124 leads a person.
+    // The simulations have finished: 80% confidence needs about 124 leads a person (the
+    // table's rows are kept between frames, so this also checks they were built again when
+    // the results came).
     assert!(h.query_by_label_contains("达成概率来自固定种子").is_some());
+    // (115–135: clear of the 110 leads in the leads column.)
+    let leads_80 = (115..=135)
+        .map(|n| h.query_all_by_label(&n.to_string()).count())
+        .sum::<usize>();
+    assert!(leads_80 >= 4, "{leads_80}");
     // For the committed target the article's figures: 10 deals and 100 leads each; 张伟
     // 1,000万 − 770万 → 3 deals, 30 leads, 66 visits; team leads 400 + 30 = 430.
     h.get_by_label("承诺目标").click();

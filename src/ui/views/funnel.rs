@@ -31,6 +31,28 @@ pub struct State {
     job: ConfidenceJob,
     /// The people's plans, computed once per document generation and basis.
     plans: Memo<(u64, Basis), Vec<PersonPlan>>,
+    /// The people table's rows as shown (a large plan has thousands of people; only those on
+    /// screen are laid out, but building every row's texts each frame would still cost).
+    rows: Memo<RowsKey, PeopleRows>,
+}
+
+/// The people table's rows with the total, and how many people have more visits to make than
+/// their capacity.
+struct PeopleRows {
+    rows: Vec<Vec<Cell>>,
+    overloaded: usize,
+}
+
+/// What the people table's rows depend on: the plans (generation and basis), whether the
+/// simulations have finished, and how figures are shown.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct RowsKey {
+    generation: u64,
+    basis: Basis,
+    ready: bool,
+    lang: crate::i18n::Lang,
+    unit: crate::domain::money::AmountUnit,
+    dark: bool,
 }
 
 /// A batch of simulations running on a worker thread.
@@ -123,6 +145,33 @@ impl ConfidenceJob {
 
 fn rate_text(r: crate::domain::ratio::Ratio) -> String {
     r.format_percent(2)
+}
+
+/// The people table's total (the team's target and counts), and how many are overloaded.
+fn total_row(ctx: &ViewCtx, plans: &[PersonPlan]) -> (Vec<Cell>, usize) {
+    let ok: Vec<&PersonFunnel> = plans
+        .iter()
+        .filter_map(|p| p.funnel.as_ref().ok())
+        .collect();
+    let t = team_totals(ok.iter().copied());
+    let sum_explain = ctx.tr("funnel.explain_sum").into_owned();
+    let mut total = vec![
+        Cell::text(ctx.trf("funnel.total_row", &[("n", ok.len().to_string())])).strong(),
+        Cell::num(ctx.money(t.target.fen())).strong(),
+        Cell::num(""),
+        Cell::num(""),
+        Cell::num(""),
+        Cell::num(t.deals.to_string())
+            .strong()
+            .explain(sum_explain.clone()),
+        Cell::num(t.leads.to_string())
+            .strong()
+            .explain(sum_explain.clone()),
+        Cell::num(t.bids.to_string()).strong(),
+        Cell::num(t.visits.to_string()).strong(),
+    ];
+    total.extend([Cell::num(""), Cell::num(""), Cell::num("")]);
+    (total, t.overloaded)
 }
 
 fn person_row(
@@ -317,40 +366,31 @@ pub fn funnel_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State) {
     let ready = progress.is_none();
 
     let dark = ui.visuals().dark_mode;
-    let mut rows: Vec<Vec<Cell>> = plans
-        .iter()
-        .map(|p| {
-            let conf = if ready {
-                state.job.results.get(&p.person)
-            } else {
-                None
-            };
-            person_row(ctx, p, conf, ready, dark)
-        })
-        .collect();
-    let ok: Vec<&PersonFunnel> = plans
-        .iter()
-        .filter_map(|p| p.funnel.as_ref().ok())
-        .collect();
-    let t = team_totals(ok.iter().copied());
-    let sum_explain = ctx.tr("funnel.explain_sum").into_owned();
-    let mut total = vec![
-        Cell::text(ctx.trf("funnel.total_row", &[("n", ok.len().to_string())])).strong(),
-        Cell::num(ctx.money(t.target.fen())).strong(),
-        Cell::num(""),
-        Cell::num(""),
-        Cell::num(""),
-        Cell::num(t.deals.to_string())
-            .strong()
-            .explain(sum_explain.clone()),
-        Cell::num(t.leads.to_string())
-            .strong()
-            .explain(sum_explain.clone()),
-        Cell::num(t.bids.to_string()).strong(),
-        Cell::num(t.visits.to_string()).strong(),
-    ];
-    total.extend([Cell::num(""), Cell::num(""), Cell::num("")]);
-    rows.push(total);
+    let rows_key = RowsKey {
+        generation: ctx.generation,
+        basis: state.basis,
+        ready,
+        lang: ctx.lang(),
+        unit: ctx.unit(),
+        dark,
+    };
+    let job = &state.job;
+    let rows = state.rows.get(rows_key, |_| {
+        let mut rows: Vec<Vec<Cell>> = plans
+            .iter()
+            .map(|p| {
+                let conf = if ready {
+                    job.results.get(&p.person)
+                } else {
+                    None
+                };
+                person_row(ctx, p, conf, ready, dark)
+            })
+            .collect();
+        let (total, overloaded) = total_row(ctx, &plans);
+        rows.push(total);
+        PeopleRows { rows, overloaded }
+    });
     widgets::table(
         ui,
         "funnel_people",
@@ -368,7 +408,7 @@ pub fn funnel_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State) {
             Col::num(ctx.tr("funnel.col.p50")).width(110.0),
             Col::num(ctx.tr("funnel.col.leads80")).width(85.0),
         ],
-        &rows,
+        &rows.rows,
     );
     if let Some((done, total)) = progress {
         ui.horizontal(|ui| {
@@ -388,10 +428,10 @@ pub fn funnel_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State) {
                 .small(),
         );
     }
-    if t.overloaded > 0 {
+    if rows.overloaded > 0 {
         widgets::warning(
             ui,
-            &ctx.trf("funnel.overloaded", &[("n", t.overloaded.to_string())]),
+            &ctx.trf("funnel.overloaded", &[("n", rows.overloaded.to_string())]),
         );
     }
     ui.add_space(theme::SECTION_GAP);
