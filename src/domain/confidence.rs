@@ -258,7 +258,6 @@ struct Prepared {
     win: Bernoulli,
     /// The win and the value from one draw, when both fit 32 bits (nearly always).
     lead32: Option<Lead32>,
-    can_win: bool,
 }
 
 /// `0..n` for `n` that fits 32 bits, drawn from half a 64-bit draw (Lemire's method as in
@@ -299,7 +298,7 @@ struct Lead32 {
 
 impl Prepared {
     fn new(i: &SimInputs) -> Prepared {
-        let win_rate = i.model.win_rate();
+        let win = Bernoulli::new(i.model.win_rate());
         let draw = DealDraw::new(&i.history, i.deal_size);
         Prepared {
             committed: i128::from(i.committed.fen()),
@@ -314,10 +313,9 @@ impl Prepared {
                     )
                 })
                 .collect(),
-            win: Bernoulli::new(win_rate),
-            lead32: Lead32::new(win_rate, &draw),
+            lead32: Lead32::new(&win, &draw),
+            win,
             draw,
-            can_win: win_rate.is_positive(),
         }
     }
 
@@ -356,8 +354,7 @@ impl Prepared {
 }
 
 impl Lead32 {
-    fn new(win_rate: Ratio, draw: &DealDraw) -> Option<Lead32> {
-        let win = Bernoulli::new(win_rate);
+    fn new(win: &Bernoulli, draw: &DealDraw) -> Option<Lead32> {
         Some(Lead32 {
             win_num: u32::try_from(win.num).ok()?,
             win_den: Uniform32::new(win.den.n)?,
@@ -527,10 +524,10 @@ pub fn simulate_cancellable(i: &SimInputs, cancel: &AtomicBool) -> Option<Confid
             }),
         }
     }
-    // hits / runs ≥ 80% ⇔ hits ≥ k, in integers.
-    let k = (TARGET_CONFIDENCE_PERCENT as usize * runs as usize).div_ceil(100);
+    // hits / runs ≥ 80% ⇔ hits ≥ k: the 80th percentile's nearest rank.
+    let k = rank_index(runs as usize, TARGET_CONFIDENCE_PERCENT) + 1;
     let mut limit = leads.saturating_mul(2).clamp(64, MAX_LEADS_SEARCHED);
-    while m.can_win && needed.len() < k && !unreached.is_empty() {
+    while m.win.p.is_positive() && needed.len() < k && !unreached.is_empty() {
         for u in unreached.iter_mut() {
             if cancel.load(Ordering::Relaxed) {
                 return None;

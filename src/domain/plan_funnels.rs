@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::domain::confidence::{self, Confidence, SimInputs};
+use crate::domain::confidence::SimInputs;
 use crate::domain::derivation;
 use crate::domain::funnel::FunnelInputError;
 use crate::domain::model::{DealStatus, Metric, NodeId, PlanSnapshot};
@@ -322,17 +322,6 @@ fn sim_inputs_with(
         runs,
         seed,
     })
-}
-
-/// The standard simulation of a person's plan (10,000 runs, the fixed seed).
-pub fn confidence(snap: &PlanSnapshot, plan: &PersonPlan) -> Option<Confidence> {
-    sim_inputs(
-        snap,
-        plan,
-        confidence::DEFAULT_RUNS,
-        confidence::DEFAULT_SEED,
-    )
-    .map(|i| confidence::simulate(&i))
 }
 
 /// Rounds an exact amount to the fen for display.

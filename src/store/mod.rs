@@ -495,7 +495,8 @@ impl Store {
     /// plan each go through the whole file for seconds, and this takes the longer of the two
     /// instead of their sum. A file that fails the check is refused just as `open` refuses it,
     /// whatever `work` gave (that is dropped, closing the plan). A file that needs upgrading is
-    /// checked first, as by `open`, before anything is written to it.
+    /// checked first, as by `open`, before anything is written to it. `work` must only read
+    /// (it runs before the check has passed).
     pub fn open_checked_alongside<T>(
         path: &Path,
         work: impl FnOnce(Store) -> Result<T>,
