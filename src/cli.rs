@@ -24,15 +24,42 @@ mod funnel;
     about = "SalesPlan (销售作战计划): turn an annual sales target into an executable plan.",
     long_about = "SalesPlan (销售作战计划): turn an annual sales target into an executable plan.\n\n\
                   Without a command, opens the app on the default plan file in your data folder \
-                  (created with the demo plan on first run), or on --db FILE."
+                  (created with the demo plan on first run), or on the plan file given \
+                  (salesplan FILE or --db FILE)."
 )]
 pub struct Cli {
     /// The plan file to open or work on.
     #[arg(long, global = true, value_name = "FILE")]
     pub db: Option<PathBuf>,
 
+    /// The plan file to open in the app (as the file manager passes it; the same as --db).
+    #[arg(value_name = "PLAN", conflicts_with = "db")]
+    pub file: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Cli {
+    /// The plan file named on the command line, by --db or as the first argument.
+    pub fn plan(&self) -> Option<&PathBuf> {
+        self.db.as_ref().or(self.file.as_ref())
+    }
+
+    /// Why the app cannot start on the plan file given as the first argument: it names no
+    /// file (a mistyped command, say). The file manager only passes files that exist; --db
+    /// still creates the demo plan at a new path.
+    pub fn start_error(&self) -> Option<String> {
+        let file = self.file.as_ref()?;
+        if file.is_file() {
+            return None;
+        }
+        Some(format!(
+            "error: there is no plan file at {} (and it is not a command). To create a plan \
+             there, run: salesplan demo --db {0}; the commands are listed by salesplan --help",
+            file.display()
+        ))
+    }
 }
 
 /// How big a demo plan to write.
@@ -223,7 +250,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             }
         };
     }
-    let Some(db) = &cli.db else {
+    let Some(db) = cli.plan() else {
         let _ = writeln!(
             err,
             "error: this command needs the plan file: add --db FILE (see salesplan --help)"

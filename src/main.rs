@@ -8,7 +8,11 @@ fn main() {
         let code = salesplan::cli::run(&cli, &mut std::io::stdout(), &mut std::io::stderr());
         std::process::exit(code);
     }
-    if let Err(e) = salesplan::ui::run(cli.db) {
+    if let Some(message) = cli.start_error() {
+        eprintln!("{message}");
+        std::process::exit(2);
+    }
+    if let Err(e) = salesplan::ui::run(cli.plan().cloned()) {
         eprintln!("error: {e}");
         std::process::exit(1);
     }

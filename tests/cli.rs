@@ -210,7 +210,36 @@ fn commands_need_the_plan_file_and_explain_themselves() {
         assert!(out.status.success(), "{args:?}");
         assert!(text(&out.stdout).contains("Usage"), "{args:?}");
     }
+    // A word that is neither a command nor a file is not opened as a new plan.
     let out = salesplan(&["no-such-command"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("there is no plan file at no-such-command"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// The file manager opens a plan file as `salesplan FILE` (the desktop entry's `%f`): the
+/// first argument names the plan as --db does, for the app and for commands.
+#[test]
+fn the_plan_file_can_be_the_first_argument() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("opened.salesplan");
+    assert!(salesplan(&["demo", "--db", arg(&db)]).status.success());
+
+    let out = salesplan(&[arg(&db), "check"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("is a sound plan file"));
+
+    use clap::Parser;
+    let cli = salesplan::cli::Cli::try_parse_from(["salesplan", arg(&db)]).unwrap();
+    assert_eq!(cli.plan(), Some(&db));
+    assert!(cli.command.is_none());
+    assert_eq!(cli.start_error(), None);
+
+    // Both at once is a mistake, not a choice between them.
+    let out = salesplan(&[arg(&db), "--db", arg(&db), "check"]);
     assert_eq!(out.status.code(), Some(2));
 }
 

@@ -238,7 +238,9 @@ impl SalesPlanApp {
         match opened {
             Ok((doc, created)) => {
                 if created {
+                    // The first run: the demo plan was made; say so and offer the ways in.
                     self.toast(self.tr("toast.demo_created").into_owned(), 6.0);
+                    self.dialog = Some(Dialog::Welcome);
                 }
                 self.set_document(doc);
             }
@@ -275,6 +277,36 @@ impl SalesPlanApp {
         // Another plan opened meanwhile (File → Open): it stays; this one is closed again.
         if self.doc.is_none() {
             self.opened(&path, opened);
+        }
+    }
+
+    /// Records a getting-started step done with the open plan file.
+    fn mark_seen(&mut self, change: impl FnOnce(crate::ui::guide::Seen) -> crate::ui::guide::Seen) {
+        let Some(doc) = &self.doc else { return };
+        let path = doc.store.path().to_owned();
+        let seen = change(self.prefs.seen(&path));
+        self.prefs.set_seen(&path, seen);
+    }
+
+    /// The getting-started path beside the views, while shown.
+    fn guide_panel(&mut self, ui: &mut Ui, commands: &mut Vec<Command>) {
+        let Some(doc) = &self.doc else { return };
+        if !self.prefs.guide_open {
+            return;
+        }
+        let seen = self.prefs.seen(doc.store.path());
+        let done = crate::ui::guide::progress(&doc.snap, &doc.tree, &doc.table, seen);
+        let lang = self.prefs.lang;
+        let mut close = false;
+        egui::Panel::right("getting_started")
+            .exact_size(theme::GUIDE_WIDTH)
+            .resizable(false)
+            .show(ui, |ui| {
+                ui.add_space(6.0);
+                crate::ui::guide::panel_ui(ui, lang, done, commands, &mut close);
+            });
+        if close {
+            commands.push(Command::GettingStarted(false));
         }
     }
 
@@ -614,6 +646,7 @@ impl SalesPlanApp {
             Ok(()) => {
                 let text = i18n::trf(lang, "export.done", &[("path", path.display().to_string())]);
                 self.toast(text, 6.0);
+                self.mark_seen(|seen| seen.with(crate::ui::guide::Step::Export));
             }
             Err(e) => self.show_error("export.failed", e),
         }
@@ -946,6 +979,8 @@ impl SalesPlanApp {
             }
             Command::Show(view) => self.show_view(view),
             Command::About => self.dialog = Some(Dialog::About),
+            Command::Welcome => self.dialog = Some(Dialog::Welcome),
+            Command::GettingStarted(show) => self.prefs.guide_open = show,
             Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
         }
     }
@@ -1327,6 +1362,7 @@ impl SalesPlanApp {
     /// Switches view; while the user is typing in a field, one frame later, so the field
     /// first sees it lost focus and stores what was typed.
     fn show_view(&mut self, view: View) {
+        self.mark_seen(|seen| seen.viewing(view));
         if self.typing {
             self.pending_view = Some((view, false));
         } else {
@@ -1447,6 +1483,20 @@ impl SalesPlanApp {
                 }
             });
             ui.menu_button(self.tr("menu.help").as_ref(), |ui| {
+                out.extend(self.menu_item(ui, Command::Welcome, true));
+                let guide = Command::GettingStarted(!self.prefs.guide_open);
+                let mut shown = self.prefs.guide_open;
+                if ui
+                    .add_enabled(
+                        self.doc.is_some(),
+                        egui::Checkbox::new(&mut shown, self.tr(guide.label_key())),
+                    )
+                    .clicked()
+                {
+                    ui.close();
+                    out.push(guide);
+                }
+                ui.separator();
                 out.extend(self.menu_item(ui, Command::About, true));
             });
         });
@@ -1689,6 +1739,7 @@ impl eframe::App for SalesPlanApp {
         });
         let mut actions: Vec<Action> = Vec::new();
         self.banners(ui, &mut actions);
+        self.guide_panel(ui, &mut commands);
         if self.doc.is_some() {
             egui::Panel::left("navigation")
                 .exact_size(theme::NAV_WIDTH)

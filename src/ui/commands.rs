@@ -23,6 +23,10 @@ pub enum Command {
     Redo,
     Show(View),
     About,
+    /// The welcome screen: the demo, a new empty plan, or a plan file.
+    Welcome,
+    /// Show (true) or hide the getting-started path beside the views.
+    GettingStarted(bool),
     Quit,
 }
 
@@ -100,6 +104,8 @@ impl Command {
             Command::Redo => "menu.edit.redo",
             Command::Show(view) => view.label_key(),
             Command::About => "menu.help.about",
+            Command::Welcome => "menu.help.welcome",
+            Command::GettingStarted(_) => "menu.help.guide",
             Command::Quit => "menu.file.quit",
         }
     }

@@ -44,6 +44,8 @@ pub enum Dialog {
         totals: Vec<String>,
     },
     About,
+    /// The first run's welcome: three ways in (see `guide::welcome_ui`).
+    Welcome,
     /// Another program is editing the file: open it read-only?
     Locked {
         path: PathBuf,
@@ -451,6 +453,11 @@ pub fn dialog_ui(ui: &mut Ui, dialog: &mut Dialog, lang: Lang, busy: bool) -> Ou
                     out.close = true;
                 }
             });
+        }
+        Dialog::Welcome => {
+            if crate::ui::guide::welcome_ui(ui, lang, &mut out.actions) {
+                out.close = true;
+            }
         }
         Dialog::About => {
             widgets::subheading(ui, &tr("app.title"));

@@ -19,6 +19,11 @@ pub struct Prefs {
     pub theme: ThemeChoice,
     pub unit: AmountUnit,
     pub recent: Vec<PathBuf>,
+    /// The getting-started path is shown beside the views.
+    pub guide_open: bool,
+    /// Per plan file: the getting-started steps done that the plan does not record
+    /// (`guide::Seen`).
+    pub guide_seen: std::collections::BTreeMap<PathBuf, u8>,
 }
 
 impl Default for Prefs {
@@ -28,6 +33,8 @@ impl Default for Prefs {
             theme: ThemeChoice::System,
             unit: AmountUnit::Wan,
             recent: Vec::new(),
+            guide_open: false,
+            guide_seen: Default::default(),
         }
     }
 }
@@ -41,6 +48,17 @@ impl Prefs {
         self.recent.retain(|p| p != &path);
         self.recent.insert(0, path);
         self.recent.truncate(MAX_RECENT);
+    }
+
+    /// The getting-started steps done with the plan file at `path`.
+    pub fn seen(&self, path: &std::path::Path) -> crate::ui::guide::Seen {
+        crate::ui::guide::Seen(self.guide_seen.get(path).copied().unwrap_or(0))
+    }
+
+    pub fn set_seen(&mut self, path: &std::path::Path, seen: crate::ui::guide::Seen) {
+        if seen != self.seen(path) {
+            self.guide_seen.insert(path.to_owned(), seen.0);
+        }
     }
 
     pub fn forget(&mut self, path: &std::path::Path) {
