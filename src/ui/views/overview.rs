@@ -14,6 +14,73 @@ use crate::ui::widgets::{self, Cell, Col};
 #[derive(Default)]
 pub struct State {
     forecast: Option<(u64, u8, std::sync::Arc<crate::domain::forecast::Forecast>)>,
+    /// The "by unit" table's rows with their explanations, built once per change of the plan,
+    /// language or amount unit.
+    units: crate::ui::views::Memo<UnitsKey, Vec<Vec<Cell>>>,
+}
+
+type UnitsKey = (u64, crate::i18n::Lang, crate::domain::money::AmountUnit);
+
+/// The "by unit" table: each unit's yearly target (its own figure, or the sum of the units
+/// below it when it has none) and its share of its parent's, each explained on hover.
+fn unit_rows(ctx: &ViewCtx) -> Vec<Vec<Cell>> {
+    let amount = Metric::ContractAmount;
+    let mut rows = Vec::new();
+    for (id, depth) in ctx.tree.walk() {
+        let Some(node) = ctx.tree.get(id) else {
+            continue;
+        };
+        let value = ctx
+            .table
+            .node_value(ctx.tree, id, None, Period::Year, amount);
+        let own = ctx
+            .table
+            .period_value(id, None, Period::Year, amount)
+            .is_some();
+        let mut value_cell = Cell::num(value.map(|v| ctx.money(v)).unwrap_or_else(|| "—".into()));
+        if let (Some(v), false) = (value, own) {
+            value_cell = value_cell.explain(ctx.trf(
+                "overview.unit_rollup_explain",
+                &[
+                    ("name", node.name.clone()),
+                    ("value", ctx.money_with_unit(v)),
+                ],
+            ));
+        }
+        let share = targets::share_of_parent(ctx.table, ctx.tree, id, amount);
+        let share_text = share
+            .as_ref()
+            .map(|r| r.format_percent_fixed(1))
+            .unwrap_or_default();
+        let mut share_cell = Cell::num(share_text.clone());
+        if let (Some(_), Some(v), Some(parent)) = (&share, value, node.parent) {
+            let whole = ctx
+                .table
+                .node_value(ctx.tree, parent, None, Period::Year, amount)
+                .unwrap_or(0);
+            share_cell = share_cell.explain(ctx.trf(
+                "overview.unit_share_explain",
+                &[
+                    ("name", node.name.clone()),
+                    ("value", ctx.money_with_unit(v)),
+                    ("parent", ctx.node_name(parent)),
+                    ("whole", ctx.money_with_unit(whole)),
+                    ("share", share_text),
+                ],
+            ));
+        }
+        let mut name = Cell::text(&node.name).indent(depth);
+        if !node.kind.is_person() {
+            name = name.strong();
+        }
+        rows.push(vec![
+            name,
+            Cell::text(ctx.tr(node.kind.label_key())),
+            value_cell,
+            share_cell,
+        ]);
+    }
+    rows
 }
 
 /// The projected landing of the year, once contracts are being signed: a card that opens the
@@ -134,7 +201,14 @@ pub fn overview_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
             &ctx.tr("overview.people"),
             &people.to_string(),
             &ctx.trf("overview.units_detail", &[("units", units.to_string())]),
-            None,
+            Some(&ctx.trf(
+                "overview.people_explain",
+                &[
+                    ("people", people.to_string()),
+                    ("nodes", snap.nodes.len().to_string()),
+                    ("units", units.to_string()),
+                ],
+            )),
         );
         widgets::stat_card(
             ui,
@@ -156,7 +230,14 @@ pub fn overview_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
                 &ctx.trf("overview.last_year", &[("year", last.year.to_string())]),
                 &ctx.money_with_unit(last.total.fen()),
                 &ctx.trf("overview.contracts", &[("n", last.contracts.to_string())]),
-                None,
+                Some(&ctx.trf(
+                    "overview.last_year_explain",
+                    &[
+                        ("year", last.year.to_string()),
+                        ("n", last.contracts.to_string()),
+                        ("total", ctx.money_with_unit(last.total.fen())),
+                    ],
+                )),
             );
         }
     });
@@ -175,17 +256,30 @@ pub fn overview_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
         if parts.is_empty() {
             widgets::note(ui, &ctx.tr("overview.no_line_split"));
         } else {
+            let whole = total.unwrap_or(0);
             let rows: Vec<Vec<Cell>> = parts
                 .iter()
                 .map(|p| {
+                    let share = p
+                        .share
+                        .map(|s| s.format_percent_fixed(1))
+                        .unwrap_or_default();
+                    let mut share_cell = Cell::num(share.clone());
+                    if p.share.is_some() {
+                        share_cell = share_cell.explain(ctx.trf(
+                            "overview.line_share_explain",
+                            &[
+                                ("line", ctx.line_name(p.key)),
+                                ("value", ctx.money_with_unit(p.value)),
+                                ("whole", ctx.money_with_unit(whole)),
+                                ("share", share),
+                            ],
+                        ));
+                    }
                     vec![
                         Cell::text(ctx.line_name(p.key)),
                         Cell::num(ctx.money(p.value)),
-                        Cell::num(
-                            p.share
-                                .map(|s| s.format_percent_fixed(1))
-                                .unwrap_or_default(),
-                        ),
+                        share_cell,
                     ]
                 })
                 .collect();
@@ -214,28 +308,9 @@ pub fn overview_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
 
         let ui = &mut cols[1];
         widgets::subheading(ui, &ctx.tr("overview.by_unit"));
-        let mut rows = Vec::new();
-        for (id, depth) in ctx.tree.walk() {
-            let Some(node) = ctx.tree.get(id) else {
-                continue;
-            };
-            let value = ctx
-                .table
-                .node_value(ctx.tree, id, None, Period::Year, amount);
-            let share = targets::share_of_parent(ctx.table, ctx.tree, id, amount)
-                .map(|r| r.format_percent_fixed(1))
-                .unwrap_or_default();
-            let mut name = Cell::text(&node.name).indent(depth);
-            if !node.kind.is_person() {
-                name = name.strong();
-            }
-            rows.push(vec![
-                name,
-                Cell::text(ctx.tr(node.kind.label_key())),
-                Cell::num(value.map(|v| ctx.money(v)).unwrap_or_else(|| "—".into())),
-                Cell::num(share),
-            ]);
-        }
+        let rows = state
+            .units
+            .get((ctx.generation, ctx.lang(), ctx.unit()), |_| unit_rows(ctx));
         widgets::table(
             ui,
             "overview_units",

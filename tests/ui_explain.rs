@@ -1,0 +1,69 @@
+//! Hovering a computed figure shows its formula with the demo plan's actual inputs: each test
+//! opens a view of the demo plan, hovers a figure and reads the tooltip.
+
+mod common;
+
+use common::{app, demo, shows};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use salesplan::ui::SalesPlanApp;
+
+/// The demo plan open on a view of the left navigation.
+fn open(view: &str) -> (tempfile::TempDir, Harness<'static, SalesPlanApp>) {
+    let (dir, path) = demo();
+    let mut h = app(path);
+    h.run();
+    h.get_by_label(view).click();
+    h.run();
+    (dir, h)
+}
+
+/// Steps the app until the tooltip shows (it appears after a short delay); a view that runs a
+/// simulation keeps repainting, so this steps instead of running to rest.
+fn tooltip(h: &mut Harness<'_, SalesPlanApp>, text: &str) {
+    for _ in 0..40 {
+        h.step();
+        if shows(h, text) {
+            return;
+        }
+    }
+    let near: Vec<String> = h
+        .query_all_by_label_contains("=")
+        .filter_map(|n| n.accesskit_node().value().map(|v| v.to_string()))
+        .collect();
+    panic!("no tooltip {text:?}; texts with '=': {near:#?}");
+}
+
+/// Hovers the first widget showing exactly `figure` and waits for the tooltip `text`.
+fn hover_shows(h: &mut Harness<'_, SalesPlanApp>, figure: &str, text: &str) {
+    h.get_all_by_label(figure)
+        .next()
+        .unwrap_or_else(|| panic!("no {figure:?}"))
+        .hover();
+    tooltip(h, text);
+}
+
+#[test]
+fn overview_explains_shares_and_counts() {
+    let (_dir, mut h) = open("概览");
+    hover_shows(
+        &mut h,
+        "40.0%",
+        "占比 = 定制软件 2,000.00 万元 ÷ 公司目标 5,000.00 万元 = 40.0%",
+    );
+    hover_shows(
+        &mut h,
+        "60.0%",
+        "占上级 = 华北大区 3,000.00 万元 ÷ 云帆软件 5,000.00 万元 = 60.0%",
+    );
+    hover_shows(
+        &mut h,
+        "分布在 3 个组织单元",
+        "5 名大客户经理（组织中的人员）；组织单元 = 全部 8 个节点 − 5 名人员 = 3",
+    );
+    hover_shows(
+        &mut h,
+        "44 份合同",
+        "2025 年实际签约 = 44 份合同金额之和 = 4,400.00 万元",
+    );
+}
