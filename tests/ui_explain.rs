@@ -67,3 +67,28 @@ fn overview_explains_shares_and_counts() {
         "2025 年实际签约 = 44 份合同金额之和 = 4,400.00 万元",
     );
 }
+
+#[test]
+fn expenses_explain_variances_totals_and_ratios() {
+    let (_dir, mut h) = open("费用预算");
+    hover_shows(
+        &mut h,
+        "-5.00",
+        "差异 = 实际 3.00 万元 − 预算 8.00 万元 = -5.00 万元",
+    );
+    hover_shows(
+        &mut h,
+        "-62.5%",
+        "差异率 = 差异 -5.00 万元 ÷ 预算 8.00 万元 = -62.5%",
+    );
+    hover_shows(
+        &mut h,
+        "8.00",
+        "合计 = 1.00 + 1.00 + 1.00 + 1.00 + 2.00 + 1.00 + 1.00 = 8.00 万元",
+    );
+    hover_shows(
+        &mut h,
+        "2.1%",
+        "计划费用率 = 全年费用预算 105.00 万元 ÷ 年度签约额目标 5,000.00 万元 = 2.1%",
+    );
+}

@@ -65,6 +65,43 @@ fn pct(r: Option<Ratio>) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
+/// The hover texts of a monitoring line (a month or the year to date): the variance, the
+/// variance rate and the status, each with the line's figures.
+fn line_explains(ctx: &ViewCtx, l: &expenses::Line, threshold: Ratio) -> [String; 3] {
+    let variance = ctx.trf(
+        "expenses.variance.explain",
+        &[
+            ("actual", ctx.money_with_unit(l.actual.fen())),
+            ("budget", ctx.money_with_unit(l.budget.fen())),
+            ("variance", ctx.money_with_unit(l.variance.fen())),
+        ],
+    );
+    let rate = match l.variance_pct {
+        Some(_) => ctx.trf(
+            "expenses.variance_pct.explain",
+            &[
+                ("variance", ctx.money_with_unit(l.variance.fen())),
+                ("budget", ctx.money_with_unit(l.budget.fen())),
+                ("pct", pct(l.variance_pct)),
+            ],
+        ),
+        None => ctx.tr("expenses.variance_pct.no_budget").into_owned(),
+    };
+    let args = [
+        ("pct", pct(l.variance_pct)),
+        ("threshold", threshold.format_percent_fixed(1)),
+    ];
+    let status = match l.status {
+        Status::Ok => ctx.tr("expenses.status.ok.explain").into_owned(),
+        Status::Over => ctx.trf("expenses.status.over.explain", &args),
+        Status::Alert if l.variance_pct.is_none() => {
+            ctx.tr("expenses.status.alert.no_budget").into_owned()
+        }
+        Status::Alert => ctx.trf("expenses.status.alert.explain", &args),
+    };
+    [variance, rate, status]
+}
+
 pub fn expenses_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<Action>) {
     let snap = ctx.snap;
     let e = &snap.expenses;
@@ -171,18 +208,61 @@ pub fn expenses_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
         ),
     );
     let mut table: Vec<Vec<Cell>> = Vec::new();
-    let mut push = |name: String, m: &expenses::Line, y: &expenses::Line, strong: bool| {
+    // The year to date: the fiscal months from the first to the month shown.
+    let span = ctx.trf(
+        "expenses.span",
+        &[
+            ("first", ctx.month_name(1)),
+            ("month", ctx.month_name(month)),
+        ],
+    );
+    let mut push = |name: String,
+                    m: &expenses::Line,
+                    y: &expenses::Line,
+                    sums: Option<[String; 4]>,
+                    strong: bool| {
+        let [m_variance, m_rate, m_status] = line_explains(ctx, m, e.threshold);
+        let [_, y_rate, y_status] = line_explains(ctx, y, e.threshold);
+        let to_date = |key: &str, v: Money| {
+            ctx.trf(
+                key,
+                &[
+                    ("span", span.clone()),
+                    ("value", ctx.money_with_unit(v.fen())),
+                ],
+            )
+        };
+        let [m_budget, m_actual, y_budget, y_actual] = sums.unwrap_or_else(|| {
+            [
+                ctx.trf(
+                    "expenses.budget.explain",
+                    &[
+                        ("month", ctx.month_name(month)),
+                        ("value", ctx.money_with_unit(m.budget.fen())),
+                    ],
+                ),
+                ctx.trf(
+                    "expenses.actual.explain",
+                    &[
+                        ("month", ctx.month_name(month)),
+                        ("value", ctx.money_with_unit(m.actual.fen())),
+                    ],
+                ),
+                to_date("expenses.ytd_budget.explain", y.budget),
+                to_date("expenses.ytd_actual.explain", y.actual),
+            ]
+        });
         let mut row = vec![
             Cell::text(name),
-            Cell::num(ctx.money(m.budget.fen())),
-            Cell::num(ctx.money(m.actual.fen())),
-            Cell::num(ctx.money(m.variance.fen())),
-            Cell::num(pct(m.variance_pct)),
-            status_cell(ctx, m.status, dark),
-            Cell::num(ctx.money(y.budget.fen())),
-            Cell::num(ctx.money(y.actual.fen())),
-            Cell::num(pct(y.variance_pct)),
-            status_cell(ctx, y.status, dark),
+            Cell::num(ctx.money(m.budget.fen())).explain(m_budget),
+            Cell::num(ctx.money(m.actual.fen())).explain(m_actual),
+            Cell::num(ctx.money(m.variance.fen())).explain(m_variance),
+            Cell::num(pct(m.variance_pct)).explain(m_rate),
+            status_cell(ctx, m.status, dark).explain(m_status),
+            Cell::num(ctx.money(y.budget.fen())).explain(y_budget),
+            Cell::num(ctx.money(y.actual.fen())).explain(y_actual),
+            Cell::num(pct(y.variance_pct)).explain(y_rate),
+            status_cell(ctx, y.status, dark).explain(y_status),
         ];
         if strong {
             row = row.into_iter().map(Cell::strong).collect();
@@ -191,13 +271,31 @@ pub fn expenses_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
     };
     for r in &rows {
         if let Some(i) = e.items.iter().find(|i| i.id == r.item) {
-            push(item_name(ctx, i), &r.month, &r.to_date, false);
+            push(item_name(ctx, i), &r.month, &r.to_date, None, false);
         }
     }
+    // The total row: each column the sum of the items' figures.
+    let sum = |f: fn(&MonitorRow) -> Money, total: Money| {
+        let parts: Vec<String> = rows.iter().map(|r| ctx.money(f(r).fen())).collect();
+        ctx.trf(
+            "expenses.total.explain",
+            &[
+                ("parts", parts.join(" + ")),
+                ("total", ctx.money_with_unit(total.fen())),
+            ],
+        )
+    };
+    let sums = [
+        sum(|r| r.month.budget, month_total.budget),
+        sum(|r| r.month.actual, month_total.actual),
+        sum(|r| r.to_date.budget, ytd_total.budget),
+        sum(|r| r.to_date.actual, ytd_total.actual),
+    ];
     push(
         ctx.tr("plans.total").into_owned(),
         &month_total,
         &ytd_total,
+        Some(sums),
         true,
     );
     widgets::table(
@@ -228,11 +326,16 @@ pub fn expenses_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
                 .node_value(ctx.tree, *p, None, Period::Year, Metric::ContractAmount)
         })
         .sum();
+    let ratio = pct(expenses::expense_ratio(ytd_total.actual, signed));
+    let planned_ratio = pct(expenses::expense_ratio(
+        year_budget,
+        Money::from_fen(year_target),
+    ));
     ui.horizontal_wrapped(|ui| {
         widgets::stat_card(
             ui,
             &ctx.tr("expenses.ratio"),
-            &pct(expenses::expense_ratio(ytd_total.actual, signed)),
+            &ratio,
             &ctx.trf(
                 "expenses.ratio.detail",
                 &[
@@ -240,15 +343,20 @@ pub fn expenses_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
                     ("contracts", ctx.money_with_unit(signed.fen())),
                 ],
             ),
-            Some(&ctx.tr("expenses.ratio.explain")),
+            Some(&ctx.trf(
+                "expenses.ratio.formula",
+                &[
+                    ("span", span.clone()),
+                    ("expenses", ctx.money_with_unit(ytd_total.actual.fen())),
+                    ("contracts", ctx.money_with_unit(signed.fen())),
+                    ("ratio", ratio.clone()),
+                ],
+            )),
         );
         widgets::stat_card(
             ui,
             &ctx.tr("expenses.planned_ratio"),
-            &pct(expenses::expense_ratio(
-                year_budget,
-                Money::from_fen(year_target),
-            )),
+            &planned_ratio,
             &ctx.trf(
                 "expenses.ratio.detail",
                 &[
@@ -256,7 +364,14 @@ pub fn expenses_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
                     ("contracts", ctx.money_with_unit(year_target)),
                 ],
             ),
-            Some(&ctx.tr("expenses.planned_ratio.explain")),
+            Some(&ctx.trf(
+                "expenses.planned_ratio.formula",
+                &[
+                    ("budget", ctx.money_with_unit(year_budget.fen())),
+                    ("target", ctx.money_with_unit(year_target)),
+                    ("ratio", planned_ratio.clone()),
+                ],
+            )),
         );
     });
 
