@@ -92,3 +92,30 @@ fn expenses_explain_variances_totals_and_ratios() {
         "计划费用率 = 全年费用预算 105.00 万元 ÷ 年度签约额目标 5,000.00 万元 = 2.1%",
     );
 }
+
+#[test]
+fn receivables_explain_outstanding_rate_and_sums() {
+    let (_dir, mut h) = open("回款");
+    // A fixed day: the view looks at today by default.
+    common::type_into(&mut h, "日期", "2026-06-30");
+    hover_shows(
+        &mut h,
+        "回款率",
+        "回款率 = 截至 2026-06-30 到期款项中已收 410.00 万元 ÷ 到期应收 500.00 万元 = 82.0%",
+    );
+    hover_shows(
+        &mut h,
+        "未收金额（万元）",
+        "未收金额 = 全部 7 期款项 500.00 万元 − 已收 410.00 万元 = 90.00 万元",
+    );
+    hover_shows(
+        &mut h,
+        "270.00",
+        "已收 = 各期已收之和：签约款 90.00 + 交付款 180.00 + 验收款 0.00 = 270.00 万元",
+    );
+    hover_shows(
+        &mut h,
+        "逾期金额（万元）",
+        "逾期金额 = 已过应付日期的未收款项：1–15 天 0.00 + 16–30 天 0.00 + 31–60 天 60.00 + 61–90 天 0.00 + 90 天以上 30.00 = 90.00 万元",
+    );
+}

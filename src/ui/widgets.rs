@@ -65,6 +65,24 @@ pub fn warning(ui: &mut Ui, text: &str) {
     ui.label(RichText::new(format!("▲ {text}")).color(color));
 }
 
+/// The most terms [`sum_terms`] writes out: a longer sum is more than anyone reads on hover.
+pub const MAX_SUM_TERMS: usize = 12;
+
+/// The terms of a sum for a hover explanation, `a + b + c`; `None` when there are none or more
+/// than [`MAX_SUM_TERMS`] (the explanation then says how many were added instead).
+pub fn sum_terms<S: AsRef<str>>(terms: &[S]) -> Option<String> {
+    if terms.is_empty() || terms.len() > MAX_SUM_TERMS {
+        return None;
+    }
+    Some(
+        terms
+            .iter()
+            .map(AsRef::as_ref)
+            .collect::<Vec<_>>()
+            .join(" + "),
+    )
+}
+
 /// One cell of a [`table`].
 #[derive(Clone, Debug, Default)]
 pub struct Cell {
@@ -241,4 +259,22 @@ fn table_builder<'a>(
             });
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX_SUM_TERMS, sum_terms};
+
+    #[test]
+    fn sums_are_written_out_up_to_a_dozen_terms() {
+        assert_eq!(
+            sum_terms(&["1.00", "2.00", "3.00"]).as_deref(),
+            Some("1.00 + 2.00 + 3.00")
+        );
+        assert_eq!(sum_terms(&["5.00"]).as_deref(), Some("5.00"));
+        assert_eq!(sum_terms::<&str>(&[]), None);
+        let many: Vec<String> = (0..=MAX_SUM_TERMS).map(|i| i.to_string()).collect();
+        assert_eq!(sum_terms(&many), None);
+        assert!(sum_terms(&many[..MAX_SUM_TERMS]).is_some());
+    }
 }

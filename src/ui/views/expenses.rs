@@ -277,13 +277,17 @@ pub fn expenses_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
     // The total row: each column the sum of the items' figures.
     let sum = |f: fn(&MonitorRow) -> Money, total: Money| {
         let parts: Vec<String> = rows.iter().map(|r| ctx.money(f(r).fen())).collect();
-        ctx.trf(
-            "expenses.total.explain",
-            &[
-                ("parts", parts.join(" + ")),
-                ("total", ctx.money_with_unit(total.fen())),
-            ],
-        )
+        let total = ctx.money_with_unit(total.fen());
+        match widgets::sum_terms(&parts) {
+            Some(parts) => ctx.trf(
+                "expenses.total.explain",
+                &[("parts", parts), ("total", total)],
+            ),
+            None => ctx.trf(
+                "expenses.total.explain_n",
+                &[("n", parts.len().to_string()), ("total", total)],
+            ),
+        }
     };
     let sums = [
         sum(|r| r.month.budget, month_total.budget),

@@ -103,9 +103,27 @@ pub fn receivables_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &m
     // Summary: outstanding, overdue, collection rate.
     let states = receivables::states(&r.installments, &r.receipts, day);
     let outstanding: Money = states.iter().map(|s| s.outstanding).sum();
+    let billed: Money = states.iter().map(|s| s.installment.amount).sum();
+    let received: Money = states.iter().map(|s| s.paid).sum();
+    // What fell due up to the day and what of it was paid: the collection rate's inputs.
+    let (fell_due, paid_of_due) = states
+        .iter()
+        .filter(|s| s.installment.due <= day)
+        .fold((Money::ZERO, Money::ZERO), |(d, p), s| {
+            (d + s.installment.amount, p + s.paid)
+        });
     let aging = receivables::aging(&r.installments, &r.receipts, day);
     let overdue = receivables::overdue(&aging);
     let rate = receivables::collection_rate(&r.installments, &r.receipts, day);
+    let rate_text = rate
+        .map(|r| r.format_percent_fixed(1))
+        .unwrap_or_else(|| "—".into());
+    // The aging buckets as the terms of a sum: "1–15 天 2.00 + 16–30 天 0.00 + …".
+    let bucket_terms: Vec<String> = AgingBucket::ALL
+        .iter()
+        .zip(aging)
+        .map(|(b, m)| format!("{} {}", ctx.tr(b.label_key()), ctx.money(m.fen())))
+        .collect();
     ui.horizontal_wrapped(|ui| {
         widgets::stat_card(
             ui,
@@ -115,23 +133,47 @@ pub fn receivables_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &m
                 "receivables.contracts_n",
                 &[("n", r.contracts.len().to_string())],
             ),
-            None,
+            Some(&ctx.trf(
+                "receivables.outstanding.explain",
+                &[
+                    ("n", states.len().to_string()),
+                    ("billed", ctx.money_with_unit(billed.fen())),
+                    ("paid", ctx.money_with_unit(received.fen())),
+                    ("outstanding", ctx.money_with_unit(outstanding.fen())),
+                ],
+            )),
         );
         widgets::stat_card(
             ui,
             &ctx.with_unit("receivables.overdue"),
             &ctx.money(overdue.fen()),
             "",
-            Some(&ctx.tr("receivables.overdue.explain")),
+            Some(&ctx.trf(
+                "receivables.overdue.formula",
+                &[
+                    ("parts", bucket_terms[1..].join(" + ")),
+                    ("overdue", ctx.money_with_unit(overdue.fen())),
+                ],
+            )),
         );
+        let rate_explain = match rate {
+            Some(_) => ctx.trf(
+                "receivables.rate.formula",
+                &[
+                    ("day", day.to_string()),
+                    ("paid", ctx.money_with_unit(paid_of_due.fen())),
+                    ("due", ctx.money_with_unit(fell_due.fen())),
+                    ("rate", rate_text.clone()),
+                ],
+            ),
+            None => ctx.trf("receivables.rate.nothing_due", &[("day", day.to_string())]),
+        };
         widgets::stat_card(
             ui,
             &ctx.tr("receivables.rate"),
-            &rate
-                .map(|r| r.format_percent_fixed(1))
-                .unwrap_or_else(|| "—".into()),
+            &rate_text,
             "",
-            Some(&ctx.tr("receivables.rate.explain")),
+            Some(&rate_explain),
         );
     });
 
@@ -214,7 +256,17 @@ pub fn receivables_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &m
         row.push(Cell::num(ctx.money(m.fen())));
     }
     cols.push(Col::num(ctx.with_unit("plans.total")).width(120.0));
-    row.push(Cell::num(ctx.money(outstanding.fen())).strong());
+    row.push(
+        Cell::num(ctx.money(outstanding.fen()))
+            .strong()
+            .explain(ctx.trf(
+                "receivables.aging.total_explain",
+                &[
+                    ("parts", bucket_terms.join(" + ")),
+                    ("total", ctx.money_with_unit(outstanding.fen())),
+                ],
+            )),
+    );
     widgets::table(ui, "aging", &cols, &[row]);
 
     // The month's collection plan per customer and contract.
@@ -244,21 +296,54 @@ pub fn receivables_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &m
                 Cell::text(p.due.to_string()),
                 Cell::num(ctx.money(p.amount.fen())),
                 Cell::num(ctx.money(p.paid.fen())),
-                Cell::num(ctx.money(p.outstanding.fen())),
+                Cell::num(ctx.money(p.outstanding.fen())).explain(ctx.trf(
+                    "receivables.left.explain",
+                    &[
+                        ("amount", ctx.money_with_unit(p.amount.fen())),
+                        ("paid", ctx.money_with_unit(p.paid.fen())),
+                        ("left", ctx.money_with_unit(p.outstanding.fen())),
+                    ],
+                )),
             ]
         })
         .collect();
-    let month_total: Money = plan
+    let month_amounts: Vec<Money> = plan
         .iter()
         .filter(|p| p.month == month)
         .map(|p| p.amount)
-        .sum();
+        .collect();
+    let month_total: Money = month_amounts.iter().copied().sum();
+    let month_terms: Vec<String> = if month_amounts.len() <= widgets::MAX_SUM_TERMS {
+        month_amounts.iter().map(|m| ctx.money(m.fen())).collect()
+    } else {
+        Vec::new()
+    };
+    let month_total_explain = match widgets::sum_terms(&month_terms) {
+        Some(parts) => ctx.trf(
+            "receivables.plan.total_explain",
+            &[
+                ("month", ctx.month_name(month)),
+                ("parts", parts),
+                ("total", ctx.money_with_unit(month_total.fen())),
+            ],
+        ),
+        None => ctx.trf(
+            "receivables.plan.total_explain_n",
+            &[
+                ("month", ctx.month_name(month)),
+                ("n", month_amounts.len().to_string()),
+                ("total", ctx.money_with_unit(month_total.fen())),
+            ],
+        ),
+    };
     let mut rows = rows;
     rows.push(vec![
         Cell::text(ctx.tr("plans.total")).strong(),
         Cell::text(""),
         Cell::text(""),
-        Cell::num(ctx.money(month_total.fen())).strong(),
+        Cell::num(ctx.money(month_total.fen()))
+            .strong()
+            .explain(month_total_explain),
         Cell::text(""),
         Cell::text(""),
     ]);
@@ -470,6 +555,26 @@ fn contract_rows(ctx: &ViewCtx, day: jiff::civil::Date) -> Vec<Vec<Cell>> {
             let mine = by_contract.get(&c.id).map(Vec::as_slice).unwrap_or(&[]);
             let paid: Money = mine.iter().map(|s| s.paid).sum();
             let left: Money = mine.iter().map(|s| s.outstanding).sum();
+            // Paid and outstanding, each the sum over the contract's installments.
+            let by_installment =
+                |key: &str, total: Money, f: fn(&receivables::InstallmentState) -> Money| {
+                    let terms: Vec<String> = mine
+                        .iter()
+                        .map(|s| format!("{} {}", s.installment.label, ctx.money(f(s).fen())))
+                        .collect();
+                    let total = ctx.money_with_unit(total.fen());
+                    match widgets::sum_terms(&terms) {
+                        Some(parts) => ctx.trf(key, &[("parts", parts), ("total", total)]),
+                        None => ctx.trf(
+                            "receivables.by_installment_n",
+                            &[("n", terms.len().to_string()), ("total", total)],
+                        ),
+                    }
+                };
+            let paid_explain = by_installment("receivables.paid.explain", paid, |s| s.paid);
+            let left_explain = by_installment("receivables.outstanding.sum_explain", left, |s| {
+                s.outstanding
+            });
             let schedule = mine
                 .iter()
                 .map(|s| {
@@ -488,8 +593,8 @@ fn contract_rows(ctx: &ViewCtx, day: jiff::civil::Date) -> Vec<Vec<Cell>> {
                 Cell::text(c.person.map(|p| ctx.node_name(p)).unwrap_or_default()),
                 Cell::text(c.signed.to_string()),
                 Cell::num(ctx.money(c.amount.fen())),
-                Cell::num(ctx.money(paid.fen())),
-                Cell::num(ctx.money(left.fen())),
+                Cell::num(ctx.money(paid.fen())).explain(paid_explain),
+                Cell::num(ctx.money(left.fen())).explain(left_explain),
             ]
         })
         .collect()
