@@ -119,3 +119,25 @@ fn receivables_explain_outstanding_rate_and_sums() {
         "逾期金额 = 已过应付日期的未收款项：1–15 天 0.00 + 16–30 天 0.00 + 31–60 天 60.00 + 61–90 天 0.00 + 90 天以上 30.00 = 90.00 万元",
     );
 }
+
+#[test]
+fn account_plans_explain_gap_coverage_and_sums() {
+    let (_dir, mut h) = open("大客户");
+    h.get_by_label("销售计划").click();
+    h.run();
+    hover_shows(
+        &mut h,
+        "目标缺口（万元）",
+        "目标缺口 = 目标 5,000.00 万元 − 计划额 770.00 万元 = 4,230.00 万元；覆盖率 = 计划额 ÷ 目标 = 15.4%",
+    );
+    hover_shows(
+        &mut h,
+        "15.4%",
+        "覆盖率 = 计划额 770.00 万元 ÷ 目标 5,000.00 万元 = 15.4%",
+    );
+    hover_shows(
+        &mut h,
+        "770.00",
+        "计划额 = 6 个单元格的计划额之和 = 770.00 万元",
+    );
+}

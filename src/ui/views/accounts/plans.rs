@@ -20,12 +20,42 @@ fn coverage(planned: Money, target: Option<Money>) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
+/// Coverage = planned ÷ target, explained with the figures (nothing to explain without a
+/// target).
+fn coverage_cell(ctx: &ViewCtx, planned: Money, target: Option<Money>) -> Cell {
+    let text = coverage(planned, target);
+    let cell = Cell::num(text.clone());
+    match target.filter(|t| t.fen() > 0) {
+        Some(t) => cell.explain(ctx.trf(
+            "plans.coverage.explain",
+            &[
+                ("planned", ctx.money_with_unit(planned.fen())),
+                ("target", ctx.money_with_unit(t.fen())),
+                ("p", text),
+            ],
+        )),
+        None => cell,
+    }
+}
+
+/// A row's cell count, potential, weighted and planned amounts, each a sum over its matrix
+/// cells (said on hover).
 fn amounts(ctx: &ViewCtx, row: &PlanRow) -> [Cell; 4] {
+    let sum = |key: &str, v: Money| {
+        ctx.trf(
+            key,
+            &[
+                ("n", row.cells.to_string()),
+                ("value", ctx.money_with_unit(v.fen())),
+            ],
+        )
+    };
     [
         Cell::num(row.cells.to_string()),
-        Cell::num(ctx.money(row.potential.fen())),
-        Cell::num(ctx.money(row.weighted.fen())),
-        Cell::num(ctx.money(row.planned.fen())),
+        Cell::num(ctx.money(row.potential.fen()))
+            .explain(sum("plans.potential.sum", row.potential)),
+        Cell::num(ctx.money(row.weighted.fen())).explain(sum("plans.weighted.sum", row.weighted)),
+        Cell::num(ctx.money(row.planned.fen())).explain(sum("plans.planned.sum", row.planned)),
     ]
 }
 
@@ -59,7 +89,13 @@ pub fn plans_ui(ui: &mut Ui, ctx: &ViewCtx, person: Option<NodeId>) {
                     ("weighted", ctx.money(plans.total.weighted.fen())),
                 ],
             ),
-            Some(&ctx.tr("plans.planned.explain")),
+            Some(&ctx.trf(
+                "plans.planned.sum",
+                &[
+                    ("n", plans.total.cells.to_string()),
+                    ("value", ctx.money_with_unit(plans.total.planned.fen())),
+                ],
+            )),
         );
         widgets::stat_card(
             ui,
@@ -72,7 +108,18 @@ pub fn plans_ui(ui: &mut Ui, ctx: &ViewCtx, person: Option<NodeId>) {
                 "plans.coverage",
                 &[("p", coverage(plans.total.planned, plans.target))],
             ),
-            Some(&ctx.tr("plans.gap.explain")),
+            Some(&match (plans.target, plans.gap) {
+                (Some(t), Some(g)) => ctx.trf(
+                    "plans.gap.formula",
+                    &[
+                        ("target", ctx.money_with_unit(t.fen())),
+                        ("planned", ctx.money_with_unit(plans.total.planned.fen())),
+                        ("gap", ctx.money_with_unit(g.fen())),
+                        ("p", coverage(plans.total.planned, plans.target)),
+                    ],
+                ),
+                _ => ctx.tr("plans.gap.explain").into_owned(),
+            }),
         );
     });
     if plans.total.cells == 0 {
@@ -90,7 +137,7 @@ pub fn plans_ui(ui: &mut Ui, ctx: &ViewCtx, person: Option<NodeId>) {
                 .map(|t| ctx.money(t.fen()))
                 .unwrap_or_else(|| "—".into()),
         ));
-        let mut cov = Cell::num(coverage(row.planned, *target));
+        let mut cov = coverage_cell(ctx, row.planned, *target);
         if target.is_some_and(|t| row.planned < t) {
             cov = cov.color(theme::warn(dark));
         }
@@ -124,7 +171,7 @@ pub fn plans_ui(ui: &mut Ui, ctx: &ViewCtx, person: Option<NodeId>) {
             .map(|t| ctx.money(t.fen()))
             .unwrap_or_else(|| "—".into()),
     ));
-    total.push(Cell::num(coverage(plans.total.planned, plans.target)));
+    total.push(coverage_cell(ctx, plans.total.planned, plans.target));
     rows.push(total);
     widgets::table(
         ui,
@@ -160,8 +207,28 @@ pub fn plans_ui(ui: &mut Ui, ctx: &ViewCtx, person: Option<NodeId>) {
         .collect();
     let mut total = vec![Cell::text(ctx.tr("plans.total")).strong(), Cell::text("")];
     total.extend(amounts(ctx, &plans.total).map(Cell::strong));
-    total.push(Cell::num(plans.total.people.to_string()).strong());
-    total.push(Cell::num(ctx.money(plans.total.budget.fen())).strong());
+    total.push(
+        Cell::num(plans.total.people.to_string())
+            .strong()
+            .explain(ctx.trf(
+                "plans.people.sum",
+                &[
+                    ("n", plans.total.cells.to_string()),
+                    ("value", plans.total.people.to_string()),
+                ],
+            )),
+    );
+    total.push(
+        Cell::num(ctx.money(plans.total.budget.fen()))
+            .strong()
+            .explain(ctx.trf(
+                "plans.budget.sum",
+                &[
+                    ("n", plans.total.cells.to_string()),
+                    ("value", ctx.money_with_unit(plans.total.budget.fen())),
+                ],
+            )),
+    );
     rows.push(total);
     widgets::table(
         ui,
