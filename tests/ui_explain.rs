@@ -3,15 +3,32 @@
 
 mod common;
 
-use common::{app, demo, shows};
+use common::{demo, shows};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
+use salesplan::i18n::Lang;
 use salesplan::ui::SalesPlanApp;
+use salesplan::ui::prefs::Prefs;
+
+/// The app in Chinese on a plan file, in a window tall enough that a long view's figures are
+/// on screen without scrolling (a figure out of view cannot be hovered).
+fn tall_app(path: std::path::PathBuf) -> Harness<'static, SalesPlanApp> {
+    Harness::builder()
+        .with_size([1400.0, 4000.0])
+        .with_context_setup(salesplan::ui::fonts::install)
+        .build_eframe(move |cc| {
+            let prefs = Prefs {
+                lang: Lang::Zh,
+                ..Prefs::default()
+            };
+            SalesPlanApp::with_prefs(&cc.egui_ctx, prefs, Some(path))
+        })
+}
 
 /// The demo plan open on a view of the left navigation.
 fn open(view: &str) -> (tempfile::TempDir, Harness<'static, SalesPlanApp>) {
     let (dir, path) = demo();
-    let mut h = app(path);
+    let mut h = tall_app(path);
     h.run();
     h.get_by_label(view).click();
     h.run();
@@ -139,5 +156,91 @@ fn account_plans_explain_gap_coverage_and_sums() {
         &mut h,
         "770.00",
         "计划额 = 6 个单元格的计划额之和 = 770.00 万元",
+    );
+}
+
+#[test]
+fn account_board_explains_column_totals() {
+    let (_dir, mut h) = open("大客户");
+    h.get_by_label("九阶段看板").click();
+    h.run();
+    let column = h
+        .query_all_by_label_contains(" 个 · ")
+        .next()
+        .and_then(|n| n.accesskit_node().value().map(|v| v.to_string()))
+        .expect("a column's totals");
+    hover_shows(
+        &mut h,
+        &column,
+        "1 个商机，金额合计 400.00 万元；加权 = 各商机金额 × 本阶段概率 10% 之和（已签约的按 100%）= 40.00 万元",
+    );
+    // The days in a stage count to the day looked at.
+    common::type_into(&mut h, "变动日期", "2026-06-30");
+    let days = h
+        .query_all_by_label_contains("在本阶段 ")
+        .next()
+        .and_then(|n| n.accesskit_node().value().map(|v| v.to_string()))
+        .expect("a card's days in its stage");
+    hover_shows(
+        &mut h,
+        &days,
+        "拖到另一个阶段即可推进\n在本阶段 = 2026-06-30 − 进入本阶段的 2025-12-22 = 190 天",
+    );
+}
+
+#[test]
+fn account_customers_explain_contact_counts() {
+    let (_dir, mut h) = open("大客户");
+    h.get_by_label("客户与联系人").click();
+    h.run();
+    // The contacts count on 瑞丰银行's row: the number in the row right of its name.
+    let row = h.get_by_label("瑞丰银行").rect().center().y;
+    let count = h
+        .query_all_by_label_contains("")
+        .filter(|n| (n.rect().center().y - row).abs() < 4.0)
+        .filter(|n| {
+            n.accesskit_node()
+                .value()
+                .is_some_and(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()))
+        })
+        .map(|n| n.rect().center())
+        .next()
+        .expect("the contacts count");
+    h.hover_at(count);
+    tooltip(
+        &mut h,
+        "联系人 = 瑞丰银行名下记录的联系人数 = 1（点击客户名称查看）",
+    );
+}
+
+#[test]
+fn variance_history_explains_growth_average_and_expense_totals() {
+    let (_dir, mut h) = open("差异分析");
+    hover_shows(
+        &mut h,
+        "-86.00",
+        "差异 = 实际 19.00 万元 − 预算 105.00 万元 = -86.00 万元",
+    );
+    hover_shows(
+        &mut h,
+        "105.00",
+        "全年 = 12 个月之和：8.00 + 8.00 + 17.00 + 8.00 + 8.00 + 8.00 + 8.00 + 8.00 + 8.00 + 8.00 + 8.00 + 8.00 = 105.00 万元",
+    );
+    h.get_by_label("往年销售").click();
+    h.run();
+    let cagr = h
+        .query_all_by_label_contains("年复合增长率")
+        .next()
+        .and_then(|n| n.accesskit_node().value().map(|v| v.to_string()))
+        .expect("the compound growth line");
+    hover_shows(
+        &mut h,
+        &cagr,
+        "复合增长率 =（2025 年 4,400.00 万元 ÷ 2023 年 3,200.00 万元）^(1 ÷ 2) − 1 = 17.26%",
+    );
+    hover_shows(
+        &mut h,
+        "15.79%",
+        "同比增长 =（2025 年 4,400.00 万元 − 2024 年 3,800.00 万元）÷ 2024 年 3,800.00 万元 = 15.79%",
     );
 }

@@ -154,8 +154,25 @@ fn card(
                         .on_hover_text(playbook);
                     }
                 });
+            // The card takes the pointer (to be dragged): its hover says how to move it and how
+            // its days in the stage are counted.
+            let hint = match (days, entered) {
+                (Some(d), Some(entered)) => format!(
+                    "{}\n{}",
+                    ctx.tr("board.drag_hint"),
+                    ctx.trf(
+                        "board.days.explain",
+                        &[
+                            ("date", date.to_string()),
+                            ("entered", entered.to_string()),
+                            ("n", d.max(0).to_string()),
+                        ],
+                    )
+                ),
+                _ => ctx.tr("board.drag_hint").into_owned(),
+            };
             drag.response
-                .on_hover_text(ctx.tr("board.drag_hint"))
+                .on_hover_text(hint)
                 .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ListItem, true, &title));
             ui.horizontal(|ui| {
                 let back = ui
@@ -256,7 +273,24 @@ pub fn board_ui(
                                 ))
                                 .small(),
                             )
-                            .on_hover_text(ctx.with_unit("board.column.hint"));
+                            .on_hover_text(
+                                ctx.trf(
+                                    "board.column.explain",
+                                    &[
+                                        ("n", col.count.to_string()),
+                                        ("value", ctx.money_with_unit(col.value.fen())),
+                                        (
+                                            "p",
+                                            snap.stages
+                                                .iter()
+                                                .find(|s| s.position == col.stage)
+                                                .map(|s| s.probability.format_percent(2))
+                                                .unwrap_or_default(),
+                                        ),
+                                        ("weighted", ctx.money_with_unit(col.weighted.fen())),
+                                    ],
+                                ),
+                            );
                             let playbook = stage_playbook(ctx, col.stage);
                             if !playbook.is_empty() {
                                 ui.label(RichText::new(playbook).small().weak());

@@ -152,7 +152,11 @@ pub fn customers_ui(
                     ui.label(&c.credit_rating);
                     ui.label(c.owner.map(|o| ctx.node_name(o)).unwrap_or("—".into()));
                     let n = snap.contacts.iter().filter(|x| x.customer == c.id).count();
-                    ui.label(RichText::new(n.to_string()).monospace());
+                    ui.label(RichText::new(n.to_string()).monospace())
+                        .on_hover_text(ctx.trf(
+                            "customers.contacts.explain",
+                            &[("customer", c.name.clone()), ("n", n.to_string())],
+                        ));
                     ui.horizontal(|ui| {
                         if ui.small_button(ctx.tr("actions.edit")).clicked() {
                             state.draft = Some(CustomerDraft {

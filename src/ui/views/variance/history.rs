@@ -19,8 +19,8 @@ pub(super) struct Texts {
     expenses: Option<Vec<Vec<Cell>>>,
     /// One row a year.
     years: Vec<Vec<Cell>>,
-    /// The compound growth line.
-    cagr: Option<String>,
+    /// The compound growth line and its explanation.
+    cagr: Option<(String, String)>,
     /// The line × region pivot: its region columns and rows (None: not shown).
     pivot: Option<(Vec<String>, Vec<Vec<Cell>>)>,
 }
@@ -30,25 +30,54 @@ pub(super) fn texts(ctx: &ViewCtx, dark: bool) -> Texts {
     let years = history::summaries(&snap.history)
         .into_iter()
         .map(|y| {
+            let mut average = Cell::num(
+                y.average_contract
+                    .map(|m| ctx.money(m.fen()))
+                    .unwrap_or_else(|| "—".into()),
+            );
+            if let Some(m) = y.average_contract {
+                average = average.explain(ctx.trf(
+                    "variance.average_contract.explain",
+                    &[
+                        ("total", ctx.money_with_unit(y.total.fen())),
+                        ("n", y.contracts.to_string()),
+                        ("average", ctx.money_with_unit(m.fen())),
+                    ],
+                ));
+            }
+            let growth_text = y
+                .growth
+                .map(|g| g.format_percent_fixed(2))
+                .unwrap_or_else(|| "—".into());
+            let mut growth = Cell::num(growth_text.clone());
+            // Growth is over the calendar year before, when the history holds it.
+            let before = snap
+                .history
+                .iter()
+                .find(|h| i64::from(h.year) == i64::from(y.year) - 1);
+            if let (Some(_), Some(before)) = (y.growth, before) {
+                growth = growth.explain(ctx.trf(
+                    "variance.growth.explain",
+                    &[
+                        ("year", y.year.to_string()),
+                        ("total", ctx.money_with_unit(y.total.fen())),
+                        ("before_year", before.year.to_string()),
+                        ("before", ctx.money_with_unit(before.total.fen())),
+                        ("growth", growth_text),
+                    ],
+                ));
+            }
             vec![
                 Cell::text(y.year.to_string()),
                 Cell::num(ctx.money(y.total.fen())),
                 Cell::num(y.contracts.to_string()),
-                Cell::num(
-                    y.average_contract
-                        .map(|m| ctx.money(m.fen()))
-                        .unwrap_or_else(|| "—".into()),
-                ),
-                Cell::num(
-                    y.growth
-                        .map(|g| g.format_percent_fixed(2))
-                        .unwrap_or_else(|| "—".into()),
-                ),
+                average,
+                growth,
             ]
         })
         .collect();
     let cagr = history::cagr(&snap.history).map(|cagr| {
-        ctx.trf(
+        let line = ctx.trf(
             "variance.cagr",
             &[
                 (
@@ -69,7 +98,28 @@ pub(super) fn texts(ctx: &ViewCtx, dark: bool) -> Texts {
                 ),
                 ("rate", cagr.format_percent(2)),
             ],
-        )
+        );
+        // The years the rate is taken between: the first and last with any sales.
+        let first = snap.history.iter().find(|y| y.total.fen() > 0);
+        let last = snap.history.iter().rev().find(|y| y.total.fen() > 0);
+        let explain = match (first, last) {
+            (Some(first), Some(last)) => ctx.trf(
+                "variance.cagr.formula",
+                &[
+                    ("last", ctx.money_with_unit(last.total.fen())),
+                    ("last_year", last.year.to_string()),
+                    ("first", ctx.money_with_unit(first.total.fen())),
+                    ("first_year", first.year.to_string()),
+                    (
+                        "span",
+                        (i64::from(last.year) - i64::from(first.year)).to_string(),
+                    ),
+                    ("rate", cagr.format_percent(2)),
+                ],
+            ),
+            _ => ctx.tr("variance.cagr_explain").into_owned(),
+        };
+        (line, explain)
     });
     let pivot = history::line_region_pivot(&snap.history);
     let pivot = (pivot.regions.iter().any(|r| !r.is_empty()) || snap.lines.len() > 1).then(|| {
@@ -129,9 +179,8 @@ pub fn history_ui(ui: &mut Ui, ctx: &ViewCtx, t: &Texts, cumulative: &mut bool) 
         &t.years,
     );
 
-    if let Some(cagr) = &t.cagr {
-        ui.label(cagr)
-            .on_hover_text(ctx.tr("variance.cagr_explain"));
+    if let Some((cagr, explain)) = &t.cagr {
+        ui.label(cagr).on_hover_text(explain);
     }
     if let Some((regions, rows)) = &t.pivot {
         ui.add_space(theme::SECTION_GAP);
@@ -199,7 +248,8 @@ fn expense_rows(ctx: &ViewCtx, dark: bool) -> Option<Vec<Vec<Cell>>> {
     }
     let people: HashSet<NodeId> = ctx.snap.people().map(|p| p.id).collect();
     let months = crate::domain::expenses::by_month(&e.budget, &e.actuals, &people);
-    let sum = |f: fn(&(Money, Money)) -> i64| months.iter().map(f).sum::<i64>();
+    let sum =
+        |f: fn(&(Money, Money)) -> i64| months.iter().map(f).fold(0i64, |a, b| a.saturating_add(b));
     let mut budget = vec![Cell::text(ctx.with_unit("expenses.budget"))];
     let mut actual = vec![Cell::text(ctx.with_unit("expenses.actual"))];
     let mut variance = vec![Cell::text(ctx.with_unit("expenses.variance"))];
@@ -207,15 +257,54 @@ fn expense_rows(ctx: &ViewCtx, dark: bool) -> Option<Vec<Vec<Cell>>> {
         budget.push(Cell::num(ctx.money(b.fen())));
         actual.push(Cell::num(ctx.money(a.fen())));
         let line = crate::domain::expenses::line(*b, *a, e.threshold);
-        let mut cell = Cell::num(ctx.money(line.variance.fen()));
+        let mut cell = Cell::num(ctx.money(line.variance.fen())).explain(ctx.trf(
+            "expenses.variance.explain",
+            &[
+                ("actual", ctx.money_with_unit(line.actual.fen())),
+                ("budget", ctx.money_with_unit(line.budget.fen())),
+                ("variance", ctx.money_with_unit(line.variance.fen())),
+            ],
+        ));
         if line.status == crate::domain::expenses::Status::Alert {
             cell = cell.color(theme::bad(dark));
         }
         variance.push(cell);
     }
-    budget.push(Cell::num(ctx.money(sum(|m| m.0.fen()))).strong());
-    actual.push(Cell::num(ctx.money(sum(|m| m.1.fen()))).strong());
-    variance.push(Cell::num(ctx.money(sum(|m| m.1.fen() - m.0.fen()))).strong());
+    // The year: the sum of the 12 months.
+    let year = |f: fn(&(Money, Money)) -> Money, total: i64| {
+        let terms: Vec<String> = months.iter().map(|m| ctx.money(f(m).fen())).collect();
+        ctx.trf(
+            "variance.expenses.year_explain",
+            &[
+                ("parts", widgets::sum_terms(&terms).unwrap_or_default()),
+                ("total", ctx.money_with_unit(total)),
+            ],
+        )
+    };
+    let (budget_total, actual_total) = (sum(|m| m.0.fen()), sum(|m| m.1.fen()));
+    let variance_total = actual_total.saturating_sub(budget_total);
+    budget.push(
+        Cell::num(ctx.money(budget_total))
+            .strong()
+            .explain(year(|m| m.0, budget_total)),
+    );
+    actual.push(
+        Cell::num(ctx.money(actual_total))
+            .strong()
+            .explain(year(|m| m.1, actual_total)),
+    );
+    variance.push(
+        Cell::num(ctx.money(variance_total))
+            .strong()
+            .explain(ctx.trf(
+                "expenses.variance.explain",
+                &[
+                    ("actual", ctx.money_with_unit(actual_total)),
+                    ("budget", ctx.money_with_unit(budget_total)),
+                    ("variance", ctx.money_with_unit(variance_total)),
+                ],
+            )),
+    );
     Some(vec![budget, actual, variance])
 }
 
