@@ -154,3 +154,23 @@ fn the_welcome_offers_a_new_empty_plan_and_is_not_shown_for_an_existing_one() {
     h.run();
     assert!(shows(&h, "欢迎使用销售作战计划"));
 }
+
+/// Help → About names the version and the git commit the program was built from (build.rs).
+#[test]
+fn the_about_box_names_the_version_and_commit() {
+    let commit = env!("SALESPLAN_GIT_COMMIT");
+    // A checkout builds with its commit; only a source tree without git says "unknown".
+    if std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.git")).exists() {
+        assert_ne!(commit, "unknown");
+        assert!(commit.chars().all(|c| c.is_ascii_hexdigit()), "{commit}");
+    }
+    let (_dir, path) = demo();
+    let mut h = app(path);
+    h.run();
+    h.get_by_label("帮助").click();
+    h.run();
+    h.get_by_label_contains("关于 SalesPlan").click();
+    h.run();
+    let line = format!("版本 {} ({commit})", env!("CARGO_PKG_VERSION"));
+    assert!(shows(&h, &line), "{line}");
+}

@@ -1756,7 +1756,9 @@ impl eframe::App for SalesPlanApp {
                     prefs: &self.prefs,
                     generation: doc.generation,
                 };
-                egui::ScrollArea::vertical()
+                // Both ways: a view wider than the window (a narrow window, or the
+                // getting-started path beside it) scrolls instead of being cut off.
+                egui::ScrollArea::both()
                     .auto_shrink([false, false])
                     .show(ui, |ui| {
                         views::view_ui(ui, self.view, &vctx, &mut self.states, &mut actions);

@@ -138,6 +138,9 @@ pub fn progress(snap: &PlanSnapshot, tree: &OrgTree, table: &TargetTable, seen: 
     })
 }
 
+/// Room kept at the right of a step for its button.
+const GO_BUTTON_WIDTH: f32 = 48.0;
+
 /// The getting-started path: each step, done or not, with a button to where it is done; the
 /// first step not done says what to do. `close` is set when the user hides the path.
 pub fn panel_ui(
@@ -184,13 +187,23 @@ pub fn panel_ui(
         };
         ui.horizontal(|ui| {
             ui.label(mark);
+            // The title wraps beside the button rather than running under it (English titles
+            // are longer than the panel is wide).
             let title = RichText::new(tr(step.title_key()));
             let title = if current == Some(i) {
                 title.strong()
             } else {
                 title
             };
-            ui.label(title);
+            let width = (ui.available_width() - GO_BUTTON_WIDTH).max(40.0);
+            ui.allocate_ui_with_layout(
+                egui::vec2(width, 0.0),
+                egui::Layout::top_down(egui::Align::Min),
+                |ui| {
+                    ui.set_width(width);
+                    ui.add(egui::Label::new(title).wrap());
+                },
+            );
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let go = if step == Step::Export {
                     tr("guide.go_export")
@@ -209,7 +222,7 @@ pub fn panel_ui(
                 .inner_margin(6.0)
                 .show(ui, |ui| {
                     ui.set_width(ui.available_width());
-                    ui.label(RichText::new(tr(step.hint_key())).small());
+                    ui.label(tr(step.hint_key()));
                 });
         }
         ui.add_space(2.0);
@@ -243,7 +256,7 @@ pub fn welcome_ui(ui: &mut Ui, lang: Lang, actions: &mut Vec<Action>) -> bool {
     ];
     for (label, detail, command) in choices {
         let button = egui::Button::new(RichText::new(tr(label)).strong())
-            .min_size(egui::vec2(ui.available_width(), 0.0));
+            .min_size(egui::vec2(ui.available_width(), 30.0));
         if ui.add(button).clicked() {
             actions.push(Action::Command(Command::GettingStarted(true)));
             if let Some(c) = command {
@@ -251,8 +264,8 @@ pub fn welcome_ui(ui: &mut Ui, lang: Lang, actions: &mut Vec<Action>) -> bool {
             }
             chosen = true;
         }
-        ui.label(RichText::new(tr(detail)).small().weak());
-        ui.add_space(6.0);
+        ui.label(RichText::new(tr(detail)).weak());
+        ui.add_space(8.0);
     }
     ui.label(RichText::new(tr("welcome.later")).small().weak());
     chosen

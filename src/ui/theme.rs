@@ -35,7 +35,7 @@ impl ThemeChoice {
 
 pub const NAV_WIDTH: f32 = 168.0;
 /// The getting-started path beside the views.
-pub const GUIDE_WIDTH: f32 = 250.0;
+pub const GUIDE_WIDTH: f32 = 230.0;
 pub const SECTION_GAP: f32 = 14.0;
 pub const CARD_MIN_WIDTH: f32 = 180.0;
 pub const HEADING_SIZE: f32 = 22.0;
