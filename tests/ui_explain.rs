@@ -244,3 +244,44 @@ fn variance_history_explains_growth_average_and_expense_totals() {
         "同比增长 =（2025 年 4,400.00 万元 − 2024 年 3,800.00 万元）÷ 2024 年 3,800.00 万元 = 15.79%",
     );
 }
+
+#[test]
+fn target_derivation_explains_proposal_and_stretch() {
+    let (_dir, mut h) = open("目标");
+    hover_shows(
+        &mut h,
+        "建议目标",
+        "建议目标 =（α 50% × 战略目标 6,900.00 万元 + (1 − α) × 历史目标 5,159.46 万元）× 周期系数 1.03 ×（1 + 竞争调整合计 -5%）= 5,900.09 万元；全程精确计算，最后只四舍五入一次到分。",
+    );
+    hover_shows(
+        &mut h,
+        "挑战目标",
+        "挑战目标 = 承诺目标 5,000.00 万元 ×（1 + 挑战缓冲 10%）= 5,500.00 万元，四舍五入到分。行动计划和漏斗按挑战目标倒推，留出完不成部分的余量。",
+    );
+}
+
+#[test]
+fn target_allocation_and_table_explain_results_and_sums() {
+    let (_dir, mut h) = open("目标");
+    h.get_by_label("目标分解").click();
+    h.run();
+    hover_shows(
+        &mut h,
+        "2,500.00",
+        "结果 = 目标 5,000.00 万元 × 占比 50.00% = 2,500.00 万元（按最大余数法取整到分，各项合计恰为目标）",
+    );
+    h.get_by_label("目标总表").click();
+    h.run();
+    // The company's deals are not set: the sum of the regions'.
+    let row = h.get_by_label("云帆软件").rect().center().y;
+    let deals = h
+        .query_all_by_label("50")
+        .find(|n| (n.rect().center().y - row).abs() < 4.0)
+        .map(|n| n.rect().center())
+        .expect("the company's deals");
+    h.hover_at(deals);
+    tooltip(
+        &mut h,
+        "未直接设定：由下级目标汇总 = 华东大区 20 + 华北大区 30 = 50",
+    );
+}

@@ -542,7 +542,7 @@ fn parts_ui(
                     });
                 });
                 match &checked {
-                    Ok((_, a)) => {
+                    Ok((parts, a)) => {
                         num(
                             ui,
                             &a.weights
@@ -551,7 +551,8 @@ fn parts_ui(
                                 .unwrap_or_default(),
                         );
                         let amount = a.parts.get(i).map(|(_, m)| m.fen()).unwrap_or_default();
-                        num_strong(ui, &ctx.money(amount));
+                        num_strong(ui, &ctx.money(amount))
+                            .on_hover_text(result_explain(ctx, total, parts, a, i));
                     }
                     Err(_) => {
                         num(ui, "—");
@@ -575,9 +576,18 @@ fn parts_ui(
             match &checked {
                 Ok((_, a)) => {
                     let sum: i64 = a.parts.iter().map(|(_, m)| m.fen()).sum();
-                    num_strong(ui, &ctx.money(sum));
+                    num_strong(ui, &ctx.money(sum)).on_hover_text(ctx.trf(
+                        "alloc.total.explain",
+                        &[
+                            ("n", a.parts.len().to_string()),
+                            ("sum", ctx.money_with_unit(sum)),
+                            ("total", ctx.money_with_unit(total.fen())),
+                        ],
+                    ));
                 }
-                Err(_) => num(ui, "—"),
+                Err(_) => {
+                    num(ui, "—");
+                }
             }
             num(ui, &sum_text(ctx, infos.iter().map(|i| i.current)));
             ui.end_row();
@@ -656,22 +666,71 @@ const NUM_WIDTH: f32 = 110.0;
 
 /// A right-aligned number in a fixed-width cell (a right-to-left layout alone would stretch
 /// the last column of a grid to the window's edge).
-fn num_cell(ui: &mut Ui, text: RichText) {
+fn num_cell(ui: &mut Ui, text: RichText) -> egui::Response {
     let size = egui::vec2(NUM_WIDTH, ui.spacing().interact_size.y);
     let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
     let builder = egui::UiBuilder::new()
         .max_rect(rect)
         .layout(Layout::right_to_left(Align::Center));
     // A child that does not allocate in the grid again: the cell is already taken.
-    ui.new_child(builder).label(text);
+    ui.new_child(builder).label(text)
 }
 
-fn num(ui: &mut Ui, text: &str) {
-    num_cell(ui, RichText::new(text).monospace());
+fn num(ui: &mut Ui, text: &str) -> egui::Response {
+    num_cell(ui, RichText::new(text).monospace())
 }
 
-fn num_strong(ui: &mut Ui, text: &str) {
-    num_cell(ui, RichText::new(text).monospace().strong());
+fn num_strong(ui: &mut Ui, text: &str) -> egui::Response {
+    num_cell(ui, RichText::new(text).monospace().strong())
+}
+
+/// How a part's amount came out of the allocation: the typed amount when locked, else its
+/// share of the total (of what the locked parts leave).
+fn result_explain(
+    ctx: &ViewCtx,
+    total: Money,
+    parts: &[AllocationPart<i64>],
+    a: &allocation::Allocation<i64>,
+    i: usize,
+) -> String {
+    let amount = a.parts.get(i).map(|(_, m)| m.fen()).unwrap_or_default();
+    let share = a
+        .weights
+        .get(i)
+        .map(|w| w.format_percent_fixed(2))
+        .unwrap_or_default();
+    let locked = parts
+        .iter()
+        .filter_map(|p| p.locked)
+        .fold(0i64, |s, m| s.saturating_add(m.fen()));
+    if parts.get(i).is_some_and(|p| p.locked.is_some()) {
+        ctx.trf(
+            "alloc.result.locked",
+            &[("amount", ctx.money_with_unit(amount))],
+        )
+    } else if locked == 0 {
+        ctx.trf(
+            "alloc.result.explain",
+            &[
+                ("total", ctx.money_with_unit(total.fen())),
+                ("share", share),
+                ("amount", ctx.money_with_unit(amount)),
+            ],
+        )
+    } else {
+        ctx.trf(
+            "alloc.result.explain_locked",
+            &[
+                ("total", ctx.money_with_unit(total.fen())),
+                ("locked", ctx.money_with_unit(locked)),
+                (
+                    "remaining",
+                    ctx.money_with_unit(total.fen().saturating_sub(locked)),
+                ),
+                ("amount", ctx.money_with_unit(amount)),
+            ],
+        )
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -748,7 +807,8 @@ fn months_ui(
             let months = ctx.table.months(node, line, Metric::ContractAmount);
             for m in 0..12usize {
                 let label = ui.label(ctx.month_name(m as u8 + 1));
-                match state.month_method {
+                // The month's share as shown (typed, or from the method).
+                let share = match state.month_method {
                     MonthMethod::Percentages => {
                         ui.add_sized(
                             [70.0, 20.0],
@@ -756,25 +816,39 @@ fn months_ui(
                                 .id_salt(("alloc_month_pct", m)),
                         )
                         .labelled_by(label.id);
+                        state.percentages[m].trim().to_owned()
                     }
-                    MonthMethod::Seasonality => num(
-                        ui,
-                        &weights
+                    MonthMethod::Seasonality => {
+                        let share = weights
                             .as_ref()
                             .and_then(|w| seasonality::share(w, m))
                             .map(|s| s.format_percent_fixed(2))
-                            .unwrap_or_default(),
-                    ),
-                    MonthMethod::Even => num(
-                        ui,
-                        &Ratio::new(1, 12)
+                            .unwrap_or_default();
+                        num(ui, &share);
+                        share
+                    }
+                    MonthMethod::Even => {
+                        let share = Ratio::new(1, 12)
                             .map(|s| s.format_percent_fixed(2))
-                            .unwrap_or_default(),
-                    ),
-                }
+                            .unwrap_or_default();
+                        num(ui, &share);
+                        share
+                    }
+                };
                 match &result {
-                    Ok(amounts) => num_strong(ui, &ctx.money(amounts[m].fen())),
-                    Err(_) => num(ui, "—"),
+                    Ok(amounts) => {
+                        num_strong(ui, &ctx.money(amounts[m].fen())).on_hover_text(ctx.trf(
+                            "alloc.month.explain",
+                            &[
+                                ("total", ctx.money_with_unit(total.fen())),
+                                ("share", share),
+                                ("amount", ctx.money_with_unit(amounts[m].fen())),
+                            ],
+                        ));
+                    }
+                    Err(_) => {
+                        num(ui, "—");
+                    }
                 }
                 num(
                     ui,
@@ -798,9 +872,18 @@ fn months_ui(
             match &result {
                 Ok(amounts) => {
                     let sum: i64 = amounts.iter().map(|m| m.fen()).sum();
-                    num_strong(ui, &ctx.money(sum));
+                    num_strong(ui, &ctx.money(sum)).on_hover_text(ctx.trf(
+                        "alloc.total.explain",
+                        &[
+                            ("n", amounts.len().to_string()),
+                            ("sum", ctx.money_with_unit(sum)),
+                            ("total", ctx.money_with_unit(total.fen())),
+                        ],
+                    ));
                 }
-                Err(_) => num(ui, "—"),
+                Err(_) => {
+                    num(ui, "—");
+                }
             }
             num(ui, &sum_text(ctx, months.iter().copied()));
             ui.end_row();

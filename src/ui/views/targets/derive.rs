@@ -509,13 +509,60 @@ fn summary_ui(
         }
         return;
     };
+    let inputs = parsed.as_ref().ok();
+    // The proposal and stretch with the figures they come from (the blend's weight and the
+    // buffer are the inputs the derivation was made from).
+    let proposal_explain = match (&d.strategy, &d.history, inputs) {
+        (Some(st), Some(hi), Some(i)) => ctx.trf(
+            "derive.proposal.formula",
+            &[
+                ("alpha", i.alpha.format_percent(4)),
+                ("strategy", ctx.money_with_unit(st.target.fen())),
+                ("history", ctx.money_with_unit(hi.target.fen())),
+                ("cycle", d.cycle_factor.format_decimal(6)),
+                ("adjustment", d.competitors.adjustment.format_percent(4)),
+                ("proposal", ctx.money_with_unit(d.proposal.fen())),
+            ],
+        ),
+        (Some(_), None, _) | (None, Some(_), _) => ctx.trf(
+            "derive.proposal.formula_one",
+            &[
+                (
+                    "base",
+                    ctx.money_with_unit(
+                        d.strategy
+                            .as_ref()
+                            .map(|s| s.target)
+                            .or(d.history.as_ref().map(|h| h.target))
+                            .unwrap_or_default()
+                            .fen(),
+                    ),
+                ),
+                ("cycle", d.cycle_factor.format_decimal(6)),
+                ("adjustment", d.competitors.adjustment.format_percent(4)),
+                ("proposal", ctx.money_with_unit(d.proposal.fen())),
+            ],
+        ),
+        _ => ctx.tr("derive.proposal_explain").into_owned(),
+    };
+    let stretch_explain = match inputs {
+        Some(i) => ctx.trf(
+            "derive.stretch.formula",
+            &[
+                ("committed", ctx.money_with_unit(d.committed.fen())),
+                ("buffer", i.stretch_buffer.format_percent(4)),
+                ("stretch", ctx.money_with_unit(d.stretch.fen())),
+            ],
+        ),
+        None => ctx.tr("derive.stretch_explain").into_owned(),
+    };
     ui.horizontal_wrapped(|ui| {
         widgets::stat_card(
             ui,
             &ctx.tr("derive.proposal"),
             &ctx.money_with_unit(d.proposal.fen()),
             &ctx.tr("derive.proposal_detail"),
-            Some(&ctx.tr("derive.proposal_explain")),
+            Some(&proposal_explain),
         );
         widgets::stat_card(
             ui,
@@ -533,7 +580,7 @@ fn summary_ui(
             &ctx.tr("derive.stretch"),
             &ctx.money_with_unit(d.stretch.fen()),
             &ctx.tr("derive.stretch_detail"),
-            Some(&ctx.tr("derive.stretch_explain")),
+            Some(&stretch_explain),
         );
     });
     ui.add_space(6.0);

@@ -42,6 +42,7 @@ pub struct State {
     pub tab: Tab,
     derive: derive::State,
     allocate: allocate::State,
+    table: table::State,
 }
 
 pub fn targets_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<Action>) {
@@ -64,7 +65,7 @@ pub fn targets_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut V
     match state.tab {
         Tab::Derivation => derive::derive_ui(ui, ctx, &mut state.derive, editable, actions),
         Tab::Allocation => allocate::allocate_ui(ui, ctx, &mut state.allocate, editable, actions),
-        Tab::Table => table::table_ui(ui, ctx, actions),
+        Tab::Table => table::table_ui(ui, ctx, &mut state.table, actions),
     }
 }
 

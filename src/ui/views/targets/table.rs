@@ -6,10 +6,25 @@ use egui::Ui;
 use crate::domain::model::{LineId, Metric, NodeId};
 use crate::domain::period::Period;
 use crate::ui::theme;
-use crate::ui::views::{Action, View, ViewCtx};
+use crate::ui::views::{Action, Memo, View, ViewCtx};
 use crate::ui::widgets::{self, Cell, Col};
 
-/// A yearly figure: set on the node, or (greyed) summed from the units below.
+/// The table's rows with their explanations, built once per change of the plan and display
+/// (a rolled-up figure names the figures below it).
+#[derive(Default)]
+pub struct State {
+    rows: Memo<RowsKey, Vec<Vec<Cell>>>,
+}
+
+type RowsKey = (
+    u64,
+    crate::i18n::Lang,
+    crate::domain::money::AmountUnit,
+    egui::Color32,
+);
+
+/// A yearly figure: set on the node, or (greyed) summed from the units below, which the hover
+/// names with their figures.
 fn figure_cell(
     ctx: &ViewCtx,
     node: NodeId,
@@ -24,30 +39,39 @@ fn figure_cell(
         .node_value(ctx.tree, node, line, Period::Year, metric);
     match (set, value) {
         (Some(v), _) => Cell::num(format(v)).explain(ctx.tr("targets.set_directly")),
-        (None, Some(v)) => Cell::num(format(v))
-            .color(weak)
-            .explain(ctx.tr("targets.rolled_up")),
+        (None, Some(v)) => {
+            let terms: Vec<String> = ctx
+                .tree
+                .children(node)
+                .iter()
+                .filter_map(|&c| {
+                    let v = ctx
+                        .table
+                        .node_value(ctx.tree, c, line, Period::Year, metric)?;
+                    Some(format!("{} {}", ctx.node_name(c), format(v)))
+                })
+                .collect();
+            let explain = match widgets::sum_terms(&terms) {
+                Some(parts) => ctx.trf(
+                    "targets.rolled_up.explain",
+                    &[("parts", parts), ("value", format(v))],
+                ),
+                None => ctx.trf(
+                    "targets.rolled_up.explain_n",
+                    &[("n", terms.len().to_string()), ("value", format(v))],
+                ),
+            };
+            Cell::num(format(v)).color(weak).explain(explain)
+        }
         (None, None) => Cell::num("—"),
     }
 }
 
-pub fn table_ui(ui: &mut Ui, ctx: &ViewCtx, actions: &mut Vec<Action>) {
-    let snap = ctx.snap;
+/// One row per unit and person: the yearly contract amount in total and per line, deals and
+/// leads.
+fn rows(ctx: &ViewCtx, weak: egui::Color32) -> Vec<Vec<Cell>> {
     let amount = Metric::ContractAmount;
-    if ctx.table.is_empty() {
-        widgets::note(ui, &ctx.tr("targets.empty"));
-        return;
-    }
-
-    let line_ids: Vec<LineId> = snap.lines.iter().map(|l| l.id).collect();
-    let mut cols = vec![
-        Col::text(ctx.tr("col.unit")).width(160.0),
-        Col::num(ctx.with_unit("col.total")),
-    ];
-    cols.extend(snap.lines.iter().map(|l| Col::num(l.name.clone())));
-    cols.push(Col::num(ctx.tr("metric.deals")).width(70.0));
-    cols.push(Col::num(ctx.tr("metric.leads")).width(70.0));
-
+    let line_ids: Vec<LineId> = ctx.snap.lines.iter().map(|l| l.id).collect();
     let mut rows = Vec::new();
     for (id, depth) in ctx.tree.walk() {
         let Some(node) = ctx.tree.get(id) else {
@@ -59,7 +83,6 @@ pub fn table_ui(ui: &mut Ui, ctx: &ViewCtx, actions: &mut Vec<Action>) {
             name = name.strong();
         }
         row.push(name);
-        let weak = ui.visuals().weak_text_color();
         for line in std::iter::once(None).chain(line_ids.iter().map(|&l| Some(l))) {
             let cell = figure_cell(ctx, id, line, amount, weak, |v| ctx.money(v));
             row.push(if line.is_none() { cell.strong() } else { cell });
@@ -69,6 +92,30 @@ pub fn table_ui(ui: &mut Ui, ctx: &ViewCtx, actions: &mut Vec<Action>) {
         }
         rows.push(row);
     }
+    rows
+}
+
+pub fn table_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<Action>) {
+    let snap = ctx.snap;
+    if ctx.table.is_empty() {
+        widgets::note(ui, &ctx.tr("targets.empty"));
+        return;
+    }
+
+    let mut cols = vec![
+        Col::text(ctx.tr("col.unit")).width(160.0),
+        Col::num(ctx.with_unit("col.total")),
+    ];
+    cols.extend(snap.lines.iter().map(|l| Col::num(l.name.clone())));
+    cols.push(Col::num(ctx.tr("metric.deals")).width(70.0));
+    cols.push(Col::num(ctx.tr("metric.leads")).width(70.0));
+
+    let weak = ui.visuals().weak_text_color();
+    let rows = state
+        .rows
+        .get((ctx.generation, ctx.lang(), ctx.unit(), weak), |_| {
+            rows(ctx, weak)
+        });
     widgets::subheading(ui, &ctx.tr("targets.by_unit_and_line"));
     egui::ScrollArea::horizontal()
         .id_salt("targets_scroll")
