@@ -106,11 +106,24 @@ fn the_first_run_welcomes_and_the_guide_leads_on() {
     assert!(h.state().prefs.guide_open);
 
     // The third step's button shows the funnels, which is that step done.
-    let go: Vec<_> = h.get_all_by_label("前往").collect();
-    assert_eq!(go.len(), 4, "a button per step, and Export… for the last");
-    go[2].click();
+    assert_eq!(
+        h.get_all_by_label("前往").count(),
+        4,
+        "a button per step, and Export… for the last"
+    );
+    let row = h.get_by_label("检查每个人的漏斗").rect().top();
+    let go = h
+        .get_all_by_label("前往")
+        .min_by(|a, b| {
+            let da = (a.rect().top() - row).abs();
+            let db = (b.rect().top() - row).abs();
+            da.total_cmp(&db)
+        })
+        .unwrap();
+    go.click();
     // The funnel view simulates on worker threads and repaints until they finish.
     settle(&mut h);
+    assert!(shows(&h, "已完成 3 / 5 步"));
     assert!(shows(
         &h,
         "“月度计划”把每个人的线索、拜访、投标、签约和回款分配到 12 个月。"

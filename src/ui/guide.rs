@@ -185,7 +185,7 @@ pub fn panel_ui(
         } else {
             RichText::new(format!("{}", i + 1)).strong()
         };
-        ui.horizontal(|ui| {
+        ui.horizontal_top(|ui| {
             ui.label(mark);
             // The title wraps beside the button rather than running under it (English titles
             // are longer than the panel is wide).
@@ -204,7 +204,7 @@ pub fn panel_ui(
                     ui.add(egui::Label::new(title).wrap());
                 },
             );
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
                 let go = if step == Step::Export {
                     tr("guide.go_export")
                 } else {

@@ -248,81 +248,18 @@ pub fn overview_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
     };
 
     ui.add_space(theme::SECTION_GAP);
-    ui.columns(2, |cols| {
-        let ui = &mut cols[0];
-        widgets::subheading(ui, &ctx.tr("overview.by_line"));
-        let line_ids: Vec<LineId> = snap.lines.iter().map(|l| l.id).collect();
-        let parts = targets::split_by_line(ctx.table, ctx.tree, root, &line_ids, amount);
-        if parts.is_empty() {
-            widgets::note(ui, &ctx.tr("overview.no_line_split"));
-        } else {
-            let whole = total.unwrap_or(0);
-            let rows: Vec<Vec<Cell>> = parts
-                .iter()
-                .map(|p| {
-                    let share = p
-                        .share
-                        .map(|s| s.format_percent_fixed(1))
-                        .unwrap_or_default();
-                    let mut share_cell = Cell::num(share.clone());
-                    if p.share.is_some() {
-                        share_cell = share_cell.explain(ctx.trf(
-                            "overview.line_share_explain",
-                            &[
-                                ("line", ctx.line_name(p.key)),
-                                ("value", ctx.money_with_unit(p.value)),
-                                ("whole", ctx.money_with_unit(whole)),
-                                ("share", share),
-                            ],
-                        ));
-                    }
-                    vec![
-                        Cell::text(ctx.line_name(p.key)),
-                        Cell::num(ctx.money(p.value)),
-                        share_cell,
-                    ]
-                })
-                .collect();
-            widgets::table(
-                ui,
-                "overview_lines",
-                &[
-                    Col::text(ctx.tr("col.product_line")),
-                    Col::num(ctx.with_unit("col.target")),
-                    Col::num(ctx.tr("col.share")).width(70.0),
-                ],
-                &rows,
-            );
-            ui.add_space(6.0);
-            for (i, p) in parts.iter().enumerate() {
-                ui.horizontal(|ui| {
-                    ui.add_sized(
-                        [90.0, 16.0],
-                        egui::Label::new(ctx.line_name(p.key)).truncate(),
-                    );
-                    let f = p.share.map(|s| s.to_f64() as f32).unwrap_or(0.0);
-                    widgets::share_bar(ui, f, 220.0, theme::series(i));
-                });
-            }
-        }
-
-        let ui = &mut cols[1];
-        widgets::subheading(ui, &ctx.tr("overview.by_unit"));
-        let rows = state
-            .units
-            .get((ctx.generation, ctx.lang(), ctx.unit()), |_| unit_rows(ctx));
-        widgets::table(
-            ui,
-            "overview_units",
-            &[
-                Col::text(ctx.tr("col.unit")).width(150.0),
-                Col::text(ctx.tr("col.kind")).width(70.0),
-                Col::num(ctx.with_unit("col.target")),
-                Col::num(ctx.tr("col.share_of_parent")).width(80.0),
-            ],
-            &rows,
-        );
-    });
+    // Side by side when both tables fit; one under the other in a narrow window (or beside
+    // the getting-started steps), so neither is cut off.
+    if ui.available_width() >= TWO_COLUMNS_WIDTH {
+        ui.columns(2, |cols| {
+            lines_section(&mut cols[0], ctx, root, total);
+            units_section(&mut cols[1], ctx, state);
+        });
+    } else {
+        lines_section(ui, ctx, root, total);
+        ui.add_space(theme::SECTION_GAP);
+        units_section(ui, ctx, state);
+    }
 
     let line_ids: Vec<LineId> = snap.lines.iter().map(|l| l.id).collect();
     let gaps = targets::gaps(ctx.table, ctx.tree, &line_ids, amount);
@@ -365,4 +302,92 @@ pub fn overview_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
             actions.push(Action::Navigate(View::Targets));
         }
     });
+}
+
+/// The overview's two tables side by side need this much width.
+const TWO_COLUMNS_WIDTH: f32 = 960.0;
+
+/// The company target split by product line, with its share bars.
+fn lines_section(
+    ui: &mut Ui,
+    ctx: &ViewCtx,
+    root: crate::domain::model::NodeId,
+    total: Option<i64>,
+) {
+    let snap = ctx.snap;
+    let amount = Metric::ContractAmount;
+    widgets::subheading(ui, &ctx.tr("overview.by_line"));
+    let line_ids: Vec<LineId> = snap.lines.iter().map(|l| l.id).collect();
+    let parts = targets::split_by_line(ctx.table, ctx.tree, root, &line_ids, amount);
+    if parts.is_empty() {
+        widgets::note(ui, &ctx.tr("overview.no_line_split"));
+    } else {
+        let whole = total.unwrap_or(0);
+        let rows: Vec<Vec<Cell>> = parts
+            .iter()
+            .map(|p| {
+                let share = p
+                    .share
+                    .map(|s| s.format_percent_fixed(1))
+                    .unwrap_or_default();
+                let mut share_cell = Cell::num(share.clone());
+                if p.share.is_some() {
+                    share_cell = share_cell.explain(ctx.trf(
+                        "overview.line_share_explain",
+                        &[
+                            ("line", ctx.line_name(p.key)),
+                            ("value", ctx.money_with_unit(p.value)),
+                            ("whole", ctx.money_with_unit(whole)),
+                            ("share", share),
+                        ],
+                    ));
+                }
+                vec![
+                    Cell::text(ctx.line_name(p.key)),
+                    Cell::num(ctx.money(p.value)),
+                    share_cell,
+                ]
+            })
+            .collect();
+        widgets::table(
+            ui,
+            "overview_lines",
+            &[
+                Col::text(ctx.tr("col.product_line")),
+                Col::num(ctx.with_unit("col.target")),
+                Col::num(ctx.tr("col.share")).width(70.0),
+            ],
+            &rows,
+        );
+        ui.add_space(6.0);
+        for (i, p) in parts.iter().enumerate() {
+            ui.horizontal(|ui| {
+                ui.add_sized(
+                    [90.0, 16.0],
+                    egui::Label::new(ctx.line_name(p.key)).truncate(),
+                );
+                let f = p.share.map(|s| s.to_f64() as f32).unwrap_or(0.0);
+                widgets::share_bar(ui, f, 220.0, theme::series(i));
+            });
+        }
+    }
+}
+
+/// The target of every unit and person with its share of the unit above.
+fn units_section(ui: &mut Ui, ctx: &ViewCtx, state: &mut State) {
+    widgets::subheading(ui, &ctx.tr("overview.by_unit"));
+    let rows = state
+        .units
+        .get((ctx.generation, ctx.lang(), ctx.unit()), |_| unit_rows(ctx));
+    widgets::table(
+        ui,
+        "overview_units",
+        &[
+            Col::text(ctx.tr("col.unit")).width(150.0),
+            Col::text(ctx.tr("col.kind")).width(70.0),
+            Col::num(ctx.with_unit("col.target")),
+            Col::num(ctx.tr("col.share_of_parent")).width(80.0),
+        ],
+        &rows,
+    );
 }
