@@ -129,8 +129,11 @@ fn the_first_run_welcomes_and_the_guide_leads_on() {
         "“月度计划”把每个人的线索、拜访、投标、签约和回款分配到 12 个月。"
     ));
     let canonical = path.canonicalize().unwrap();
-    let seen = h.state().prefs.seen(&path).0 | h.state().prefs.seen(&canonical).0;
-    assert_eq!(seen, Seen::default().with(Step::Funnels).0);
+    assert_eq!(
+        h.state().prefs.guide_seen.get(&canonical),
+        Some(&Seen::default().with(Step::Funnels).0),
+        "kept per plan file, by its full path"
+    );
 
     // Hidden, it stays hidden (the preference), and Help → Getting started brings it back.
     h.get_by_label("×").click();

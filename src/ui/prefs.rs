@@ -51,13 +51,16 @@ impl Prefs {
     }
 
     /// The getting-started steps done with the plan file at `path`.
+    /// (The file's full path, as for the recent files: one file opened by two paths is one.)
     pub fn seen(&self, path: &std::path::Path) -> crate::ui::guide::Seen {
-        crate::ui::guide::Seen(self.guide_seen.get(path).copied().unwrap_or(0))
+        let path = path.canonicalize().unwrap_or_else(|_| path.to_owned());
+        crate::ui::guide::Seen(self.guide_seen.get(&path).copied().unwrap_or(0))
     }
 
     pub fn set_seen(&mut self, path: &std::path::Path, seen: crate::ui::guide::Seen) {
         if seen != self.seen(path) {
-            self.guide_seen.insert(path.to_owned(), seen.0);
+            let path = path.canonicalize().unwrap_or_else(|_| path.to_owned());
+            self.guide_seen.insert(path, seen.0);
         }
     }
 
