@@ -285,3 +285,40 @@ fn target_allocation_and_table_explain_results_and_sums() {
         "未直接设定：由下级目标汇总 = 华东大区 20 + 华北大区 30 = 50",
     );
 }
+
+#[test]
+fn negotiation_explains_gaps_totals_and_rollup() {
+    let (_dir, mut h) = open("目标谈判");
+    h.get_by_label("开始第 1 轮谈判").click();
+    h.run();
+    hover_shows(
+        &mut h,
+        "5,000.00",
+        "合计 = 张伟 1,000.00 + 李娜 1,000.00 + 王强 1,000.00 + 刘洋 1,000.00 + 陈静 1,000.00 = 5,000.00 万元",
+    );
+    // The plan's figure proposed to 张伟, who counters with 900 万元.
+    h.get_all_by_label("提出").next().unwrap().click();
+    h.run();
+    let is_input =
+        |n: &egui_kittest::Node<'_>| n.accesskit_node().role() == egui::accesskit::Role::TextInput;
+    h.get_all_by_label("数字").find(is_input).unwrap().focus();
+    h.run();
+    h.get_all_by_label("数字")
+        .find(is_input)
+        .unwrap()
+        .type_text("9000000");
+    h.run();
+    h.get_all_by_label("还价").next().unwrap().click();
+    h.run();
+    hover_shows(
+        &mut h,
+        "-100.00",
+        "差距 = 自下而上 900.00 万元 − 自上而下 1,000.00 万元 = -100.00 万元",
+    );
+    // The roll-up: 华东大区 above 张伟 and 李娜.
+    hover_shows(
+        &mut h,
+        "2,000.00",
+        "华东大区 = 其下参与谈判的各单元之和 = 2,000.00 万元",
+    );
+}

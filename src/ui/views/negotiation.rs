@@ -53,6 +53,49 @@ fn opt_money(ctx: &ViewCtx, m: Option<Money>) -> String {
     m.map(|m| ctx.money(m.fen())).unwrap_or_else(|| "—".into())
 }
 
+/// Gap = bottom-up − top-down, with the figures (None without both).
+fn gap_explain(
+    ctx: &ViewCtx,
+    td: Option<Money>,
+    bu: Option<Money>,
+    gap: Option<Money>,
+) -> Option<String> {
+    let (td, bu, gap) = (td?, bu?, gap?);
+    Some(ctx.trf(
+        "negotiation.gap.explain",
+        &[
+            ("bottom_up", ctx.money_with_unit(bu.fen())),
+            ("top_down", ctx.money_with_unit(td.fen())),
+            ("gap", ctx.money_with_unit(gap.fen())),
+        ],
+    ))
+}
+
+/// A total of the round's rows: the units' figures added up (named when few enough).
+fn total_explain(ctx: &ViewCtx, terms: Vec<(NodeId, Money)>, total: Money) -> String {
+    let named: Vec<String> = terms
+        .iter()
+        .take(widgets::MAX_SUM_TERMS + 1)
+        .map(|(u, m)| format!("{} {}", ctx.node_name(*u), ctx.money(m.fen())))
+        .collect();
+    match widgets::sum_terms(&named) {
+        Some(parts) => ctx.trf(
+            "negotiation.total.explain",
+            &[
+                ("parts", parts),
+                ("total", ctx.money_with_unit(total.fen())),
+            ],
+        ),
+        None => ctx.trf(
+            "negotiation.total.explain_n",
+            &[
+                ("n", terms.len().to_string()),
+                ("total", ctx.money_with_unit(total.fen())),
+            ],
+        ),
+    }
+}
+
 pub fn negotiation_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<Action>) {
     let snap = ctx.snap;
     widgets::heading(ui, &ctx.tr("view.negotiation"));
@@ -260,10 +303,13 @@ fn round_ui(
                 let gap = row.gap();
                 let dark = ui.visuals().dark_mode;
                 let gap_text = RichText::new(opt_money(ctx, gap)).monospace();
-                ui.label(match gap {
+                let gap_label = ui.label(match gap {
                     Some(g) if g.is_negative() => gap_text.color(theme::bad(dark)),
                     _ => gap_text,
                 });
+                if let Some(text) = gap_explain(ctx, row.top_down, row.bottom_up, gap) {
+                    gap_label.on_hover_text(text);
+                }
                 let status = RichText::new(ctx.tr(status_key(row.status)));
                 ui.label(if row.status == UnitStatus::Agreed {
                     status.color(theme::good(dark))
@@ -370,24 +416,38 @@ fn round_ui(
             }
             let t = negotiation::totals(&round.rows);
             ui.label(RichText::new(ctx.tr("col.total")).strong());
+            let pick = |f: fn(&negotiation::UnitRow<NodeId>) -> Option<Money>| {
+                round
+                    .rows
+                    .iter()
+                    .filter_map(|r| Some((r.unit, f(r)?)))
+                    .collect::<Vec<_>>()
+            };
             ui.label(
                 RichText::new(ctx.money(t.top_down.fen()))
                     .monospace()
                     .strong(),
-            );
+            )
+            .on_hover_text(total_explain(ctx, pick(|r| r.top_down), t.top_down));
             // Without any bottom-up figure there is nothing to sum (a dash, not 0).
             let any_bottom_up = round.rows.iter().any(|r| r.bottom_up.is_some());
             let any_gap = round.rows.iter().any(|r| r.gap().is_some());
-            ui.label(
+            let bottom_up = ui.label(
                 RichText::new(opt_money(ctx, any_bottom_up.then_some(t.bottom_up)))
                     .monospace()
                     .strong(),
             );
-            ui.label(
+            if any_bottom_up {
+                bottom_up.on_hover_text(total_explain(ctx, pick(|r| r.bottom_up), t.bottom_up));
+            }
+            let gap = ui.label(
                 RichText::new(opt_money(ctx, any_gap.then_some(t.gap)))
                     .monospace()
                     .strong(),
             );
+            if any_gap {
+                gap.on_hover_text(total_explain(ctx, pick(|r| r.gap()), t.gap));
+            }
             ui.label(ctx.trf(
                 "negotiation.agreed_count",
                 &[
@@ -456,11 +516,26 @@ fn rollup_ui(ui: &mut Ui, ctx: &ViewCtx, round: &Round) {
                 (Some(td), Some(bu)) => bu.checked_sub(td),
                 _ => None,
             };
+            let sum_below = |v: Option<Money>| {
+                v.map(|v| {
+                    ctx.trf(
+                        "negotiation.rollup.explain",
+                        &[
+                            ("name", ctx.node_name(id)),
+                            ("value", ctx.money_with_unit(v.fen())),
+                        ],
+                    )
+                })
+            };
+            let cell = |v: Option<Money>, explain: Option<String>| match explain {
+                Some(e) => Cell::num(opt_money(ctx, v)).explain(e),
+                None => Cell::num(opt_money(ctx, v)),
+            };
             vec![
                 Cell::text(format!("{}{}", "    ".repeat(depth), ctx.node_name(id))),
-                Cell::num(opt_money(ctx, td)),
-                Cell::num(opt_money(ctx, bu)),
-                Cell::num(opt_money(ctx, gap)),
+                cell(td, sum_below(td)),
+                cell(bu, sum_below(bu)),
+                cell(gap, gap_explain(ctx, td, bu, gap)),
             ]
         })
         .collect();
