@@ -322,3 +322,42 @@ fn negotiation_explains_gaps_totals_and_rollup() {
         "华东大区 = 其下参与谈判的各单元之和 = 2,000.00 万元",
     );
 }
+
+/// The figures on the row of the first widget named `name`, left to right.
+fn row_figures(h: &Harness<'_, SalesPlanApp>, name: &str) -> Vec<(String, egui::Pos2)> {
+    let y = h
+        .get_all_by_label(name)
+        .next()
+        .unwrap_or_else(|| panic!("no {name:?}"))
+        .rect()
+        .center()
+        .y;
+    let mut on_row: Vec<(String, egui::Pos2)> = h
+        .query_all_by_label_contains("")
+        .filter(|n| (n.rect().center().y - y).abs() < 4.0)
+        .filter_map(|n| Some((n.accesskit_node().value()?.to_string(), n.rect().center())))
+        .collect();
+    on_row.sort_by(|a, b| a.1.x.total_cmp(&b.1.x));
+    on_row
+}
+
+#[test]
+fn monthly_grid_explains_unit_sums_quarters_and_years() {
+    let (_dir, mut h) = open("月度计划");
+    let row = row_figures(&h, "华东大区");
+    h.hover_at(row[1].1);
+    tooltip(&mut h, "华东大区1月 = 其下 2 名人员该月之和 = 121.33");
+    h.hover_at(row.last().unwrap().1);
+    tooltip(
+        &mut h,
+        "全年 = 1月 121.33 + 2月 73.86 + 3月 184.41 + 4月 112.43 + 5月 134.57 + 6月 168.75 + 7月 143.17 + 8月 108.96 + 9月 188.50 + 10月 210.14 + 11月 179.48 + 12月 374.40 = 2,000.00",
+    );
+    h.get_by_label("显示季度").click();
+    h.run();
+    let row = row_figures(&h, "华东大区");
+    h.hover_at(row[13].1);
+    tooltip(
+        &mut h,
+        "第 1 季度 = 1月 121.33 + 2月 73.86 + 3月 184.41 = 379.60",
+    );
+}

@@ -99,6 +99,7 @@ impl Figures {
                     id,
                     depth,
                     sums: [None; 12],
+                    people: 0,
                 });
             }
         }
@@ -109,8 +110,10 @@ impl Figures {
         // Each unit sums the people below it (each person counted once per ancestor).
         let mut sums: std::collections::HashMap<NodeId, [Option<i64>; 12]> =
             std::collections::HashMap::new();
+        let mut below: std::collections::HashMap<NodeId, usize> = std::collections::HashMap::new();
         for (&p, months) in people.iter().zip(&values) {
             for a in ctx.tree.ancestors(p) {
+                *below.entry(a).or_default() += 1;
                 let unit = sums.entry(a).or_insert([None; 12]);
                 for (sum, v) in unit.iter_mut().zip(months) {
                     if let Some(v) = v {
@@ -120,8 +123,15 @@ impl Figures {
             }
         }
         for row in rows.iter_mut() {
-            if let Row::Unit { id, sums: s, .. } = row {
+            if let Row::Unit {
+                id,
+                sums: s,
+                people: n,
+                ..
+            } = row
+            {
                 *s = sums.remove(id).unwrap_or([None; 12]);
+                *n = below.get(id).copied().unwrap_or(0);
             }
         }
         let baseline = ctx
@@ -145,6 +155,8 @@ enum Row {
         depth: usize,
         /// The months of the people below it added up.
         sums: [Option<i64>; 12],
+        /// How many people are below it.
+        people: usize,
     },
     Person {
         id: NodeId,
@@ -362,9 +374,9 @@ pub fn grid_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<
                     body.rows(row_height, rows.len(), |mut row_ui| {
                         let row = &rows[row_ui.index()];
                         let (name, depth, months, person): RowData = match row {
-                            Row::Unit { id, depth, sums } => {
-                                (ctx.node_name(*id), *depth, *sums, None)
-                            }
+                            Row::Unit {
+                                id, depth, sums, ..
+                            } => (ctx.node_name(*id), *depth, *sums, None),
                             Row::Person { id, depth, index } => (
                                 ctx.node_name(*id),
                                 *depth,
@@ -385,10 +397,36 @@ pub fn grid_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<
                             let v = months[usize::from(m - 1)];
                             row_ui.col(|ui| {
                                 let Some((r, node)) = person else {
+                                    let below = match row {
+                                        Row::Unit { people, .. } => *people,
+                                        Row::Person { .. } => 0,
+                                    };
                                     ui.with_layout(
                                         egui::Layout::right_to_left(egui::Align::Center),
                                         |ui| {
-                                            ui.label(RichText::new(fmt(v)).monospace().strong());
+                                            let label = ui
+                                                .label(RichText::new(fmt(v)).monospace().strong());
+                                            if v.is_some() {
+                                                // Built only while hovered: the grid is drawn
+                                                // every frame.
+                                                label.on_hover_ui(|ui| {
+                                                    ui.label(
+                                                        ctx.trf(
+                                                            "grid.unit_sum_explain",
+                                                            &[
+                                                                ("unit", name.clone()),
+                                                                (
+                                                                    "month",
+                                                                    month_names[usize::from(m - 1)]
+                                                                        .clone(),
+                                                                ),
+                                                                ("n", below.to_string()),
+                                                                ("value", fmt(v)),
+                                                            ],
+                                                        ),
+                                                    );
+                                                });
+                                            }
                                         },
                                     );
                                     return;
@@ -533,13 +571,39 @@ pub fn grid_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<
                             (!set.is_empty())
                                 .then(|| set.iter().fold(0i64, |a, &b| a.saturating_add(b)))
                         };
+                        // A sum's terms, month by month, for its hover.
+                        let terms = |range: std::ops::RangeInclusive<usize>| {
+                            range
+                                .map(|m| {
+                                    format!(
+                                        "{} {}",
+                                        month_names[m],
+                                        months[m].map(|v| fmt(Some(v))).unwrap_or("—".into())
+                                    )
+                                })
+                                .collect::<Vec<_>>()
+                                .join(" + ")
+                        };
                         for q in 0..(if state.quarters { 4 } else { 0 }) {
                             let v = sum(q * 3..=q * 3 + 2);
                             row_ui.col(|ui| {
                                 ui.with_layout(
                                     egui::Layout::right_to_left(egui::Align::Center),
                                     |ui| {
-                                        ui.label(RichText::new(fmt(v)).monospace().weak());
+                                        let label =
+                                            ui.label(RichText::new(fmt(v)).monospace().weak());
+                                        if v.is_some() {
+                                            label.on_hover_ui(|ui| {
+                                                ui.label(ctx.trf(
+                                                    "grid.quarter_explain",
+                                                    &[
+                                                        ("n", (q + 1).to_string()),
+                                                        ("parts", terms(q * 3..=q * 3 + 2)),
+                                                        ("value", fmt(v)),
+                                                    ],
+                                                ));
+                                            });
+                                        }
                                     },
                                 );
                             });
@@ -561,6 +625,17 @@ pub fn grid_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut Vec<
                                                     &[("value", fmt(Some(s)))],
                                                 ),
                                             );
+                                        }
+                                        _ if year.is_some() => {
+                                            ui.label(text).on_hover_ui(|ui| {
+                                                ui.label(ctx.trf(
+                                                    "grid.year_explain",
+                                                    &[
+                                                        ("parts", terms(0..=11)),
+                                                        ("value", fmt(year)),
+                                                    ],
+                                                ));
+                                            });
                                         }
                                         _ => {
                                             ui.label(text);
