@@ -361,3 +361,54 @@ fn monthly_grid_explains_unit_sums_quarters_and_years() {
         "第 1 季度 = 1月 121.33 + 2月 73.86 + 3月 184.41 = 379.60",
     );
 }
+
+#[test]
+fn monthly_actions_explain_expected_and_shortfall() {
+    let (_dir, mut h) = open("月度计划");
+    let row = row_figures(&h, "行动预计签约（万元）");
+    h.hover_at(row[1].1);
+    tooltip(
+        &mut h,
+        "行动预计签约 = 该月 4 项未放弃行动的预计签约额之和 = 500.00 万元",
+    );
+    h.hover_at(row[2].1);
+    tooltip(
+        &mut h,
+        "行动预计签约 = 该月 0 项未放弃行动的预计签约额之和 = 0.00 万元\n缺口 = 签约目标 36.93 万元 − 行动预计签约 0.00 万元 = 36.93 万元\n行动预计签约比目标少 36.93 万元：有数字、没有计划。",
+    );
+}
+
+#[test]
+fn reviews_explain_a_linked_variances_attainment() {
+    let (_dir, mut h) = open("经营例会");
+    h.get_by_label("新会议").click();
+    h.run();
+    common::type_into(&mut h, "日期", "2026-03-31");
+    common::type_into(&mut h, "主题", "一季度经营分析会");
+    h.get_by_label("保存会议").click();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::ComboBox, "关联差异")
+        .click();
+    h.run();
+    h.get_all_by_label_contains("刘洋 · 签约额 · 累计")
+        .next()
+        .unwrap()
+        .click();
+    h.run();
+    h.get_by_label("关联").click();
+    h.run();
+    // 刘洋 has signed nothing: 0% of a plan that depends on the months closed by today.
+    h.get_all_by_label("0.00%").next().unwrap().hover();
+    for _ in 0..40 {
+        h.step();
+        if h.query_by_label_contains("：实际 0.00 − 计划 ").is_some() {
+            break;
+        }
+    }
+    let text = h
+        .query_by_label_contains("：实际 0.00 − 计划 ")
+        .and_then(|n| n.accesskit_node().value().map(|v| v.to_string()))
+        .expect("the attainment's explanation");
+    assert!(text.starts_with("累计（至"), "{text}");
+    assert!(text.ends_with("；达成率 = 实际 ÷ 计划 = 0.00%。"), "{text}");
+}

@@ -184,14 +184,33 @@ pub fn actions_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions_out: &m
                 .map(|t| ctx.money(t.fen()))
                 .unwrap_or_else(|| "—".into()),
         ));
+        let mut explain = ctx.trf(
+            "actions.expected.explain",
+            &[
+                ("n", c.actions.to_string()),
+                ("expected", ctx.money_with_unit(c.expected.fen())),
+            ],
+        );
         let mut e = Cell::num(ctx.money(c.expected.fen()));
-        if let Some(gap) = c.shortfall {
-            e = e.color(theme::bad(dark)).explain(ctx.trf(
-                "actions.uncovered",
-                &[("gap", ctx.money_with_unit(gap.fen()))],
-            ));
+        if let (Some(gap), Some(target)) = (c.shortfall, c.target) {
+            explain = format!(
+                "{explain}\n{}\n{}",
+                ctx.trf(
+                    "actions.shortfall.explain",
+                    &[
+                        ("target", ctx.money_with_unit(target.fen())),
+                        ("expected", ctx.money_with_unit(c.expected.fen())),
+                        ("gap", ctx.money_with_unit(gap.fen())),
+                    ],
+                ),
+                ctx.trf(
+                    "actions.uncovered",
+                    &[("gap", ctx.money_with_unit(gap.fen()))],
+                )
+            );
+            e = e.color(theme::bad(dark));
         }
-        expected_row.push(e);
+        expected_row.push(e.explain(explain));
         count_row.push(Cell::num(c.actions.to_string()));
     }
     widgets::table(

@@ -461,14 +461,33 @@ fn variances_ui(
                         Status::Behind => theme::bad(dark),
                         Status::NoPlan => egui::Color32::GRAY,
                     };
-                    ui.label(
-                        RichText::new(
-                            f.attainment
-                                .map(|a| a.format_percent_fixed(2))
-                                .unwrap_or_else(|| "—".into()),
-                        )
-                        .color(color),
-                    );
+                    let attainment = f
+                        .attainment
+                        .map(|a| a.format_percent_fixed(2))
+                        .unwrap_or_else(|| "—".into());
+                    // How the attainment was computed, with the figures as shown.
+                    let value = |x: i64| value_text(ctx, v.metric, x);
+                    let explain = match (f.plan, f.variance, f.attainment) {
+                        (Some(plan), Some(diff), Some(_)) => ctx.trf(
+                            "variance.explain",
+                            &[
+                                ("window", window_label(ctx, v.window)),
+                                ("actual", value(f.actual)),
+                                ("plan", value(plan)),
+                                ("variance", value(diff)),
+                                ("attainment", attainment.clone()),
+                            ],
+                        ),
+                        _ => ctx.trf(
+                            "variance.explain_no_plan",
+                            &[
+                                ("window", window_label(ctx, v.window)),
+                                ("actual", value(f.actual)),
+                            ],
+                        ),
+                    };
+                    ui.label(RichText::new(attainment).color(color))
+                        .on_hover_text(explain);
                     ui.horizontal(|ui| {
                         ui.label(&v.note);
                         if ui.small_button(ctx.tr("reviews.unlink")).clicked() {
