@@ -412,3 +412,16 @@ fn reviews_explain_a_linked_variances_attainment() {
     assert!(text.starts_with("累计（至"), "{text}");
     assert!(text.ends_with("；达成率 = 实际 ÷ 计划 = 0.00%。"), "{text}");
 }
+
+#[test]
+fn organisation_explains_a_units_people() {
+    let (_dir, mut h) = open("组织与产品");
+    h.get_by_label("■ 华东大区").click();
+    h.run();
+    hover_shows(
+        &mut h,
+        "下属 2 人",
+        "下属人员 = 华东大区以下各级单元中的人员 = 2 名",
+    );
+    hover_shows(&mut h, "全年签约额目标：2,000.00 万元", "直接设定的目标");
+}

@@ -374,16 +374,40 @@ fn node_editor(
         let target = ctx
             .table
             .node_value(ctx.tree, id, None, Period::Year, Metric::ContractAmount);
-        ui.label(format!(
+        let target_label = ui.label(format!(
             "{}：{}",
             ctx.tr("org.node_target"),
             target
                 .map(|t| ctx.money_with_unit(t))
                 .unwrap_or_else(|| "—".into())
         ));
+        // Set on the unit, or the sum of the units below.
+        let own = ctx
+            .table
+            .period_value(id, None, Period::Year, Metric::ContractAmount)
+            .is_some();
+        match target {
+            Some(t) if !own => {
+                target_label.on_hover_text(ctx.trf(
+                    "overview.unit_rollup_explain",
+                    &[
+                        ("name", node.name.clone()),
+                        ("value", ctx.money_with_unit(t)),
+                    ],
+                ));
+            }
+            Some(_) => {
+                target_label.on_hover_text(ctx.tr("targets.set_directly"));
+            }
+            None => {}
+        }
         let people = ctx.tree.people_under(id).len();
         if !node.kind.is_person() {
-            ui.label(ctx.trf("org.people_below", &[("n", people.to_string())]));
+            ui.label(ctx.trf("org.people_below", &[("n", people.to_string())]))
+                .on_hover_text(ctx.trf(
+                    "org.people_below.explain",
+                    &[("name", node.name.clone()), ("n", people.to_string())],
+                ));
         }
         let customers = ctx
             .snap
