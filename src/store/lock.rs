@@ -16,6 +16,8 @@ use super::StoreError;
 #[derive(Debug)]
 pub struct WriterLock {
     file: File,
+    /// Removed on release (Unix only: Windows cannot remove an open file).
+    #[cfg_attr(not(unix), allow(dead_code))]
     path: PathBuf,
 }
 
