@@ -76,6 +76,14 @@ fn the_steps_follow_the_plan_from_empty_to_allocated() {
     assert_eq!(progress(&store, all_seen), [true; 5]);
 }
 
+/// Chooses an item of the Help menu.
+fn help_menu(h: &mut egui_kittest::Harness<'_, salesplan::ui::SalesPlanApp>, item: &str) {
+    h.get_by_label("帮助").click();
+    h.run();
+    h.get_by_label_contains(item).click();
+    h.run();
+}
+
 /// Steps the app until it stops repainting (worker threads finish in their own time).
 fn settle(h: &mut egui_kittest::Harness<'_, salesplan::ui::SalesPlanApp>) {
     for _ in 0..600 {
@@ -140,10 +148,7 @@ fn the_first_run_welcomes_and_the_guide_leads_on() {
     h.run();
     assert!(!shows(&h, "已完成 3 / 5 步"));
     assert!(!h.state().prefs.guide_open);
-    h.get_by_label("帮助").click();
-    h.run();
-    h.get_by_label_contains("入门步骤").click();
-    h.run();
+    help_menu(&mut h, "入门步骤");
     assert!(shows(&h, "已完成 3 / 5 步"));
 }
 
@@ -164,10 +169,7 @@ fn the_welcome_offers_a_new_empty_plan_and_is_not_shown_for_an_existing_one() {
     h.run();
     assert!(!shows(&h, "欢迎使用销售作战计划"));
     // Help → Welcome shows it again.
-    h.get_by_label("帮助").click();
-    h.run();
-    h.get_by_label_contains("欢迎页…").click();
-    h.run();
+    help_menu(&mut h, "欢迎页…");
     assert!(shows(&h, "欢迎使用销售作战计划"));
 }
 
@@ -183,10 +185,7 @@ fn the_about_box_names_the_version_and_commit() {
     let (_dir, path) = demo();
     let mut h = app(path);
     h.run();
-    h.get_by_label("帮助").click();
-    h.run();
-    h.get_by_label_contains("关于 SalesPlan").click();
-    h.run();
+    help_menu(&mut h, "关于 SalesPlan");
     let line = format!("版本 {} ({commit})", env!("CARGO_PKG_VERSION"));
     assert!(shows(&h, &line), "{line}");
 }

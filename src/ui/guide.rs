@@ -216,14 +216,7 @@ pub fn panel_ui(
             });
         });
         if current == Some(i) {
-            egui::Frame::new()
-                .fill(ui.visuals().faint_bg_color)
-                .corner_radius(4.0)
-                .inner_margin(6.0)
-                .show(ui, |ui| {
-                    ui.set_width(ui.available_width());
-                    ui.label(tr(step.hint_key()));
-                });
+            crate::ui::widgets::note(ui, &tr(step.hint_key()));
         }
         ui.add_space(2.0);
     }
