@@ -425,3 +425,14 @@ fn organisation_explains_a_units_people() {
     );
     hover_shows(&mut h, "全年签约额目标：2,000.00 万元", "直接设定的目标");
 }
+
+#[test]
+fn settings_explain_working_days() {
+    let (_dir, mut h) = open("设置");
+    let row = row_figures(&h, "2026-10");
+    h.hover_at(row[1].1);
+    tooltip(
+        &mut h,
+        "工作日 = 周一至周五 22 天 − 其中的节假日 5 天 + 调休上班 0 天 = 17 天",
+    );
+}

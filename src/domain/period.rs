@@ -223,6 +223,27 @@ fn weekday_index(d: Date) -> i64 {
     i64::from(d.weekday().to_monday_zero_offset())
 }
 
+/// The terms of a count of working days: Monday–Friday, less the holidays falling on them,
+/// plus the make-up working days (on weekends or holidays).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WorkingDayParts {
+    pub weekdays: i64,
+    pub holidays: i64,
+    pub makeups: i64,
+}
+
+impl WorkingDayParts {
+    /// weekdays − holidays + make-up days (never below 0).
+    pub fn total(&self) -> u32 {
+        u32::try_from(
+            self.weekdays
+                .saturating_sub(self.holidays)
+                .saturating_add(self.makeups),
+        )
+        .unwrap_or(0)
+    }
+}
+
 fn is_weekend(d: Date) -> bool {
     weekday_index(d) >= 5
 }
@@ -848,35 +869,54 @@ impl WorkCalendar {
     /// Working days in `start..=end`; 0 if `end < start`. Cost grows with the number of
     /// holidays and make-up days in the range, not with its length.
     pub fn working_days(&self, start: Date, end: Date) -> u32 {
+        self.working_days_parts(start, end).total()
+    }
+
+    /// How [`WorkCalendar::working_days`] counts `start..=end`: the weekdays, less the holidays
+    /// on weekdays, plus the make-up days not already counted (all 0 if `end < start`).
+    pub fn working_days_parts(&self, start: Date, end: Date) -> WorkingDayParts {
         if end < start {
             // Also guards BTreeSet::range, which panics on a reversed range.
-            return 0;
+            return WorkingDayParts::default();
         }
         // Working = (weekday ∧ ¬holiday) ∪ make-up; counted as |weekdays| − |weekday holidays|
         // + |make-up days not already counted|, so it stays right even without the invariants.
-        let weekday_holidays = self
+        let holidays = self
             .holidays
             .range(start..=end)
             .filter(|&&d| !is_weekend(d))
             .count() as i64;
-        let extra_makeups = self
+        let makeups = self
             .makeup_workdays
             .range(start..=end)
             .filter(|&&d| is_weekend(d) || self.holidays.contains(&d))
             .count() as i64;
-        let total = weekdays_between(start, end) - weekday_holidays + extra_makeups;
-        u32::try_from(total).unwrap_or(0)
+        WorkingDayParts {
+            weekdays: weekdays_between(start, end),
+            holidays,
+            makeups,
+        }
     }
 
-    /// Working days in fiscal month `fiscal_month`; 0 for a month outside 1..=12.
-    pub fn working_days_in_month(&self, fy: &FiscalYear, fiscal_month: u8) -> u32 {
+    /// [`WorkCalendar::working_days_parts`] of fiscal month `fiscal_month` (all 0 for a month
+    /// outside 1..=12).
+    pub fn working_days_parts_in_month(
+        &self,
+        fy: &FiscalYear,
+        fiscal_month: u8,
+    ) -> WorkingDayParts {
         match (
             fy.month_first_day(fiscal_month),
             fy.month_last_day(fiscal_month),
         ) {
-            (Ok(first), Ok(last)) => self.working_days(first, last),
-            _ => 0,
+            (Ok(first), Ok(last)) => self.working_days_parts(first, last),
+            _ => WorkingDayParts::default(),
         }
+    }
+
+    /// Working days in fiscal month `fiscal_month`; 0 for a month outside 1..=12.
+    pub fn working_days_in_month(&self, fy: &FiscalYear, fiscal_month: u8) -> u32 {
+        self.working_days_parts_in_month(fy, fiscal_month).total()
     }
 
     pub fn working_days_in_week(&self, w: &Week) -> u32 {
@@ -990,6 +1030,37 @@ fn split_date(s: &str) -> Option<(u32, u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn working_days_parts_add_up_to_the_count() {
+        // October 2026: 22 weekdays; 1–2 and 5–7 October holidays on weekdays (5), 3 October a
+        // Saturday holiday (not counted), 10 October a Saturday make-up day.
+        let mut cal = WorkCalendar::new();
+        for day in [1, 2, 3, 5, 6, 7] {
+            cal.add_holiday(jiff::civil::date(2026, 10, day)).unwrap();
+        }
+        cal.add_makeup_workday(jiff::civil::date(2026, 10, 10))
+            .unwrap();
+        let (start, end) = (
+            jiff::civil::date(2026, 10, 1),
+            jiff::civil::date(2026, 10, 31),
+        );
+        let parts = cal.working_days_parts(start, end);
+        assert_eq!(
+            parts,
+            WorkingDayParts {
+                weekdays: 22,
+                holidays: 5,
+                makeups: 1
+            }
+        );
+        assert_eq!(parts.total(), 18);
+        assert_eq!(cal.working_days(start, end), 18);
+        assert_eq!(
+            cal.working_days_parts(end, start),
+            WorkingDayParts::default()
+        );
+    }
 
     fn naive_weekdays(start: Date, end: Date) -> i64 {
         dates(start, end).filter(|&d| !is_weekend(d)).count() as i64

@@ -396,9 +396,18 @@ fn calendar_settings(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mu
         let ui = &mut cols[1];
         let rows: Vec<Vec<Cell>> = (1..=12u8)
             .map(|m| {
+                let parts = cal.working_days_parts_in_month(&fy, m);
                 vec![
                     Cell::text(fy.month_label(m)),
-                    Cell::num(cal.working_days_in_month(&fy, m).to_string()),
+                    Cell::num(parts.total().to_string()).explain(ctx.trf(
+                        "settings.working_days.explain",
+                        &[
+                            ("weekdays", parts.weekdays.to_string()),
+                            ("holidays", parts.holidays.to_string()),
+                            ("makeups", parts.makeups.to_string()),
+                            ("n", parts.total().to_string()),
+                        ],
+                    )),
                 ]
             })
             .collect();
