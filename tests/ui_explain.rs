@@ -436,3 +436,11 @@ fn settings_explain_working_days() {
         "工作日 = 周一至周五 22 天 − 其中的节假日 5 天 + 调休上班 0 天 = 17 天",
     );
 }
+
+#[test]
+fn account_goals_explain_attainment() {
+    let (_dir, mut h) = open("大客户");
+    h.get_by_label("目标卡").click();
+    h.run();
+    hover_shows(&mut h, "33.3%", "达成率 = 实际 1 ÷ 目标值 3 = 33.3%");
+}

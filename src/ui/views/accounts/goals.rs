@@ -243,11 +243,21 @@ pub fn goals_ui(
                         (a.format_percent_fixed(1), Some(color))
                     }
                 };
-                let mut rt = RichText::new(text).monospace();
+                let mut rt = RichText::new(text.clone()).monospace();
                 if let Some(c) = color {
                     rt = rt.color(c);
                 }
-                ui.label(rt);
+                let attainment = ui.label(rt);
+                if g.attainment.is_some() {
+                    attainment.on_hover_text(ctx.trf(
+                        "goals.attainment.explain",
+                        &[
+                            ("actual", show(ctx, g.unit, g.actual)),
+                            ("target", show(ctx, g.unit, g.target)),
+                            ("attainment", text),
+                        ],
+                    ));
+                }
                 ui.label(RichText::new(explain(ctx, g)).small().weak());
                 ui.horizontal(|ui| {
                     let save = ui.button(ctx.tr("goals.save"));
