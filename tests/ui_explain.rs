@@ -444,3 +444,14 @@ fn account_goals_explain_attainment() {
     h.run();
     hover_shows(&mut h, "33.3%", "达成率 = 实际 1 ÷ 目标值 3 = 33.3%");
 }
+
+#[test]
+fn monthly_seasonality_explains_each_share() {
+    let (_dir, mut h) = open("月度计划");
+    let row = row_figures(&h, "近 3 年平均占比");
+    h.hover_at(row[1].1);
+    tooltip(
+        &mut h,
+        "1月占比 =（2023 年 7.7% + 2024 年 6.8% + 2025 年 3.7%）÷ 3 = 6.1%\n各年该月占全年比例的平均值；12 个月精确合计为 100%。",
+    );
+}

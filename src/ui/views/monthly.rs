@@ -15,10 +15,61 @@ fn month_name(ctx: &ViewCtx, fiscal_month: u8) -> String {
     ctx.month_name(fiscal_month)
 }
 
+/// The hover texts of the 12 seasonality shares: each the average of the month's share of its
+/// year over the history years that count (those with any sales), each year's share named.
+pub(crate) fn seasonality_explains(ctx: &ViewCtx, weights: &[i64; 12]) -> Vec<String> {
+    let fy = &ctx.snap.plan.fiscal_year;
+    // Each counted year: its months (negative ones as zero) and their total.
+    let years: Vec<(i32, [i64; 12], i64)> = ctx
+        .snap
+        .history
+        .iter()
+        .map(|h| {
+            let months = history::by_fiscal_month(h, fy).map(|m| m.max(0));
+            let total = months.iter().fold(0i64, |a, &m| a.saturating_add(m));
+            (h.year, months, total)
+        })
+        .filter(|(_, _, total)| *total > 0)
+        .collect();
+    (0..12)
+        .map(|i| {
+            let terms: Vec<String> = years
+                .iter()
+                .map(|(year, months, total)| {
+                    let share =
+                        crate::domain::ratio::Ratio::new(i128::from(months[i]), i128::from(*total))
+                            .map(|r| r.format_percent_fixed(1))
+                            .unwrap_or_default();
+                    ctx.trf(
+                        "monthly.share_term",
+                        &[("year", year.to_string()), ("share", share)],
+                    )
+                })
+                .collect();
+            ctx.trf(
+                "monthly.share_formula",
+                &[
+                    ("month", ctx.month_name(i as u8 + 1)),
+                    ("parts", terms.join(" + ")),
+                    ("n", years.len().to_string()),
+                    (
+                        "share",
+                        seasonality::share(weights, i)
+                            .map(|s| s.format_percent_fixed(1))
+                            .unwrap_or_default(),
+                    ),
+                ],
+            )
+        })
+        .collect()
+}
+
 #[derive(Default)]
 pub struct State {
     pub grid: grid::State,
     pub actions: crate::ui::views::actions::State,
+    /// The seasonality shares' hover texts, once per change of the plan and language.
+    season: crate::ui::views::Memo<(u64, crate::i18n::Lang), Vec<String>>,
 }
 
 /// Every person's months of a count metric from their funnel phasing (the stretch target),
@@ -174,13 +225,20 @@ pub fn monthly_ui(
                 "monthly.share_row",
                 &[("n", ctx.snap.history.len().to_string())],
             ))];
-            row.extend((0..12).map(|i| {
+            let explains = state.season.get((ctx.generation, ctx.lang()), |_| {
+                let formula = ctx.tr("monthly.share_explain");
+                seasonality_explains(ctx, &weights)
+                    .into_iter()
+                    .map(|e| format!("{e}\n{formula}"))
+                    .collect()
+            });
+            row.extend(explains.iter().enumerate().map(|(i, explain)| {
                 Cell::num(
                     seasonality::share(&weights, i)
                         .map(|s| s.format_percent_fixed(1))
                         .unwrap_or_default(),
                 )
-                .explain(ctx.tr("monthly.share_explain"))
+                .explain(explain.clone())
             }));
             widgets::table(ui, "seasonality", &cols, &[row]);
         }
