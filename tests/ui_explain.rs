@@ -455,3 +455,20 @@ fn monthly_seasonality_explains_each_share() {
         "1月占比 =（2023 年 7.7% + 2024 年 6.8% + 2025 年 3.7%）÷ 3 = 6.1%\n各年该月占全年比例的平均值；12 个月精确合计为 100%。",
     );
 }
+
+#[test]
+fn target_derivation_explains_the_strategy_step() {
+    let (_dir, mut h) = open("目标");
+    let row = row_figures(&h, "战略目标");
+    h.hover_at(row.last().unwrap().1);
+    tooltip(
+        &mut h,
+        "战略目标 = 当前市场规模 50,000.00 万元 ×（1 + 市场增长率 15%）× 明年份额 12% = 6,900.00 万元，全程精确计算，只四舍五入一次到分",
+    );
+    let row = row_figures(&h, "明年市场规模");
+    h.hover_at(row.last().unwrap().1);
+    tooltip(
+        &mut h,
+        "明年市场规模 = 当前市场规模 50,000.00 万元 ×（1 + 市场增长率 15%）= 57,500.00 万元",
+    );
+}

@@ -333,15 +333,27 @@ fn error_or_hint(ui: &mut Ui, errors: &Errors, key: &str, hint: &str) {
 
 /// A small grid of results: label, figure (right-aligned so the figures line up).
 fn results(ui: &mut Ui, id: &str, rows: &[(String, String, bool)]) {
+    let rows: Vec<_> = rows
+        .iter()
+        .map(|(label, value, strong)| (label.clone(), value.clone(), *strong, None))
+        .collect();
+    explained_results(ui, id, &rows);
+}
+
+/// [`results`] whose figures may say on hover how they were computed.
+fn explained_results(ui: &mut Ui, id: &str, rows: &[(String, String, bool, Option<String>)]) {
     egui::Grid::new(id)
         .num_columns(2)
         .spacing([16.0, 6.0])
         .show(ui, |ui| {
-            for (label, value, strong) in rows {
+            for (label, value, strong, explain) in rows {
                 ui.label(RichText::new(label).weak());
                 ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
                     let text = RichText::new(value).monospace();
-                    ui.label(if *strong { text.strong() } else { text });
+                    let shown = ui.label(if *strong { text.strong() } else { text });
+                    if let Some(e) = explain {
+                        shown.on_hover_text(e);
+                    }
                 });
                 ui.end_row();
             }
@@ -450,7 +462,8 @@ pub fn derive_ui(
 
     let mut t = Tracker::default();
     ui.add_enabled_ui(editable, |ui| {
-        strategy_ui(ui, ctx, &mut t, draft, errors, result);
+        let typed = parsed.as_ref().ok().and_then(|i| i.strategy.as_ref());
+        strategy_ui(ui, ctx, &mut t, draft, errors, result, typed);
         history_ui(ui, ctx, &mut t, scope, draft, errors, result);
         cycle_ui(ui, ctx, &mut t, scope, draft, errors, result, actions);
         competitors_ui(ui, ctx, &mut t, draft, errors, result);
@@ -737,6 +750,7 @@ fn strategy_ui(
     draft: &mut Draft,
     errors: &Errors,
     d: Option<&Derivation>,
+    inputs: Option<&derivation::StrategyInputs>,
 ) {
     section(ui, |ui| {
         let r = ui.checkbox(
@@ -818,7 +832,28 @@ fn strategy_ui(
                 });
             ui.add_space(24.0);
             if let Some(s) = d.and_then(|d| d.strategy.as_ref()) {
-                results(
+                let market = inputs.map(|i| {
+                    ctx.trf(
+                        "derive.next_market.explain",
+                        &[
+                            ("market", ctx.money_with_unit(i.market_size.fen())),
+                            ("growth", i.market_growth.format_percent(4)),
+                            ("next", ctx.money_with_unit(s.next_market.fen())),
+                        ],
+                    )
+                });
+                let target = inputs.map(|i| {
+                    ctx.trf(
+                        "derive.strategy_target.explain",
+                        &[
+                            ("market", ctx.money_with_unit(i.market_size.fen())),
+                            ("growth", i.market_growth.format_percent(4)),
+                            ("share", s.next_share.format_percent(4)),
+                            ("target", ctx.money_with_unit(s.target.fen())),
+                        ],
+                    )
+                });
+                explained_results(
                     ui,
                     "strategy_results",
                     &[
@@ -826,16 +861,19 @@ fn strategy_ui(
                             ctx.tr("derive.next_share").into_owned(),
                             s.next_share.format_percent(4),
                             false,
+                            None,
                         ),
                         (
                             ctx.tr("derive.next_market").into_owned(),
                             ctx.money_with_unit(s.next_market.fen()),
                             false,
+                            market,
                         ),
                         (
                             ctx.tr("derive.strategy_target").into_owned(),
                             ctx.money_with_unit(s.target.fen()),
                             true,
+                            target,
                         ),
                     ],
                 );
