@@ -472,3 +472,20 @@ fn target_derivation_explains_the_strategy_step() {
         "明年市场规模 = 当前市场规模 50,000.00 万元 ×（1 + 市场增长率 15%）= 57,500.00 万元",
     );
 }
+
+#[test]
+fn target_derivation_explains_the_blend_steps() {
+    let (_dir, mut h) = open("目标");
+    let row = row_figures(&h, "周期调整后");
+    h.hover_at(row.last().unwrap().1);
+    tooltip(
+        &mut h,
+        "周期调整后 = 加权合成 6,029.73 万元 × 周期系数 1.03 = 6,210.62 万元（显示时四舍五入到分）",
+    );
+    let row = row_figures(&h, "加权合成");
+    h.hover_at(row.last().unwrap().1);
+    tooltip(
+        &mut h,
+        "加权合成 = α 50% × 战略目标 6,900.00 万元 +（1 − α）× 历史目标 5,159.46 万元 = 6,029.73 万元（显示时四舍五入到分）",
+    );
+}

@@ -467,7 +467,8 @@ pub fn derive_ui(
         history_ui(ui, ctx, &mut t, scope, draft, errors, result);
         cycle_ui(ui, ctx, &mut t, scope, draft, errors, result, actions);
         competitors_ui(ui, ctx, &mut t, draft, errors, result);
-        commit_ui(ui, ctx, &mut t, draft, errors, result);
+        let alpha = parsed.as_ref().ok().map(|i| i.alpha);
+        commit_ui(ui, ctx, &mut t, draft, errors, result, alpha);
     });
 
     if t.changed {
@@ -1356,6 +1357,7 @@ fn commit_ui(
     draft: &mut Draft,
     errors: &Errors,
     d: Option<&Derivation>,
+    alpha: Option<Ratio>,
 ) {
     section(ui, |ui| {
         ui.label(RichText::new(ctx.tr("derive.blend")).strong());
@@ -1421,34 +1423,63 @@ fn commit_ui(
             ui.add_space(24.0);
             if let Some(d) = d {
                 let mut rows = Vec::new();
-                if d.strategy.is_some() && d.history.is_some() {
+                if let (Some(st), Some(hi)) = (&d.strategy, &d.history) {
                     rows.push((
                         ctx.tr(derivation::BRIDGE_BLENDED).into_owned(),
                         ctx.money_with_unit(d.blended.fen()),
                         false,
+                        alpha.map(|a| {
+                            ctx.trf(
+                                "derive.blended.explain",
+                                &[
+                                    ("alpha", a.format_percent(4)),
+                                    ("strategy", ctx.money_with_unit(st.target.fen())),
+                                    ("history", ctx.money_with_unit(hi.target.fen())),
+                                    ("blended", ctx.money_with_unit(d.blended.fen())),
+                                ],
+                            )
+                        }),
                     ));
                 }
                 rows.push((
                     ctx.tr(derivation::BRIDGE_AFTER_CYCLE).into_owned(),
                     ctx.money_with_unit(d.after_cycle.fen()),
                     false,
+                    Some(ctx.trf(
+                        "derive.after_cycle.explain",
+                        &[
+                            ("blended", ctx.money_with_unit(d.blended.fen())),
+                            ("cycle", d.cycle_factor.format_decimal(6)),
+                            ("after", ctx.money_with_unit(d.after_cycle.fen())),
+                        ],
+                    )),
                 ));
                 rows.push((
                     ctx.tr(derivation::BRIDGE_AFTER_COMPETITORS).into_owned(),
                     ctx.money_with_unit(d.proposal.fen()),
                     false,
+                    Some(ctx.trf(
+                        "derive.after_competitors.explain",
+                        &[
+                            ("after", ctx.money_with_unit(d.after_cycle.fen())),
+                            ("adjustment", d.competitors.adjustment.format_percent(4)),
+                            ("proposal", ctx.money_with_unit(d.proposal.fen())),
+                        ],
+                    )),
                 ));
                 rows.push((
                     ctx.tr(derivation::BRIDGE_COMMITTED).into_owned(),
                     ctx.money_with_unit(d.committed.fen()),
                     true,
+                    None,
                 ));
                 rows.push((
                     ctx.tr(derivation::BRIDGE_STRETCH).into_owned(),
                     ctx.money_with_unit(d.stretch.fen()),
                     true,
+                    None,
                 ));
-                results(ui, "blend_results", &rows);
+                explained_results(ui, "blend_results", &rows);
             }
         });
     });
