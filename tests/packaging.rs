@@ -178,7 +178,7 @@ fn the_user_guide_shows_every_view_in_both_languages() {
         assert_eq!(png_size(&bytes), (1280, 820), "{image}");
     }
     for lang in ["zh", "en"] {
-        for name in ["00-welcome", "00-guide"] {
+        for name in ["00-welcome", "00-guide", "00-explain"] {
             assert!(images.contains(&format!("{lang}-{name}.png").as_str()));
         }
         for (i, _) in View::ALL.iter().enumerate() {
@@ -190,5 +190,5 @@ fn the_user_guide_shows_every_view_in_both_languages() {
             );
         }
     }
-    assert_eq!(images.len(), 2 * (2 + View::ALL.len()));
+    assert_eq!(images.len(), 2 * (3 + View::ALL.len()));
 }

@@ -18,7 +18,8 @@ trap 'rm -rf "$work"' EXIT
 "$bin" demo --db "$work/demo.salesplan" >/dev/null
 "$bin" import actuals tests/fixtures/actuals_2026q1.csv --db "$work/demo.salesplan" >/dev/null
 
-# shot LANG NAME PLAN [X,Y]...: opens PLAN, clicks at each point in turn, saves NAME.
+# shot LANG NAME PLAN [X,Y | hover:X,Y]...: opens PLAN, clicks at (or rests the pointer on)
+# each point in turn, saves NAME.
 shot() {
     local lang=$1 name=$2 plan=$3
     shift 3
@@ -33,11 +34,21 @@ shot() {
     local app=$!
     sleep 4
     for point in "$@"; do
-        DISPLAY=$display xdotool mousemove "${point%,*}" "${point#*,}" click 1
+        case $point in
+            # hover:X,Y rests the pointer there (a figure shows its explanation).
+            hover:*)
+                point=${point#hover:}
+                DISPLAY=$display xdotool mousemove "${point%,*}" "${point#*,}"
+                sleep 0.3
+                DISPLAY=$display xdotool mousemove_relative 1 0
+                ;;
+            *) DISPLAY=$display xdotool mousemove "${point%,*}" "${point#*,}" click 1 ;;
+        esac
         sleep 1.5
     done
-    # Move the pointer away so no button is highlighted, and let simulations finish.
-    DISPLAY=$display xdotool mousemove 640 5
+    # Move the pointer away so no button is highlighted (unless the last point is hovered
+    # for its explanation), and let simulations finish.
+    [ "${name}" = 00-explain ] || DISPLAY=$display xdotool mousemove 640 5
     sleep 2
     DISPLAY=$display import -window root "$work/shot.png"
     convert "$work/shot.png" -colors 256 "PNG8:$out/$lang-$name.png"
@@ -59,6 +70,8 @@ for lang in zh en; do
     # "Explore the demo plan", the first choice, shows the getting-started steps.
     shot "$lang" 00-guide "$work/first.salesplan" 420,369
     rm -rf "$work/first.salesplan" "$work/first.salesplan.backups"
+    # Hovering a figure: 王强's leads in the Funnel view explain themselves.
+    shot "$lang" 00-explain "$work/demo.salesplan" 84,181 hover:763,209
     for view in "${views[@]}"; do
         shot "$lang" "${view%%:*}" "$work/demo.salesplan" "84,${view##*:}"
     done

@@ -329,7 +329,7 @@ pub fn expenses_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &mut 
             ctx.table
                 .node_value(ctx.tree, *p, None, Period::Year, Metric::ContractAmount)
         })
-        .sum();
+        .fold(0i64, i64::saturating_add);
     let ratio = pct(expenses::expense_ratio(ytd_total.actual, signed));
     let planned_ratio = pct(expenses::expense_ratio(
         year_budget,

@@ -181,7 +181,7 @@ fn explain(ctx: &ViewCtx, metric: Metric, f: &Figures, window: Window) -> String
                 ("window", window_label(ctx, window)),
                 ("actual", v(f.actual)),
                 ("plan", v(plan)),
-                ("variance", v(f.actual - plan)),
+                ("variance", v(f.actual.saturating_sub(plan))),
                 ("attainment", a.format_percent(4)),
             ],
         ),
