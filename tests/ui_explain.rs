@@ -474,6 +474,32 @@ fn target_derivation_explains_the_strategy_step() {
 }
 
 #[test]
+fn target_derivation_explains_the_history_step() {
+    let (_dir, mut h) = open("目标");
+    let row = row_figures(&h, "复合年增长率（CAGR）");
+    h.hover_at(row.last().unwrap().1);
+    // √(4,400 ÷ 3,200) − 1 = √1.375 − 1 = 0.172604…
+    tooltip(
+        &mut h,
+        "复合年增长率 =（2025 年 4,400.00 万元 ÷ 2023 年 3,200.00 万元）^(1/2) − 1 = 17.2604%",
+    );
+    let row = row_figures(&h, "历史目标");
+    h.hover_at(row.last().unwrap().1);
+    // 4,400 万 × 1.172604 = 5,159.4576 万, to the fen.
+    tooltip(
+        &mut h,
+        "历史目标 = 2025 年 4,400.00 万元 ×（1 + 复合年增长率 17.2604%）= 5,159.46 万元",
+    );
+    let row = row_figures(&h, "线性趋势：明年");
+    h.hover_at(row.last().unwrap().1);
+    // 3,200, 3,800 and 4,400 万 lie on a line rising 600 万 a year: 2026 at 5,000 万.
+    tooltip(
+        &mut h,
+        "用 2023–2025 年的 3 个实际值做最小二乘直线，2026 年的趋势值 = 5,000.00 万元",
+    );
+}
+
+#[test]
 fn target_derivation_explains_the_blend_steps() {
     let (_dir, mut h) = open("目标");
     let row = row_figures(&h, "周期调整后");

@@ -464,7 +464,8 @@ pub fn derive_ui(
     ui.add_enabled_ui(editable, |ui| {
         let typed = parsed.as_ref().ok().and_then(|i| i.strategy.as_ref());
         strategy_ui(ui, ctx, &mut t, draft, errors, result, typed);
-        history_ui(ui, ctx, &mut t, scope, draft, errors, result);
+        let typed_history = parsed.as_ref().ok().and_then(|i| i.history.as_ref());
+        history_ui(ui, ctx, &mut t, scope, draft, errors, result, typed_history);
         cycle_ui(ui, ctx, &mut t, scope, draft, errors, result, actions);
         competitors_ui(ui, ctx, &mut t, draft, errors, result);
         let alpha = parsed.as_ref().ok().map(|i| i.alpha);
@@ -892,6 +893,7 @@ fn history_ui(
     draft: &mut Draft,
     errors: &Errors,
     d: Option<&Derivation>,
+    typed: Option<&derivation::HistoryInputs>,
 ) {
     let snap = ctx.snap;
     section(ui, |ui| {
@@ -1011,12 +1013,14 @@ fn history_ui(
             });
             ui.add_space(24.0);
             if let Some(h) = step {
+                let why = HistoryExplained::new(ctx, h, typed);
                 let mut rows = vec![(
                     ctx.tr("derive.cagr").into_owned(),
                     h.cagr
                         .map(|c| c.format_percent(4))
                         .unwrap_or_else(|| "—".into()),
                     false,
+                    why.cagr,
                 )];
                 if let Some(slope) = h.trend_slope
                     && let Ok(per_year) = i64::try_from(slope.round_half_away())
@@ -1025,6 +1029,7 @@ fn history_ui(
                         ctx.tr("derive.trend_slope").into_owned(),
                         ctx.money_with_unit(per_year),
                         false,
+                        why.trend.clone(),
                     ));
                 }
                 if let Some(next) = h.trend_next {
@@ -1032,15 +1037,17 @@ fn history_ui(
                         ctx.tr("derive.trend_next").into_owned(),
                         ctx.money_with_unit(next.fen()),
                         false,
+                        why.trend,
                     ));
                 }
                 rows.push((
                     ctx.tr("derive.history_target").into_owned(),
                     ctx.money_with_unit(h.target.fen()),
                     true,
+                    why.target,
                 ));
                 ui.vertical(|ui| {
-                    results(ui, "history_results", &rows);
+                    explained_results(ui, "history_results", &rows);
                     if let Some(last) = h.growth.last().map(|(y, _)| *y)
                         && last + 1 != snap.plan.fiscal_year.year()
                     {
@@ -1061,6 +1068,93 @@ fn history_ui(
         });
         seasonality_ui(ui, ctx);
     });
+}
+
+/// The history step's figures with the actual years and amounts they come from.
+struct HistoryExplained {
+    cagr: Option<String>,
+    trend: Option<String>,
+    target: Option<String>,
+}
+
+impl HistoryExplained {
+    fn new(
+        ctx: &ViewCtx,
+        h: &derivation::HistoryStep,
+        typed: Option<&derivation::HistoryInputs>,
+    ) -> Self {
+        let none = HistoryExplained {
+            cagr: None,
+            trend: None,
+            target: None,
+        };
+        let Some(typed) = typed else { return none };
+        let mut years = typed.years.clone();
+        years.sort_by_key(|&(y, _)| y);
+        let (Some(&(first_year, first)), Some(&(last_year, last))) = (years.first(), years.last())
+        else {
+            return none;
+        };
+        let cagr = h.cagr.map(|c| {
+            ctx.trf(
+                "derive.cagr.explain",
+                &[
+                    ("first_year", first_year.to_string()),
+                    ("first", ctx.money_with_unit(first.fen())),
+                    ("last_year", last_year.to_string()),
+                    ("last", ctx.money_with_unit(last.fen())),
+                    (
+                        "span",
+                        (i64::from(last_year) - i64::from(first_year)).to_string(),
+                    ),
+                    ("cagr", c.format_percent(4)),
+                ],
+            )
+        });
+        let trend = h.trend_next.map(|next| {
+            ctx.trf(
+                "derive.trend.explain",
+                &[
+                    ("count", years.len().to_string()),
+                    ("first_year", first_year.to_string()),
+                    ("last_year", last_year.to_string()),
+                    ("next_year", (i64::from(last_year) + 1).to_string()),
+                    ("next", ctx.money_with_unit(next.fen())),
+                ],
+            )
+        });
+        let last_args = [
+            ("last_year", last_year.to_string()),
+            ("last", ctx.money_with_unit(last.fen())),
+            ("target", ctx.money_with_unit(h.target.fen())),
+        ];
+        let target = match typed.method {
+            derivation::HistoryMethod::Cagr => h.cagr.map(|c| {
+                let mut args = last_args.to_vec();
+                args.push(("cagr", c.format_percent(4)));
+                ctx.trf("derive.history_target.cagr", &args)
+            }),
+            derivation::HistoryMethod::Trend => Some(ctx.trf(
+                "derive.history_target.trend",
+                &[
+                    ("next_year", (i64::from(last_year) + 1).to_string()),
+                    ("target", ctx.money_with_unit(h.target.fen())),
+                ],
+            )),
+            derivation::HistoryMethod::LastGrowth => {
+                h.growth.last().and_then(|&(_, g)| g).map(|g| {
+                    let mut args = last_args.to_vec();
+                    args.push(("growth", g.format_percent_fixed(2)));
+                    ctx.trf("derive.history_target.last_growth", &args)
+                })
+            }
+        };
+        HistoryExplained {
+            cagr,
+            trend,
+            target,
+        }
+    }
 }
 
 /// The imported history of a scope: (year, sales) for every year with sales.
