@@ -474,7 +474,7 @@ fn target_derivation_explains_the_strategy_step() {
 }
 
 #[test]
-fn target_derivation_explains_the_history_step() {
+fn target_derivation_explains_the_history_and_cycle_steps() {
     let (_dir, mut h) = open("目标");
     let row = row_figures(&h, "复合年增长率（CAGR）");
     h.hover_at(row.last().unwrap().1);
@@ -496,6 +496,12 @@ fn target_derivation_explains_the_history_step() {
     tooltip(
         &mut h,
         "用 2023–2025 年的 3 个实际值做最小二乘直线，2026 年的趋势值 = 5,000.00 万元",
+    );
+    let row = row_figures(&h, "周期系数");
+    h.hover_at(row.last().unwrap().1);
+    tooltip(
+        &mut h,
+        "周期系数 = 1 + 行业敏感度 0.3 × “扩张期”的影响 10% = 1.03",
     );
 }
 

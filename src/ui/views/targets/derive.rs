@@ -466,7 +466,18 @@ pub fn derive_ui(
         strategy_ui(ui, ctx, &mut t, draft, errors, result, typed);
         let typed_history = parsed.as_ref().ok().and_then(|i| i.history.as_ref());
         history_ui(ui, ctx, &mut t, scope, draft, errors, result, typed_history);
-        cycle_ui(ui, ctx, &mut t, scope, draft, errors, result, actions);
+        let typed_cycle = parsed.as_ref().ok().map(|i| &i.cycle);
+        cycle_ui(
+            ui,
+            ctx,
+            &mut t,
+            scope,
+            draft,
+            errors,
+            result,
+            typed_cycle,
+            actions,
+        );
         competitors_ui(ui, ctx, &mut t, draft, errors, result);
         let alpha = parsed.as_ref().ok().map(|i| i.alpha);
         commit_ui(ui, ctx, &mut t, draft, errors, result, alpha);
@@ -1206,6 +1217,7 @@ fn cycle_ui(
     draft: &mut Draft,
     errors: &Errors,
     d: Option<&Derivation>,
+    typed: Option<&derivation::CycleInputs>,
     actions: &mut Vec<Action>,
 ) {
     section(ui, |ui| {
@@ -1258,13 +1270,26 @@ fn cycle_ui(
                 });
             ui.add_space(24.0);
             if let Some(d) = d {
-                results(
+                // 1 + sensitivity × the phase's effect, with the figures typed.
+                let explain = typed.map(|c| {
+                    ctx.trf(
+                        "derive.cycle_factor.explain",
+                        &[
+                            ("sensitivity", c.sensitivity.format_decimal(4)),
+                            ("phase", ctx.tr(c.phase.label_key()).into_owned()),
+                            ("effect", c.effects[c.phase.index()].format_percent(4)),
+                            ("factor", d.cycle_factor.format_decimal(6)),
+                        ],
+                    )
+                });
+                explained_results(
                     ui,
                     "cycle_results",
                     &[(
                         ctx.tr("derive.cycle_factor").into_owned(),
                         d.cycle_factor.format_decimal(6),
                         true,
+                        explain,
                     )],
                 );
             }
