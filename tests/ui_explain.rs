@@ -135,6 +135,25 @@ fn receivables_explain_outstanding_rate_and_sums() {
         "逾期金额（万元）",
         "逾期金额 = 已过应付日期的未收款项：1–15 天 0.00 + 16–30 天 0.00 + 31–60 天 60.00 + 61–90 天 0.00 + 90 天以上 30.00 = 90.00 万元",
     );
+    // An aging bucket names the installments it holds (the cell under its column's title).
+    let under = |h: &Harness<'_, SalesPlanApp>, title: &str, figure: &str| {
+        let head = h.get_by_label(title).rect();
+        h.get_all_by_label(figure)
+            .filter(|n| {
+                (n.rect().right() - head.right()).abs() < 4.0 && n.rect().top() > head.bottom()
+            })
+            .min_by(|a, b| a.rect().top().total_cmp(&b.rect().top()))
+            .unwrap_or_else(|| panic!("no {figure} under {title}"))
+            .rect()
+            .center()
+    };
+    let cell = under(&h, "31–60 天", "60.00");
+    h.hover_at(cell);
+    // Due 2026-05-16: 45 days past due on 2026-06-30.
+    tooltip(
+        &mut h,
+        "31–60 天 = 该账龄未收分期之和：HT-2026-004 验收款 60.00（2026-05-16 到期） = 60.00 万元",
+    );
 }
 
 #[test]

@@ -251,9 +251,52 @@ pub fn receivables_ui(ui: &mut Ui, ctx: &ViewCtx, state: &mut State, actions: &m
     widgets::subheading(ui, &ctx.tr("receivables.aging"));
     let mut cols = Vec::new();
     let mut row = Vec::new();
-    for (b, m) in AgingBucket::ALL.iter().zip(aging) {
+    // Each bucket is the sum of the installments still owed that are that far past due.
+    let mut owed: [Vec<String>; 6] = Default::default();
+    for st in states.iter().filter(|st| st.outstanding.fen() > 0) {
+        let bucket = AgingBucket::of(receivables::days_past_due(st.installment.due, day));
+        let i = AgingBucket::ALL
+            .iter()
+            .position(|b| *b == bucket)
+            .unwrap_or(0);
+        let number = r
+            .contracts
+            .iter()
+            .find(|c| c.id == st.installment.contract)
+            .map(|c| c.number.as_str())
+            .unwrap_or("?");
+        owed[i].push(ctx.trf(
+            "receivables.aging.term",
+            &[
+                ("contract", number.to_owned()),
+                ("label", st.installment.label.clone()),
+                ("due", st.installment.due.to_string()),
+                ("amount", ctx.money(st.outstanding.fen())),
+            ],
+        ));
+    }
+    for ((b, m), terms) in AgingBucket::ALL.iter().zip(aging).zip(&owed) {
         cols.push(Col::num(ctx.tr(b.label_key())).width(100.0));
-        row.push(Cell::num(ctx.money(m.fen())));
+        let bucket = ctx.tr(b.label_key()).into_owned();
+        let explain = if terms.is_empty() {
+            ctx.trf("receivables.aging.bucket_none", &[("bucket", bucket)])
+        } else {
+            let parts = widgets::sum_terms(terms).unwrap_or_else(|| {
+                ctx.trf(
+                    "receivables.aging.n_installments",
+                    &[("n", terms.len().to_string())],
+                )
+            });
+            ctx.trf(
+                "receivables.aging.bucket_explain",
+                &[
+                    ("bucket", bucket),
+                    ("parts", parts),
+                    ("total", ctx.money_with_unit(m.fen())),
+                ],
+            )
+        };
+        row.push(Cell::num(ctx.money(m.fen())).explain(explain));
     }
     cols.push(Col::num(ctx.with_unit("plans.total")).width(120.0));
     row.push(
