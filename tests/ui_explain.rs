@@ -289,6 +289,20 @@ fn target_allocation_and_table_explain_results_and_sums() {
         "2,500.00",
         "结果 = 目标 5,000.00 万元 × 占比 50.00% = 2,500.00 万元（按最大余数法取整到分，各项合计恰为目标）",
     );
+    hover_shows(&mut h, "50.00%", "占比 = 1 ÷ 2 项 = 50.00%");
+    common::choose(&mut h, "分解方法", "按去年占比");
+    let row = row_figures(&h, "华东大区");
+    let share = row
+        .iter()
+        .find(|(t, _)| t.ends_with('%'))
+        .expect("a share")
+        .1;
+    h.hover_at(share);
+    // 2,003 ÷ 4,400 = 0.455227…
+    tooltip(
+        &mut h,
+        "占比 = 本项去年销售额 2,003.00 万元 ÷ 各项去年合计 4,400.00 万元 = 45.52%",
+    );
     h.get_by_label("目标总表").click();
     h.run();
     // The company's deals are not set: the sum of the regions'.

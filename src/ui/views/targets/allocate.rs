@@ -549,7 +549,10 @@ fn parts_ui(
                                 .get(i)
                                 .map(|w| w.format_percent_fixed(2))
                                 .unwrap_or_default(),
-                        );
+                        )
+                        .on_hover_ui(|ui| {
+                            ui.label(share_explain(ctx, method, parts, a, i));
+                        });
                         let amount = a.parts.get(i).map(|(_, m)| m.fen()).unwrap_or_default();
                         num_strong(ui, &ctx.money(amount))
                             .on_hover_text(result_explain(ctx, total, parts, a, i));
@@ -682,6 +685,103 @@ fn num(ui: &mut Ui, text: &str) -> egui::Response {
 
 fn num_strong(ui: &mut Ui, text: &str) -> egui::Response {
     num_cell(ui, RichText::new(text).monospace().strong())
+}
+
+/// How a part's share comes out of its method's weights, with the figures: even 1 ÷ n; a
+/// weight, last year's sales or headcount × ramp over the sum of all parts'; or the mean of
+/// the part's share of each trailing year with sales.
+fn share_explain(
+    ctx: &ViewCtx,
+    method: AllocationMethod,
+    parts: &[AllocationPart<i64>],
+    a: &allocation::Allocation<i64>,
+    i: usize,
+) -> String {
+    let share = a
+        .weights
+        .get(i)
+        .map(|w| w.format_percent_fixed(2))
+        .unwrap_or_default();
+    let Some(part) = parts.get(i) else {
+        return String::new();
+    };
+    let ratio_sum = |f: &dyn Fn(&AllocationPart<i64>) -> Option<Ratio>| {
+        parts
+            .iter()
+            .try_fold(Ratio::ZERO, |s, p| s.checked_add(f(p)?))
+    };
+    let of_sum = |key: &str, own: String, sum: String| {
+        ctx.trf(key, &[("own", own), ("sum", sum), ("share", share.clone())])
+    };
+    match method {
+        AllocationMethod::Even => ctx.trf(
+            "alloc.share.even",
+            &[("n", parts.len().to_string()), ("share", share.clone())],
+        ),
+        AllocationMethod::ManualWeights | AllocationMethod::MarketPotential => {
+            let sum = ratio_sum(&|p| Some(p.weight));
+            of_sum(
+                "alloc.share.weight",
+                part.weight.format_decimal(4),
+                sum.map(|s| s.format_decimal(4))
+                    .unwrap_or_else(|| "—".into()),
+            )
+        }
+        AllocationMethod::LastYearShare => {
+            let sum = parts
+                .iter()
+                .fold(0i64, |s, p| s.saturating_add(p.last_year.fen()));
+            of_sum(
+                "alloc.share.last_year",
+                ctx.money_with_unit(part.last_year.fen()),
+                ctx.money_with_unit(sum),
+            )
+        }
+        AllocationMethod::Capacity => {
+            let capacity = |p: &AllocationPart<i64>| {
+                Ratio::from_integer(i128::from(p.headcount)).checked_mul(p.ramp)
+            };
+            of_sum(
+                "alloc.share.capacity",
+                ctx.trf(
+                    "alloc.share.capacity_own",
+                    &[
+                        ("headcount", part.headcount.to_string()),
+                        ("ramp", part.ramp.format_decimal(4)),
+                    ],
+                ),
+                ratio_sum(&capacity)
+                    .map(|s| s.format_decimal(4))
+                    .unwrap_or_else(|| "—".into()),
+            )
+        }
+        AllocationMethod::TrailingAverageShare => {
+            // Each year with sales: the part's sales ÷ that year's total.
+            let years = part.trailing.len();
+            let terms: Vec<String> = (0..years)
+                .filter_map(|y| {
+                    let total = parts.iter().fold(0i64, |s, p| {
+                        s.saturating_add(p.trailing.get(y).map_or(0, |m| m.fen()))
+                    });
+                    (total > 0).then(|| {
+                        format!(
+                            "{} ÷ {}",
+                            ctx.money(part.trailing[y].fen()),
+                            ctx.money(total)
+                        )
+                    })
+                })
+                .collect();
+            ctx.trf(
+                "alloc.share.trailing",
+                &[
+                    ("terms", terms.join(" + ")),
+                    ("n", terms.len().to_string()),
+                    ("share", share.clone()),
+                ],
+            )
+        }
+    }
 }
 
 /// How a part's amount came out of the allocation: the typed amount when locked, else its
